@@ -1,1 +1,32 @@
-fn main(){}
+//! Regenerates `generated/` from `spec/connectors.yaml` when the `regenerate` feature is on.
+//!
+//! The generator writes a file only when its bytes change, so an unchanged document costs
+//! nothing, downstream code is not recompiled, and a read-only checkout (a git or registry
+//! dependency) builds from the vendored files as they are.
+
+const SPEC: &str = "spec/connectors.yaml";
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    #[cfg(feature = "regenerate")]
+    regenerate();
+}
+
+#[cfg(feature = "regenerate")]
+fn regenerate() {
+    println!("cargo::rerun-if-changed={SPEC}");
+    match generator::Config::new(SPEC).out_dir("generated").generate() {
+        Ok(summary) => {
+            for path in &summary.written {
+                println!("cargo::warning=regenerated {}", path.display());
+            }
+        }
+        Err(error) => {
+            // Each line separately, so cargo shows the whole diagnostic.
+            for line in error.to_string().lines() {
+                println!("cargo::error={line}");
+            }
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The `models` module: one item per named type, sorted by name.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, paragraphs};
+use super::rust_type::{Scope, rust_type};
+use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+
+/// The items of `models.rs`.
+pub fn models(api: &Api) -> TokenStream {
+    let items: BTreeMap<&str, TokenStream> = api
+        .types
+        .iter()
+        .map(|def| (def.name.as_str(), type_def(api, def)))
+        .collect();
+    let items = items.values();
+    quote! {
+        //! Types of the request and response bodies, generated from the document's schemas.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
+        #(#items)*
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let deprecated = def.deprecated.then_some("**Deprecated.**");
+    let doc = doc_attrs(&paragraphs([def.doc.as_deref(), deprecated]));
+    let name = format_ident!("{}", def.name);
+    match &def.kind {
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(api, ty, Scope::Models);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+        TypeKind::StringEnum(string_enum) => enum_def(&name, doc, string_enum),
+        TypeKind::Struct(body) => struct_def(api, &name, doc, body),
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
+    let variants = string_enum.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let doc = doc_attrs(&match &v.doc {
+            Some(text) => format!("`{}`: {text}", v.wire),
+            None => format!("`{}`", v.wire),
+        });
+        quote!(#doc #ident,)
+    });
+    let fallback = format_ident!("{}", string_enum.fallback);
+    let as_str = string_enum.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire;
+        quote!(Self::#ident => #wire,)
+    });
+    let from = string_enum.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#ident,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the API description does not list, kept as received so that it
+            /// serializes back unchanged.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        crate::runtime::string_enum!(#name);
+    }
+}
+
+fn struct_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    body: &Struct,
+) -> TokenStream {
+    let fields: Vec<TokenStream> = body
+        .fields
+        .iter()
+        .map(|f| field(api, name, f, body.patch))
+        .collect();
+    let additional = body.additional.as_ref().map(|ty| {
+        let ty = rust_type(api, ty, Scope::Models);
+        quote! {
+            /// Properties not declared in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let defaults: Vec<&Field> = if body.patch {
+        Vec::new()
+    } else {
+        body.fields.iter().filter(|f| has_default(f)).collect()
+    };
+    // `Default` when every field can default: optional fields to `None`, others to the spec's default.
+    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
+    let derive_default = defaultable && defaults.is_empty();
+    let derives = if derive_default {
+        quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    };
+    let default_fns = defaults.iter().map(|f| {
+        let fn_name = format_ident!("default_{}", f.name);
+        let ty = field_type(api, f, false);
+        let value = default_expr(api, f);
+        quote! {
+            fn #fn_name() -> #ty {
+                #value
+            }
+        }
+    });
+    let default_impl = (defaultable && !defaults.is_empty()).then(|| {
+        let inits = body.fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.name);
+            if has_default(f) {
+                let fn_name = format_ident!("default_{}", f.name);
+                quote!(#ident: Self::#fn_name(),)
+            } else {
+                quote!(#ident: None,)
+            }
+        });
+        let additional = body
+            .additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self {
+                        #(#inits)*
+                        #additional
+                    }
+                }
+            }
+        }
+    });
+    let helpers = (!defaults.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#default_fns)*
+            }
+        }
+    });
+    quote! {
+        #doc
+        #derives
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #helpers
+        #default_impl
+    }
+}
+
+fn has_default(field: &Field) -> bool {
+    !field.optional() && field.default.is_some()
+}
+
+/// The field's full Rust type: `Option`, `Box` and `Patch` as its flags require.
+fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
+    let mut ty = rust_type(api, &field.ty, Scope::Models);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if patch {
+        quote!(crate::runtime::Patch<#ty>)
+    } else if field.optional() {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn field(api: &Api, owner: &proc_macro2::Ident, field: &Field, patch: bool) -> TokenStream {
+    let ident = format_ident!("{}", field.name);
+    let ty = field_type(api, field, patch);
+    let notes = [
+        field.read_only.then_some("Read-only: set by the server."),
+        field
+            .write_only
+            .then_some("Write-only: sent by the client, never returned."),
+        field.deprecated.then_some("**Deprecated.**"),
+    ];
+    let doc = doc_attrs(&paragraphs(
+        std::iter::once(field.doc.as_deref()).chain(notes),
+    ));
+    let rename = (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    let serde = if patch {
+        quote!(#[serde(#rename default, skip_serializing_if = "crate::runtime::Patch::is_absent")])
+    } else if field.optional() {
+        if field.required {
+            // Required but nullable: always sent, `null` when `None`.
+            quote!(#[serde(#rename default)])
+        } else {
+            quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
+        }
+    } else if has_default(field) {
+        // serde resolves the path inside its own visitor, where `Self` is not the struct.
+        let path = format!("{owner}::default_{}", field.name);
+        quote!(#[serde(#rename default = #path)])
+    } else if let Some(rename) = rename {
+        quote!(#[serde(#rename)])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #doc
+        #serde
+        pub #ident: #ty,
+    }
+}
+
+fn default_expr(api: &Api, field: &Field) -> TokenStream {
+    let value = match &field.default {
+        Some(DefaultValue::String(s)) => quote!(String::from(#s)),
+        Some(DefaultValue::Bool(b)) => quote!(#b),
+        Some(DefaultValue::Integer(i)) => match field.ty {
+            TypeRef::I32 => {
+                let value = i32::try_from(*i).unwrap_or_default();
+                quote!(#value)
+            }
+            _ => quote!(#i),
+        },
+        Some(DefaultValue::Float(f)) => match field.ty {
+            TypeRef::F32 => {
+                // Narrowing is what the schema's `float` format asks for.
+                #[allow(clippy::cast_possible_truncation)]
+                let value = *f as f32;
+                quote!(#value)
+            }
+            _ => quote!(#f),
+        },
+        Some(DefaultValue::Variant(id, index)) => {
+            let def = api.type_def(*id);
+            let ty = format_ident!("{}", def.name);
+            match &def.kind {
+                TypeKind::StringEnum(e) => {
+                    let variant = format_ident!("{}", e.variants[*index].name);
+                    quote!(#ty::#variant)
+                }
+                _ => quote!(Default::default()),
+            }
+        }
+        None => quote!(Default::default()),
+    };
+    if field.boxed {
+        quote!(Box::new(#value))
+    } else {
+        value
+    }
+}

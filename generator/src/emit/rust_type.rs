@@ -1,0 +1,74 @@
+//! Model types into Rust type syntax.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Api, TypeRef};
+
+/// Where a type is written: inside `models` (named types unqualified) or elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside the `models` module.
+    Models,
+    /// Any other module of the generated crate.
+    Crate,
+}
+
+/// The Rust type for `ty`.
+pub fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::String => quote!(String),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        TypeRef::Named(id) => {
+            let name = format_ident!("{}", api.type_def(*id).name);
+            match scope {
+                Scope::Models => quote!(#name),
+                Scope::Crate => quote!(crate::models::#name),
+            }
+        }
+        TypeRef::Vec(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// How a value of `ty` is best passed as a method argument: `&str` for strings, slices for
+/// arrays, references for other owned types, and plain values for `Copy` scalars.
+pub fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Vec(inner) => {
+            let inner = rust_type(api, inner, Scope::Crate);
+            quote!(&[#inner])
+        }
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Date
+        | TypeRef::DateTime => rust_type(api, ty, Scope::Crate),
+        other => {
+            let ty = rust_type(api, other, Scope::Crate);
+            quote!(&#ty)
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! The resolved description of an API: types and operations, every `$ref` followed, every
+//! `allOf` merged, every name chosen once. Nothing after this stage reads raw OpenAPI, and
+//! nothing in this stage knows Rust syntax beyond the identifiers `names` made.
+
+mod operations;
+mod refs;
+mod types;
+mod view;
+
+use crate::error::Error;
+use crate::load::Document;
+
+pub use operations::build_operations;
+pub use types::TypeSpace;
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Server URLs in document order; the first is the client's default base URL.
+    pub servers: Vec<String>,
+    /// Every named type, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The type behind `id`.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// A named type in the `models` module.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name (UpperCamelCase, unique in `models`).
+    pub name: String,
+    /// Where it was defined, as a JSON pointer.
+    pub pointer: String,
+    /// The schema's description (or title).
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a [`TypeDef`].
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum; unknown values are kept in a fallback variant.
+    StringEnum(StringEnum),
+    /// A name for another type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// An object schema as a struct.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Fields in a stable order: inherited (`allOf`) first, then own, each in document order.
+    pub fields: Vec<Field>,
+    /// The value type of `additionalProperties`, kept in a flattened map.
+    pub additional: Option<TypeRef>,
+    /// For a merge-patch body: every field is a three-state `Patch<T>` (absent, null, value).
+    pub patch: bool,
+}
+
+/// One property of a [`Struct`].
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name (snake_case, unique in the struct).
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// The property's type, without the `Option` that `required`/`nullable` imply.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// A `default` the type can express, kept for required properties (see [`DefaultValue`]).
+    pub default: Option<DefaultValue>,
+    /// The type contains the struct itself without indirection, so the field must be boxed.
+    pub boxed: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// `readOnly: true`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly: true`: sent by the client only.
+    pub write_only: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A default value for a field, in a form the emitter can write as a Rust expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// A string (for `String` fields).
+    String(String),
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Integer(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A variant of a string enum: the enum and the index of the variant.
+    Variant(TypeId, usize),
+}
+
+impl Field {
+    /// Whether the Rust type is wrapped in `Option`.
+    pub fn optional(&self) -> bool {
+        self.nullable || !self.required
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    /// Known values, in document order.
+    pub variants: Vec<Variant>,
+    /// Name of the variant that keeps values the document does not list.
+    pub fallback: String,
+}
+
+/// One value of a [`StringEnum`].
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust name (UpperCamelCase).
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+    /// Description (from `x-ms-enum` or `x-enum-descriptions` when present).
+    pub doc: Option<String>,
+}
+
+/// A type at a use site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `boolean`.
+    Bool,
+    /// `integer`, `int32`.
+    I32,
+    /// `integer` (no format or `int64`).
+    I64,
+    /// `number`, `float`.
+    F32,
+    /// `number` (no format or `double`).
+    F64,
+    /// `string`.
+    String,
+    /// `string`, `date-time`: an instant with its UTC offset.
+    DateTime,
+    /// `string`, `date`.
+    Date,
+    /// Raw bytes (`format: binary` bodies).
+    Bytes,
+    /// Any JSON value (an empty schema).
+    Json,
+    /// Any JSON object (`type: object` with no properties).
+    JsonObject,
+    /// A named type.
+    Named(TypeId),
+    /// `array`.
+    Vec(Box<TypeRef>),
+    /// `additionalProperties` alone: a map from string keys.
+    Map(Box<TypeRef>),
+    /// A nullable value inside a container (array items, map values).
+    Option(Box<TypeRef>),
+}
+
+/// An operation: one method of the client.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Rust method name (snake_case, unique on the client).
+    pub name: String,
+    /// How the operation is named in errors and traces: its `operationId`, or `METHOD /path`.
+    pub label: String,
+    /// Uppercase HTTP method.
+    pub method: HttpMethod,
+    /// The path template as written in the document.
+    pub path: String,
+    /// The path split into literal text and parameters (index into `params`).
+    pub path_parts: Vec<PathPart>,
+    /// Where it was defined.
+    pub pointer: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `externalDocs.url`.
+    pub docs_url: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// OAuth2 scopes or other security requirements, as `scheme: scope, scope`.
+    pub security: Vec<String>,
+    /// Parameters, path parameters first in path order, then the rest in document order.
+    pub params: Vec<Param>,
+    /// Name of the struct that carries the optional parameters, when there are any.
+    pub options: Option<String>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What a success response carries.
+    pub success: Success,
+    /// Declared error responses.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// A declared error response.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// The status as written: `404`, `4XX`, `default`.
+    pub status: String,
+    /// The JSON body type, when there is one.
+    pub ty: Option<TypeRef>,
+}
+
+/// HTTP methods an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET.
+    Get,
+    /// PUT.
+    Put,
+    /// POST.
+    Post,
+    /// DELETE.
+    Delete,
+    /// OPTIONS.
+    Options,
+    /// HEAD.
+    Head,
+    /// PATCH.
+    Patch,
+    /// TRACE.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Parses the lowercase key of a path item.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// Part of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text copied as is.
+    Literal(String),
+    /// A parameter: index into [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How an array parameter is written in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayStyle {
+    /// `form`, `explode: false`: one pair, values joined with commas.
+    Csv,
+    /// `form`, `explode: true`: one pair per value.
+    Exploded,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name (snake_case, unique in the operation).
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type; arrays are `TypeRef::Vec`.
+    pub ty: TypeRef,
+    /// Required parameters are method arguments; the others live in the options struct.
+    pub required: bool,
+    /// For arrays: how they are written.
+    pub style: ArrayStyle,
+    /// Description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// `required: true`; otherwise the argument is an `Option`.
+    pub required: bool,
+    /// `description`.
+    pub doc: Option<String>,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// Nothing (or nothing the client needs).
+    Empty,
+    /// A JSON body.
+    Json(TypeRef),
+    /// A `text/plain` body parsed with `FromStr`.
+    Text(TypeRef),
+    /// Any other media type, returned as bytes.
+    Bytes,
+}
+
+/// Builds the model of `document`.
+pub fn build(document: &Document) -> Result<Api, Error> {
+    let api = &document.api;
+    let mut space = TypeSpace::new(api)?;
+    space.build_components()?;
+    let operations = build_operations(api, &mut space)?;
+    let types = space.finish();
+    Ok(Api {
+        title: api.info.title.clone(),
+        description: api.info.description.clone(),
+        version: api.info.version.clone(),
+        servers: api.servers.iter().map(|s| s.url.clone()).collect(),
+        types,
+        operations,
+    })
+}

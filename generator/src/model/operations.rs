@@ -1,0 +1,615 @@
+//! Operations: paths and methods into client methods with typed parameters, bodies and
+//! responses.
+
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Response,
+    SecurityRequirement, StatusCode,
+};
+
+use super::refs;
+use super::types::{Resolved, TypeSpace};
+use super::{
+    ArrayStyle, Body, ErrorResponse, HttpMethod, Operation, Param, ParamLocation, PathPart,
+    Success, TypeKind, TypeRef,
+};
+use crate::error::{Error, join_pointer};
+use crate::names::{self, Namespace};
+
+/// Method names the generated `Client` defines itself.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "transport", "from_transport"];
+/// Argument names the generated methods use besides parameters.
+const RESERVED_ARGUMENTS: &[&str] = &["body", "options", "self", "request", "query"];
+/// Type names the client module defines itself.
+const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder", "Error", "Transport"];
+
+/// Builds every operation in document order.
+pub fn build_operations<'a>(
+    api: &'a OpenAPI,
+    space: &mut TypeSpace<'a>,
+) -> Result<Vec<Operation>, Error> {
+    let mut builder = OperationBuilder {
+        api,
+        methods: Namespace::with_reserved(CLIENT_METHODS.iter().copied()),
+        client_types: Namespace::with_reserved(CLIENT_TYPES.iter().copied()),
+    };
+    let mut operations = Vec::new();
+    for (path, item) in api.paths.iter() {
+        let item_pointer = join_pointer("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::unsupported(
+                    &item_pointer,
+                    "path items given by `$ref` are not supported",
+                )
+                .with_help("write the path item inline"));
+            }
+        };
+        for (key, operation) in item.iter() {
+            let Some(method) = HttpMethod::from_key(key) else {
+                continue;
+            };
+            let pointer = join_pointer(&item_pointer, key);
+            operations.push(builder.operation(
+                space,
+                path,
+                method,
+                &item.parameters,
+                operation,
+                &pointer,
+            )?);
+        }
+    }
+    Ok(operations)
+}
+
+struct OperationBuilder<'a> {
+    api: &'a OpenAPI,
+    methods: Namespace,
+    client_types: Namespace,
+}
+
+impl<'a> OperationBuilder<'a> {
+    fn operation(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        path: &str,
+        method: HttpMethod,
+        shared_parameters: &'a [ReferenceOr<Parameter>],
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+    ) -> Result<Operation, Error> {
+        let label = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {path}", method.as_str()));
+        let base_name = match &operation.operation_id {
+            Some(id) => names::value_name(id),
+            None => names::value_name(&format!("{} {path}", method.as_str().to_lowercase())),
+        };
+        let name = self.methods.claim(&base_name);
+        let type_prefix = names::type_name(&name);
+
+        let (params, path_parts) = self.parameters(
+            space,
+            path,
+            shared_parameters,
+            operation,
+            pointer,
+            &type_prefix,
+        )?;
+        let options = params
+            .iter()
+            .any(|p| !p.required)
+            .then(|| self.client_types.claim(&format!("{type_prefix}Options")));
+        let body = self.body(space, method, operation, pointer, &type_prefix)?;
+        let (success, errors) = self.responses(space, operation, pointer, &type_prefix)?;
+        let security = operation
+            .security
+            .as_ref()
+            .or(self.api.security.as_ref())
+            .map(|requirements| describe_security(requirements))
+            .unwrap_or_default();
+        Ok(Operation {
+            name,
+            label,
+            method,
+            path: path.to_owned(),
+            path_parts,
+            pointer: pointer.to_owned(),
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            docs_url: operation.external_docs.as_ref().map(|d| d.url.clone()),
+            deprecated: operation.deprecated,
+            security,
+            params,
+            options,
+            body,
+            success,
+            errors,
+        })
+    }
+
+    /// Path-item and operation parameters (the operation's win), path parameters first.
+    fn parameters(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        path: &str,
+        shared: &'a [ReferenceOr<Parameter>],
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+        type_prefix: &str,
+    ) -> Result<(Vec<Param>, Vec<PathPart>), Error> {
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map_or(pointer, |(head, _)| head)
+            .to_owned();
+        let mut declared: Vec<(&'a Parameter, String)> = Vec::new();
+        let sources = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p,
+                    join_pointer(&join_pointer(&item_pointer, "parameters"), &i.to_string()),
+                )
+            })
+            .chain(operation.parameters.iter().enumerate().map(|(i, p)| {
+                (
+                    p,
+                    join_pointer(&join_pointer(pointer, "parameters"), &i.to_string()),
+                )
+            }));
+        for (parameter, at) in sources {
+            let (parameter, at) = match parameter {
+                ReferenceOr::Item(p) => (p, at),
+                ReferenceOr::Reference { reference } => {
+                    let components = self.api.components.as_ref().map(|c| &c.parameters);
+                    let (p, _) = refs::resolve(components, "parameters", reference, &at)?;
+                    (p, at)
+                }
+            };
+            let data = parameter.parameter_data_ref();
+            let same = |(p, _): &(&Parameter, String)| {
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+            };
+            match declared.iter_mut().find(|d| same(d)) {
+                Some(existing) => *existing = (parameter, at),
+                None => declared.push((parameter, at)),
+            }
+        }
+
+        let template = parse_template(path);
+        let mut namespace = Namespace::with_reserved(RESERVED_ARGUMENTS.iter().copied());
+        let mut params = Vec::new();
+        let mut path_parts = Vec::new();
+        // Path parameters, in the order the template uses them.
+        for part in &template {
+            match part {
+                TemplatePart::Literal(text) => path_parts.push(PathPart::Literal(text.clone())),
+                TemplatePart::Param(wire) => {
+                    let Some((parameter, at)) = declared.iter().find(|(p, _)| {
+                        matches!(p, Parameter::Path { .. }) && &p.parameter_data_ref().name == wire
+                    }) else {
+                        return Err(Error::invalid(
+                            pointer,
+                            format!("the path uses `{{{wire}}}` but no path parameter `{wire}` is declared"),
+                        )
+                        .with_help("declare it under `parameters` with `in: path` and `required: true`"));
+                    };
+                    path_parts.push(PathPart::Param(params.len()));
+                    params.push(self.parameter(
+                        space,
+                        parameter,
+                        at,
+                        &mut namespace,
+                        type_prefix,
+                    )?);
+                }
+            }
+        }
+        for (parameter, at) in &declared {
+            match parameter {
+                Parameter::Path { parameter_data, .. } => {
+                    let used = template
+                        .iter()
+                        .any(|p| matches!(p, TemplatePart::Param(w) if *w == parameter_data.name));
+                    if !used {
+                        return Err(Error::invalid(
+                            at,
+                            format!(
+                                "path parameter `{}` does not appear in the path `{path}`",
+                                parameter_data.name
+                            ),
+                        ));
+                    }
+                }
+                Parameter::Header { parameter_data, .. }
+                    if ["accept", "content-type", "authorization"]
+                        .contains(&parameter_data.name.to_ascii_lowercase().as_str()) =>
+                {
+                    // OpenAPI says these header parameters are ignored: the client sets them.
+                }
+                _ => params.push(self.parameter(
+                    space,
+                    parameter,
+                    at,
+                    &mut namespace,
+                    type_prefix,
+                )?),
+            }
+        }
+        Ok((params, path_parts))
+    }
+
+    fn parameter(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        parameter: &'a Parameter,
+        at: &str,
+        namespace: &mut Namespace,
+        type_prefix: &str,
+    ) -> Result<Param, Error> {
+        let data = parameter.parameter_data_ref();
+        let (location, style) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Csv),
+            Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Csv),
+            Parameter::Query { style, .. } => {
+                let style = match style {
+                    QueryStyle::Form if data.explode == Some(false) => ArrayStyle::Csv,
+                    QueryStyle::Form => ArrayStyle::Exploded,
+                    other => {
+                        return Err(Error::unsupported(
+                            at,
+                            format!("query parameter style `{other:?}` is not supported"),
+                        )
+                        .with_help("use `style: form`"));
+                    }
+                };
+                (ParamLocation::Query, style)
+            }
+            Parameter::Cookie { .. } => {
+                return Err(Error::unsupported(
+                    at,
+                    format!("cookie parameter `{}` is not supported", data.name),
+                )
+                .with_help("send the cookie as a default header of the client instead"));
+            }
+        };
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(Error::unsupported(
+                    at,
+                    format!(
+                        "parameter `{}` is described with `content`, which is not supported",
+                        data.name
+                    ),
+                )
+                .with_help("describe the parameter with `schema`"));
+            }
+        };
+        let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+        let Resolved { ty, .. } =
+            space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
+        if !param_type_supported(space, &ty) {
+            return Err(Error::unsupported(
+                at,
+                format!("parameter `{}` has a type that cannot be written as text", data.name),
+            )
+            .with_help("parameters must be strings, numbers, booleans, dates, string enums or arrays of these"));
+        }
+        Ok(Param {
+            name: namespace.claim(&names::value_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            style,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    fn body(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        method: HttpMethod,
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+        type_prefix: &str,
+    ) -> Result<Option<Body>, Error> {
+        let Some(body) = &operation.request_body else {
+            return Ok(None);
+        };
+        let at = join_pointer(pointer, "requestBody");
+        let (body, at): (&RequestBody, String) = match body {
+            ReferenceOr::Item(body) => (body, at),
+            ReferenceOr::Reference { reference } => {
+                let components = self.api.components.as_ref().map(|c| &c.request_bodies);
+                refs::resolve(components, "requestBodies", reference, &at)?
+            }
+        };
+        let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
+            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(Error::unsupported(
+                &join_pointer(&at, "content"),
+                format!(
+                    "request bodies of type {} are not supported",
+                    quoted_list(&media)
+                ),
+            )
+            .with_help("this generator sends `application/json` request bodies"));
+        };
+        let schema_at = join_pointer(
+            &join_pointer(&join_pointer(&at, "content"), media),
+            "schema",
+        );
+        let ty = match &content.schema {
+            Some(schema) => {
+                space
+                    .type_of_unboxed(schema, &schema_at, &format!("{type_prefix}Request"))?
+                    .ty
+            }
+            None => TypeRef::Json,
+        };
+        // A PATCH body of an object type is a merge patch: absent, null and a value differ.
+        let ty = match (method, &ty) {
+            (HttpMethod::Patch, TypeRef::Named(id)) => {
+                space.patch_of(*id).map_or(ty, TypeRef::Named)
+            }
+            _ => ty,
+        };
+        Ok(Some(Body {
+            ty,
+            required: body.required,
+            doc: body.description.clone(),
+        }))
+    }
+
+    fn responses(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+        type_prefix: &str,
+    ) -> Result<(Success, Vec<ErrorResponse>), Error> {
+        let at = join_pointer(pointer, "responses");
+        let mut entries: Vec<(String, bool, &'a ReferenceOr<Response>)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let success = match code {
+                    StatusCode::Code(code) => (200..300).contains(code),
+                    StatusCode::Range(range) => *range == 2,
+                };
+                (code.to_string(), success, response)
+            })
+            .collect();
+        let any_success = entries.iter().any(|(_, success, _)| *success);
+        if let Some(default) = &operation.responses.default {
+            // `default` is the success response only when no other success is declared.
+            entries.push((String::from("default"), !any_success, default));
+        }
+
+        let mut success: Option<Success> = None;
+        let mut errors = Vec::new();
+        for (code, is_success, response) in entries {
+            let response_at = join_pointer(&at, &code);
+            let (response, response_at) = match response {
+                ReferenceOr::Item(r) => (r, response_at),
+                ReferenceOr::Reference { reference } => {
+                    let components = self.api.components.as_ref().map(|c| &c.responses);
+                    refs::resolve(components, "responses", reference, &response_at)?
+                }
+            };
+            let hint = if is_success {
+                format!("{type_prefix}Response")
+            } else {
+                format!("{type_prefix}Error")
+            };
+            let body = self.response_body(space, response, &response_at, &hint)?;
+            if is_success {
+                success = Some(match (success, body) {
+                    (None, body) => body,
+                    (Some(Success::Empty), body) | (Some(body), Success::Empty) => body,
+                    (Some(existing), body) if existing == body => existing,
+                    (Some(_), _) => {
+                        return Err(Error::unsupported(
+                            &at,
+                            "success responses with different body types are not supported",
+                        )
+                        .with_help("declare one success body type for the operation"));
+                    }
+                });
+            } else {
+                let ty = match body {
+                    Success::Json(ty) => Some(ty),
+                    _ => None,
+                };
+                errors.push(ErrorResponse { status: code, ty });
+            }
+        }
+        Ok((success.unwrap_or(Success::Empty), errors))
+    }
+
+    fn response_body(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        response: &'a Response,
+        at: &str,
+        hint: &str,
+    ) -> Result<Success, Error> {
+        let content_at = join_pointer(at, "content");
+        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) {
+            let schema_at = join_pointer(&join_pointer(&content_at, media), "schema");
+            let ty = match &content.schema {
+                Some(schema) => space.type_of_unboxed(schema, &schema_at, hint)?.ty,
+                None => TypeRef::Json,
+            };
+            return Ok(Success::Json(ty));
+        }
+        if let Some((media, content)) = response
+            .content
+            .iter()
+            .find(|(media, _)| media.starts_with("text/plain"))
+        {
+            let schema_at = join_pointer(&join_pointer(&content_at, media), "schema");
+            let ty = match &content.schema {
+                Some(schema) => space.type_of_unboxed(schema, &schema_at, hint)?.ty,
+                None => TypeRef::String,
+            };
+            return Ok(if is_text_parsable(space, &ty) {
+                Success::Text(ty)
+            } else {
+                Success::Text(TypeRef::String)
+            });
+        }
+        if response.content.is_empty() {
+            Ok(Success::Empty)
+        } else {
+            Ok(Success::Bytes)
+        }
+    }
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    if items.is_empty() {
+        return String::from("(none)");
+    }
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `application/json`, `application/problem+json`, `application/json; charset=utf-8`, ...
+fn is_json(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "text/json"
+        || essence == "*/*"
+}
+
+/// Scalars that `FromStr` can parse from a `text/plain` body.
+fn is_text_parsable(space: &TypeSpace<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::String => true,
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            TypeKind::Alias(inner) => is_text_parsable(space, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Types a parameter can have: scalars, string enums, and arrays of those.
+fn param_type_supported(space: &TypeSpace<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::String
+        | TypeRef::DateTime
+        | TypeRef::Date => true,
+        TypeRef::Vec(inner) => {
+            !matches!(**inner, TypeRef::Vec(_)) && param_type_supported(space, inner)
+        }
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            TypeKind::StringEnum(_) => true,
+            TypeKind::Alias(inner) => param_type_supported(space, inner),
+            TypeKind::Struct(_) => false,
+        },
+        _ => false,
+    }
+}
+
+fn describe_security(requirements: &[SecurityRequirement]) -> Vec<String> {
+    requirements
+        .iter()
+        .map(|requirement| {
+            requirement
+                .iter()
+                .map(|(scheme, scopes)| {
+                    if scopes.is_empty() {
+                        scheme.clone()
+                    } else {
+                        format!("{scheme}: {}", scopes.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum TemplatePart {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits `/a/{b}/c{d}` into literals and parameter names.
+fn parse_template(path: &str) -> Vec<TemplatePart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push(TemplatePart::Literal(rest[..open].to_owned()));
+        }
+        parts.push(TemplatePart::Param(rest[open + 1..open + close].to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest.to_owned()));
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_into_literals_and_parameters() {
+        assert_eq!(
+            parse_template("/a/{b-id}/c"),
+            vec![
+                TemplatePart::Literal("/a/".into()),
+                TemplatePart::Param("b-id".into()),
+                TemplatePart::Literal("/c".into())
+            ]
+        );
+        assert_eq!(
+            parse_template("/x"),
+            vec![TemplatePart::Literal("/x".into())]
+        );
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/plain"));
+    }
+}

@@ -1,0 +1,786 @@
+//! The type space: every schema the API uses, as named Rust-shaped types.
+//!
+//! Component schemas get their names first, in document order, so that a name never depends on
+//! which operation happened to use a schema first. Inline object and enum schemas are named
+//! from the component (or operation) that owns them and the property they sit in, and are
+//! remembered by JSON pointer, so a property inherited through `allOf` by several types still
+//! produces one type.
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+
+use super::refs;
+use super::view::{Ty, View};
+use super::{DefaultValue, Field, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef, Variant};
+use crate::error::{Error, ErrorKind, join_pointer};
+use crate::names::{self, Namespace};
+
+/// How deep schemas may nest before the document is refused (protects the stack).
+const MAX_DEPTH: usize = 64;
+
+/// A type at a use site, with whether the schema admits `null`.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+/// The type space being built.
+pub struct TypeSpace<'a> {
+    schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
+    defs: Vec<TypeDef>,
+    components: HashMap<String, TypeId>,
+    /// Component schemas by JSON pointer, to name inline types after the schema declaring them.
+    component_pointers: HashMap<String, TypeId>,
+    inline: HashMap<String, TypeId>,
+    patches: HashMap<TypeId, TypeId>,
+    names: Namespace,
+    depth: usize,
+}
+
+/// A property gathered from a schema and the `allOf` parts it inherits from.
+struct PropertySource<'a> {
+    wire: &'a str,
+    schema: &'a ReferenceOr<Box<Schema>>,
+    pointer: String,
+    /// Type name of the schema that declares the property, to name inline types after it.
+    owner: String,
+}
+
+/// An object schema with its `allOf` parts merged.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: Vec<PropertySource<'a>>,
+    required: BTreeSet<String>,
+    additional: Option<(&'a AdditionalProperties, String, String)>,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// Creates the space and names every component schema.
+    pub fn new(api: &'a OpenAPI) -> Result<Self, Error> {
+        let schemas = api.components.as_ref().map(|c| &c.schemas);
+        let mut space = TypeSpace {
+            schemas,
+            defs: Vec::new(),
+            components: HashMap::new(),
+            component_pointers: HashMap::new(),
+            inline: HashMap::new(),
+            patches: HashMap::new(),
+            names: Namespace::new(),
+            depth: 0,
+        };
+        let keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
+        let mut by_short: HashMap<String, usize> = HashMap::new();
+        for key in &keys {
+            *by_short
+                .entry(names::type_name(names::last_segment(key)))
+                .or_default() += 1;
+        }
+        for key in keys {
+            let short = names::type_name(names::last_segment(key));
+            // Two components sharing a last segment (`a.Item`, `b.Item`) are both named in full.
+            let candidate = if by_short.get(&short).copied().unwrap_or(0) > 1 {
+                names::type_name(key)
+            } else {
+                short
+            };
+            let name = space.names.claim(&candidate);
+            let pointer = join_pointer("#/components/schemas", key);
+            let id = space.push(name, pointer.clone());
+            space.components.insert(key.clone(), id);
+            space.component_pointers.insert(pointer, id);
+        }
+        Ok(space)
+    }
+
+    fn push(&mut self, name: String, pointer: String) -> TypeId {
+        let id = TypeId(self.defs.len());
+        self.defs.push(TypeDef {
+            name,
+            pointer,
+            doc: None,
+            deprecated: false,
+            kind: TypeKind::Alias(TypeRef::Json),
+        });
+        id
+    }
+
+    /// Claims a fresh name in `models` for a type the generator introduces.
+    pub fn claim_name(&mut self, candidate: &str) -> String {
+        self.names.claim(&names::type_name(candidate))
+    }
+
+    /// The definition behind `id`.
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+
+    /// Defines every component schema, in document order.
+    pub fn build_components(&mut self) -> Result<(), Error> {
+        let Some(schemas) = self.schemas else {
+            return Ok(());
+        };
+        for (key, schema) in schemas {
+            let id = self.components[key];
+            let pointer = self.defs[id.0].pointer.clone();
+            let name = self.defs[id.0].name.clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference(reference, &pointer)?;
+                    self.defs[id.0].kind = TypeKind::Alias(target.ty);
+                }
+                ReferenceOr::Item(schema) => self.define(id, schema, &pointer, &name)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills in the definition `id` from `schema`.
+    fn define(
+        &mut self,
+        id: TypeId,
+        schema: &'a Schema,
+        pointer: &str,
+        name: &str,
+    ) -> Result<(), Error> {
+        let view = View::of(schema);
+        let doc = view
+            .data
+            .description
+            .clone()
+            .or_else(|| view.data.title.clone());
+        let kind = if let Some(string_enum) = self.string_enum(&view, pointer)? {
+            TypeKind::StringEnum(string_enum)
+        } else if view.is_object_like() || self.merges_objects(&view) {
+            TypeKind::Struct(self.object(schema, pointer, name)?)
+        } else {
+            let resolved = self.inline_schema(schema, pointer, name)?;
+            let ty = if resolved.nullable {
+                TypeRef::Option(Box::new(resolved.ty))
+            } else {
+                resolved.ty
+            };
+            TypeKind::Alias(ty)
+        };
+        let def = &mut self.defs[id.0];
+        def.doc = doc;
+        def.deprecated = view.data.deprecated;
+        def.kind = kind;
+        Ok(())
+    }
+
+    /// An `allOf` that combines more than a single reference is an object to merge.
+    fn merges_objects(&self, view: &View<'_>) -> bool {
+        view.all_of.len() > 1
+            || view
+                .all_of
+                .iter()
+                .any(|part| matches!(part, ReferenceOr::Item(s) if View::of(s).is_object_like()))
+    }
+
+    /// The type of a schema-or-reference at `pointer`; `hint` names inline types.
+    pub fn type_of(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_schema(schema, pointer, hint),
+        }
+    }
+
+    /// Same as [`Self::type_of`] for the unboxed references that `allOf`/`oneOf` hold.
+    pub fn type_of_unboxed(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_schema(schema, pointer, hint),
+        }
+    }
+
+    /// A `$ref` to a component schema.
+    fn reference(&mut self, reference: &str, pointer: &str) -> Result<Resolved, Error> {
+        let name = refs::component_name(reference, "schemas", pointer)?;
+        let Some(&id) = self.components.get(&name) else {
+            let names = self
+                .schemas
+                .map(|s| s.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            return Err(refs::dangling(reference, &name, "schemas", names, pointer));
+        };
+        let nullable = matches!(
+            self.schemas.and_then(|s| s.get(&name)),
+            Some(ReferenceOr::Item(target)) if target.schema_data.nullable
+        );
+        Ok(Resolved {
+            ty: TypeRef::Named(id),
+            nullable,
+        })
+    }
+
+    fn inline_schema(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        self.depth += 1;
+        let result = if self.depth > MAX_DEPTH {
+            Err(Error::unsupported(
+                pointer,
+                format!("schemas nested more than {MAX_DEPTH} levels deep are not supported"),
+            ))
+        } else {
+            self.inline_schema_inner(schema, pointer, hint)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn inline_schema_inner(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        let view = View::of(schema);
+        let nullable = view.data.nullable;
+        let plain = |ty| Ok(Resolved { ty, nullable });
+
+        if let Some(unknown) = view.unknown_type {
+            return Err(Error::unsupported(
+                &join_pointer(pointer, "type"),
+                format!("unknown schema type `{unknown}`"),
+            )
+            .with_help("use one of string, number, integer, boolean, object, array"));
+        }
+        if !view.all_of.is_empty() {
+            if view.all_of.len() == 1 && !view.is_object_like() {
+                let inner =
+                    self.type_of_unboxed(&view.all_of[0], &join_pointer(pointer, "allOf/0"), hint)?;
+                return Ok(Resolved {
+                    ty: inner.ty,
+                    nullable: nullable || inner.nullable,
+                });
+            }
+            return plain(self.named_inline(schema, pointer, hint)?);
+        }
+        let alternatives = if view.one_of.is_empty() {
+            view.any_of
+        } else {
+            view.one_of
+        };
+        if !alternatives.is_empty() {
+            let keyword = if view.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            return self.alternatives(alternatives, keyword, nullable, pointer, hint);
+        }
+        if view.has_not {
+            return plain(TypeRef::Json);
+        }
+        if self.string_enum(&view, pointer)?.is_some() {
+            let nullable = nullable || view.enumeration.iter().any(serde_json::Value::is_null);
+            return Ok(Resolved {
+                ty: self.named_inline(schema, pointer, hint)?,
+                nullable,
+            });
+        }
+        let ty = match view.ty {
+            Some(Ty::String) => match view.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                _ => TypeRef::String,
+            },
+            Some(Ty::Integer) => match view.format.as_deref() {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some(Ty::Number) => match view.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            Some(Ty::Boolean) => TypeRef::Bool,
+            Some(Ty::Array) => {
+                let item_hint = format!("{hint}Item");
+                let item = match view.items {
+                    Some(items) => {
+                        let item =
+                            self.type_of(items, &join_pointer(pointer, "items"), &item_hint)?;
+                        wrap_nullable(item)
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            Some(Ty::Object) => {
+                if !view.properties.is_empty() {
+                    self.named_inline(schema, pointer, hint)?
+                } else {
+                    match view.additional {
+                        Some(AdditionalProperties::Schema(value)) => {
+                            let value_hint = format!("{hint}Value");
+                            let value = self.type_of_unboxed(
+                                value,
+                                &join_pointer(pointer, "additionalProperties"),
+                                &value_hint,
+                            )?;
+                            TypeRef::Map(Box::new(wrap_nullable(value)))
+                        }
+                        Some(AdditionalProperties::Any(false)) => TypeRef::JsonObject,
+                        Some(AdditionalProperties::Any(true)) | None => TypeRef::JsonObject,
+                    }
+                }
+            }
+            None => TypeRef::Json,
+        };
+        plain(ty)
+    }
+
+    /// `oneOf`/`anyOf`: Microsoft Graph writes a nullable reference as
+    /// `anyOf: [{$ref: X}, {type: object, nullable: true}]`; a single remaining alternative is
+    /// that alternative, made nullable.
+    fn alternatives(
+        &mut self,
+        alternatives: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        nullable: bool,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        let mut null_branch = false;
+        let mut remaining = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            match alternative {
+                ReferenceOr::Item(schema) if View::of(schema).is_null_placeholder() => {
+                    null_branch = true
+                }
+                _ => remaining.push((index, alternative)),
+            }
+        }
+        match remaining.as_slice() {
+            [(index, only)] => {
+                let inner = self.type_of_unboxed(
+                    only,
+                    &join_pointer(&join_pointer(pointer, keyword), &index.to_string()),
+                    hint,
+                )?;
+                Ok(Resolved {
+                    ty: inner.ty,
+                    nullable: nullable || null_branch || inner.nullable,
+                })
+            }
+            [] => Ok(Resolved { ty: TypeRef::Json, nullable: true }),
+            _ => Err(Error::unsupported(
+                &join_pointer(pointer, keyword),
+                format!("`{keyword}` with {} alternatives is not supported", remaining.len()),
+            )
+            .with_help("describe the value with a single schema, or use an empty schema for any JSON value")),
+        }
+    }
+
+    /// An inline object or enum: a named type, created once per pointer.
+    fn named_inline(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
+        if let Some(&id) = self.inline.get(pointer) {
+            return Ok(TypeRef::Named(id));
+        }
+        let name = self.claim_name(hint);
+        let id = self.push(name.clone(), pointer.to_owned());
+        self.inline.insert(pointer.to_owned(), id);
+        self.define(id, schema, pointer, &name)?;
+        Ok(TypeRef::Named(id))
+    }
+
+    /// A string enum, when `view` describes one.
+    fn string_enum(&self, view: &View<'_>, pointer: &str) -> Result<Option<StringEnum>, Error> {
+        let strings: Vec<&str> = view.enumeration.iter().filter_map(|v| v.as_str()).collect();
+        let is_string = matches!(view.ty, Some(Ty::String) | None);
+        if !is_string || strings.is_empty() {
+            return Ok(None);
+        }
+        if strings.len() + view.enumeration.iter().filter(|v| v.is_null()).count()
+            != view.enumeration.len()
+        {
+            return Err(Error::unsupported(
+                &join_pointer(pointer, "enum"),
+                "an enum mixing strings with other kinds of values is not supported",
+            ));
+        }
+        let descriptions = enum_descriptions(view);
+        let mut namespace = Namespace::new();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for wire in strings {
+            if !seen.insert(wire) {
+                continue;
+            }
+            variants.push(Variant {
+                name: namespace.claim(&names::variant_name(wire)),
+                wire: wire.to_owned(),
+                doc: descriptions.get(wire).cloned(),
+            });
+        }
+        let fallback = ["Unknown", "UnknownValue", "Other"]
+            .into_iter()
+            .find(|name| !namespace.contains(name))
+            .map_or_else(|| namespace.claim("Unknown"), str::to_owned);
+        Ok(Some(StringEnum { variants, fallback }))
+    }
+
+    /// Gathers an object's properties, following `allOf` parts.
+    fn object(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> Result<Struct, Error> {
+        let mut parts = ObjectParts::default();
+        let mut visiting = Vec::new();
+        self.collect_object(schema, pointer, name, &mut parts, &mut visiting)?;
+
+        let mut fields = Vec::new();
+        let mut field_names = Namespace::new();
+        for property in parts.properties {
+            let hint = format!("{}{}", property.owner, names::type_name(property.wire));
+            let resolved = self.type_of(property.schema, &property.pointer, &hint)?;
+            let data = match property.schema {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let required = parts.required.contains(property.wire);
+            let mut doc = data.and_then(|d| d.description.clone().or_else(|| d.title.clone()));
+            let default = data.and_then(|d| d.default.as_ref());
+            let usable_default = match default {
+                Some(value) if required && !resolved.nullable => {
+                    self.default_value(value, &resolved.ty)
+                }
+                _ => None,
+            };
+            if let Some(value) = default {
+                let note = format!("Defaults to `{value}`.");
+                doc = Some(match doc {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note,
+                });
+            }
+            fields.push(Field {
+                name: field_names.claim(&names::value_name(property.wire)),
+                wire: property.wire.to_owned(),
+                ty: resolved.ty,
+                required,
+                nullable: resolved.nullable,
+                default: usable_default,
+                boxed: false,
+                doc,
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                deprecated: data.is_some_and(|d| d.deprecated),
+            });
+        }
+        let additional = match parts.additional {
+            Some((AdditionalProperties::Schema(value), pointer, owner)) => {
+                let value = self.type_of_unboxed(value, &pointer, &format!("{owner}Value"))?;
+                Some(wrap_nullable(value))
+            }
+            Some((AdditionalProperties::Any(true), _, _)) => Some(TypeRef::Json),
+            Some((AdditionalProperties::Any(false), _, _)) | None => None,
+        };
+        Ok(Struct {
+            fields,
+            additional,
+            patch: false,
+        })
+    }
+
+    fn collect_object(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        owner: &str,
+        parts: &mut ObjectParts<'a>,
+        visiting: &mut Vec<String>,
+    ) -> Result<(), Error> {
+        let view = View::of(schema);
+        for (index, part) in view.all_of.iter().enumerate() {
+            let part_pointer = join_pointer(&join_pointer(pointer, "allOf"), &index.to_string());
+            match part {
+                ReferenceOr::Reference { reference } => {
+                    let (target, target_pointer) =
+                        refs::resolve(self.schemas, "schemas", reference, &part_pointer)?;
+                    if visiting.contains(&target_pointer) {
+                        return Err(Error::new(
+                            ErrorKind::Invalid,
+                            format!("`allOf` inherits from `{reference}`, which inherits from this schema"),
+                        )
+                        .at_pointer(part_pointer));
+                    }
+                    let owner = self.owner_name(&target_pointer, owner);
+                    visiting.push(target_pointer.clone());
+                    self.collect_object(target, &target_pointer, &owner, parts, visiting)?;
+                    visiting.pop();
+                }
+                ReferenceOr::Item(inline) => {
+                    self.collect_object(inline, &part_pointer, owner, parts, visiting)?;
+                }
+            }
+        }
+        for (wire, property) in &view.properties {
+            let source = PropertySource {
+                wire,
+                schema: property,
+                pointer: join_pointer(&join_pointer(pointer, "properties"), wire),
+                owner: owner.to_owned(),
+            };
+            // A property redeclared by a derived schema keeps its place and takes the new schema.
+            match parts.properties.iter_mut().find(|p| p.wire == *wire) {
+                Some(existing) => *existing = source,
+                None => parts.properties.push(source),
+            }
+        }
+        parts
+            .required
+            .extend(view.required.iter().map(|r| (*r).to_owned()));
+        if let Some(additional) = view.additional {
+            parts.additional = Some((
+                additional,
+                join_pointer(pointer, "additionalProperties"),
+                owner.to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The type name of the component at `pointer`, or `fallback` for inline schemas.
+    fn owner_name(&self, pointer: &str, fallback: &str) -> String {
+        self.component_pointers
+            .get(pointer)
+            .map_or_else(|| fallback.to_owned(), |id| self.defs[id.0].name.clone())
+    }
+
+    fn default_value(&self, value: &serde_json::Value, ty: &TypeRef) -> Option<DefaultValue> {
+        match (ty, value) {
+            (TypeRef::String, serde_json::Value::String(s)) => {
+                Some(DefaultValue::String(s.clone()))
+            }
+            (TypeRef::Bool, serde_json::Value::Bool(b)) => Some(DefaultValue::Bool(*b)),
+            (TypeRef::I32 | TypeRef::I64, serde_json::Value::Number(n)) => {
+                n.as_i64().map(DefaultValue::Integer)
+            }
+            (TypeRef::F32 | TypeRef::F64, serde_json::Value::Number(n)) => {
+                n.as_f64().map(DefaultValue::Float)
+            }
+            (TypeRef::Named(id), serde_json::Value::String(s)) => match &self.defs[id.0].kind {
+                TypeKind::StringEnum(e) => e
+                    .variants
+                    .iter()
+                    .position(|v| &v.wire == s)
+                    .map(|index| DefaultValue::Variant(*id, index)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The merge-patch form of the struct `id` (`{Name}Update`): read-only fields dropped,
+    /// every other field three-state.
+    pub fn patch_of(&mut self, id: TypeId) -> Option<TypeId> {
+        if let Some(&patch) = self.patches.get(&id) {
+            return Some(patch);
+        }
+        let def = &self.defs[id.0];
+        let TypeKind::Struct(body) = &def.kind else {
+            return None;
+        };
+        let fields = body
+            .fields
+            .iter()
+            .filter(|f| !f.read_only)
+            .cloned()
+            .collect();
+        let kind = TypeKind::Struct(Struct {
+            fields,
+            additional: body.additional.clone(),
+            patch: true,
+        });
+        let doc = format!(
+            "Changes to a [`{}`], for update (PATCH) requests.\n\nEach field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.",
+            def.name
+        );
+        let pointer = def.pointer.clone();
+        let deprecated = def.deprecated;
+        let name = self.claim_name(&format!("{}Update", def.name));
+        let patch = self.push(name, pointer);
+        let def = &mut self.defs[patch.0];
+        def.doc = Some(doc);
+        def.deprecated = deprecated;
+        def.kind = kind;
+        self.patches.insert(id, patch);
+        Some(patch)
+    }
+
+    /// Finishes the space: decides which fields must be boxed and returns the definitions.
+    pub fn finish(mut self) -> Vec<TypeDef> {
+        mark_boxed_fields(&mut self.defs);
+        self.defs
+    }
+}
+
+/// A nullable type inside a container becomes `Option<T>`.
+fn wrap_nullable(resolved: Resolved) -> TypeRef {
+    if resolved.nullable {
+        TypeRef::Option(Box::new(resolved.ty))
+    } else {
+        resolved.ty
+    }
+}
+
+/// Per-value descriptions from `x-ms-enum.values` or `x-enum-descriptions`.
+fn enum_descriptions(view: &View<'_>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let extensions = &view.data.extensions;
+    if let Some(values) = extensions
+        .get("x-ms-enum")
+        .and_then(|e| e.get("values"))
+        .and_then(|v| v.as_array())
+    {
+        for value in values {
+            if let (Some(wire), Some(doc)) = (
+                value.get("value").and_then(|v| v.as_str()),
+                value.get("description").and_then(|v| v.as_str()),
+            ) {
+                out.insert(wire.to_owned(), doc.to_owned());
+            }
+        }
+    }
+    if let Some(docs) = extensions
+        .get("x-enum-descriptions")
+        .and_then(|v| v.as_array())
+    {
+        for (wire, doc) in view.enumeration.iter().zip(docs) {
+            if let (Some(wire), Some(doc)) = (wire.as_str(), doc.as_str()) {
+                out.entry(wire.to_owned()).or_insert_with(|| doc.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The named type a field or alias holds directly (through `Option` or another alias, but not
+/// through `Vec` or `Map`, which already put the value behind a pointer).
+fn direct_target(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Option(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+/// Marks the fields that close a containment cycle (a type that holds itself, directly or
+/// through other types) as boxed. Two types are on a cycle when they are in the same strongly
+/// connected component of the "holds directly" graph.
+fn mark_boxed_fields(defs: &mut [TypeDef]) {
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| direct_target(&f.ty))
+                .map(|t| t.0)
+                .collect(),
+            TypeKind::Alias(ty) => direct_target(ty).map(|t| vec![t.0]).unwrap_or_default(),
+            TypeKind::StringEnum(_) => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected_components(&edges);
+    for (index, def) in defs.iter_mut().enumerate() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for field in &mut s.fields {
+                if let Some(target) = direct_target(&field.ty) {
+                    field.boxed = component[target.0] == component[index];
+                }
+            }
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative so that deep graphs cannot overflow the stack. Returns the
+/// component number of every node.
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNVISITED: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNVISITED; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNVISITED; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != UNVISITED {
+            continue;
+        }
+        // Each frame: node and position in its edge list.
+        let mut frames = vec![(root, 0usize)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut position)) = frames.last_mut() {
+            if let Some(&next) = edges[node].get(*position) {
+                *position += 1;
+                if index[next] == UNVISITED {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    frames.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_of_a_cycle_and_a_chain() {
+        // 0 -> 1 -> 0 is a cycle; 2 -> 0 is not part of it; 3 -> 3 holds itself.
+        let components = strongly_connected_components(&[vec![1], vec![0], vec![0], vec![3]]);
+        assert_eq!(components[0], components[1]);
+        assert_ne!(components[2], components[0]);
+        assert_ne!(components[3], components[0]);
+    }
+}

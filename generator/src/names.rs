@@ -1,0 +1,283 @@
+//! Identifier making: the only place where text from a document becomes a Rust identifier.
+//!
+//! Every name goes through [`type_name`], [`value_name`] or [`variant_name`], which map the text
+//! to a valid identifier (case by `heck`, invalid characters treated as word separators, a
+//! leading digit prefixed, keywords escaped), and through a [`Namespace`], which makes names
+//! unique deterministically: the first taker keeps the name, later ones get a numeric suffix.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves (strict and reserved keywords of every edition up to 2024).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Names a type would shadow from the prelude or from what generated code uses unqualified.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default",
+];
+
+/// Splits `text` into words, treating every character that cannot be part of an identifier as
+/// a separator. Non-ASCII letters are kept only when they are valid in identifiers (Rust accepts
+/// Unicode XID identifiers); everything else separates words.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || (!c.is_ascii() && unicode_ident_like(c)) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// Conservative test for a non-ASCII identifier character: letters and digits only.
+fn unicode_ident_like(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Makes an UpperCamelCase type name from `text` (`microsoft.graph.ndesConnector` stays whole:
+/// callers pass the segment they want).
+pub fn type_name(text: &str) -> String {
+    let mut name = clean(text).to_upper_camel_case();
+    if name.is_empty() {
+        name = String::from("Unnamed");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) || KEYWORDS.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// Makes a snake_case name for a field, function, argument or module from `text`.
+pub fn value_name(text: &str) -> String {
+    let mut name = clean(text).to_snake_case();
+    if name.is_empty() {
+        name = String::from("value");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+        name.insert(0, 'n');
+    }
+    escape_keyword(name)
+}
+
+/// Makes an UpperCamelCase enum variant name from a wire value such as `unknownFutureValue`,
+/// `*` or `2.0`.
+pub fn variant_name(text: &str) -> String {
+    let cleaned = clean(text);
+    if cleaned.trim().is_empty() {
+        return symbol_name(text);
+    }
+    let mut name = cleaned.to_upper_camel_case();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// Names values made only of punctuation, which would otherwise all be empty.
+fn symbol_name(text: &str) -> String {
+    let words: Vec<&str> = text
+        .chars()
+        .map(|c| match c {
+            '*' => "Star",
+            '+' => "Plus",
+            '-' => "Minus",
+            '.' => "Dot",
+            '/' => "Slash",
+            '<' => "Lt",
+            '>' => "Gt",
+            '=' => "Eq",
+            '!' => "Not",
+            '@' => "At",
+            '#' => "Hash",
+            '$' => "Dollar",
+            '%' => "Percent",
+            '&' => "And",
+            '|' => "Or",
+            '_' => "Underscore",
+            ' ' => "Space",
+            _ => "Symbol",
+        })
+        .collect();
+    if words.is_empty() {
+        String::from("Empty")
+    } else {
+        words.concat()
+    }
+}
+
+fn escape_keyword(mut name: String) -> String {
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The last `.`-separated segment of a component name (`microsoft.graph.ndesConnector` ->
+/// `ndesConnector`), or the whole name when that segment is empty.
+pub fn last_segment(name: &str) -> &str {
+    match name.rsplit('.').next() {
+        Some(segment) if !segment.is_empty() => segment,
+        _ => name,
+    }
+}
+
+/// A set of names in one Rust namespace (a module's types, a struct's fields, an enum's
+/// variants). Uniqueness is decided ignoring case and underscores, so that names which differ
+/// only in case or separators never collide in the output, nor trip lints about it.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// An empty namespace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A namespace with `names` already taken.
+    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut namespace = Self::new();
+        for name in names {
+            namespace.taken.insert(fold(name));
+        }
+        namespace
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(&fold(name))
+    }
+
+    /// Takes `candidate` if free, otherwise the first free `candidate2`, `candidate3`, ...
+    /// (`candidate_2` for snake_case names), and returns the name taken.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(fold(candidate)) {
+            return candidate.to_owned();
+        }
+        let snake = candidate.contains('_') || candidate.starts_with(|c: char| c.is_lowercase());
+        let base = candidate.trim_end_matches('_');
+        (2..)
+            .map(|n| {
+                if snake {
+                    format!("{base}_{n}")
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|name| self.taken.insert(fold(name)))
+            .unwrap_or_default()
+    }
+}
+
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `name` is a valid Rust identifier (used to check names before `format_ident!`).
+pub fn is_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c == '_' || c.is_alphabetic() => {}
+        _ => return false,
+    }
+    name != "_" && !KEYWORDS.contains(&name) && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_are_upper_camel_case() {
+        assert_eq!(
+            type_name(last_segment("microsoft.graph.ndesConnector")),
+            "NdesConnector"
+        );
+        assert_eq!(type_name("ODataError"), "ODataError");
+        assert_eq!(
+            type_name("deviceManagementDomainJoinConnectorState"),
+            "DeviceManagementDomainJoinConnectorState"
+        );
+        assert_eq!(type_name("2fa-settings"), "T2faSettings");
+        assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(type_name("self"), "SelfType");
+        assert_eq!(type_name("!!"), "Unnamed");
+    }
+
+    #[test]
+    fn value_names_are_snake_case_and_escaped() {
+        assert_eq!(value_name("@odata.type"), "odata_type");
+        assert_eq!(value_name("@odata.nextLink"), "odata_next_link");
+        assert_eq!(value_name("$top"), "top");
+        assert_eq!(value_name("ndesConnector-id"), "ndes_connector_id");
+        assert_eq!(value_name("If-Match"), "if_match");
+        assert_eq!(value_name("type"), "type_");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("1st"), "n_1st");
+        assert_eq!(
+            value_name("connectors.connector.ListConnector"),
+            "connectors_connector_list_connector"
+        );
+    }
+
+    #[test]
+    fn variant_names_cover_symbols_and_digits() {
+        assert_eq!(variant_name("unknownFutureValue"), "UnknownFutureValue");
+        assert_eq!(variant_name("none"), "None");
+        assert_eq!(variant_name("*"), "Star");
+        assert_eq!(variant_name("2.0"), "V20");
+        assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn every_made_name_is_an_identifier() {
+        for text in ["", "*", "type", "Self", "9", "é", "a b", "_", "__", "mod"] {
+            assert!(
+                is_ident(&type_name(text)),
+                "{text:?} -> {}",
+                type_name(text)
+            );
+            assert!(
+                is_ident(&value_name(text)),
+                "{text:?} -> {}",
+                value_name(text)
+            );
+            assert!(
+                is_ident(&variant_name(text)),
+                "{text:?} -> {}",
+                variant_name(text)
+            );
+        }
+    }
+
+    #[test]
+    fn namespace_suffixes_collisions_in_order() {
+        let mut names = Namespace::with_reserved(["Client"]);
+        assert_eq!(names.claim("Client"), "Client2");
+        assert_eq!(names.claim("Foo"), "Foo");
+        assert_eq!(names.claim("FOO"), "FOO2");
+        let mut fields = Namespace::new();
+        assert_eq!(fields.claim("display_name"), "display_name");
+        assert_eq!(fields.claim("displayname"), "displayname_2");
+    }
+}
