@@ -1,0 +1,122 @@
+//! Editing the document changes the generated code: a new property appears as a typed field,
+//! a new operation as a method, and the output is byte-identical on every run.
+
+mod support;
+
+use std::path::Path;
+
+use generator::Config;
+
+fn render(spec: &Path) -> generator::Files {
+    Config::new(spec).render().expect("render")
+}
+
+fn parse(files: &generator::Files, name: &str) -> syn::File {
+    syn::parse_file(&files[name]).unwrap_or_else(|e| panic!("{name} does not parse: {e}"))
+}
+
+fn find_struct<'a>(file: &'a syn::File, name: &str) -> &'a syn::ItemStruct {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == name => Some(s),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no struct {name}"))
+}
+
+fn field_type(item: &syn::ItemStruct, field: &str) -> Option<String> {
+    item.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == field)).map(|f| {
+        let ty = &f.ty;
+        quote::quote!(#ty).to_string().replace(' ', "")
+    })
+}
+
+fn client_methods(file: &syn::File) -> Vec<String> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_property_and_a_new_operation_appear_in_the_output() {
+    let original = support::workspace_root().join("spec/connectors.yaml");
+    let before = render(&original);
+    let before_models = parse(&before, "models.rs");
+    assert_eq!(field_type(find_struct(&before_models, "NdesConnector"), "certificate_thumbprint"), None);
+
+    let text = std::fs::read_to_string(&original).expect("spec");
+    // A new property on the ndesConnector schema, next to an existing one.
+    let anchor = "            connectorVersion:\n";
+    assert!(text.contains(anchor), "the spec layout changed; update this test");
+    let text = text.replacen(
+        anchor,
+        "            certificateThumbprint:\n              type: string\n              nullable: true\n              description: Thumbprint of the connector's certificate.\n            lastRenewalDate:\n              type: string\n              format: date\n              description: Day the certificate was last renewed.\n            connectorVersion:\n",
+        1,
+    );
+    // A new operation: the `$count` segment Graph serves for the collection.
+    let text = text.replacen(
+        "paths:\n",
+        "paths:\n  /deviceManagement/ndesConnectors/$count:\n    get:\n      operationId: countNdesConnectors\n      summary: Count ndesConnectors\n      parameters:\n        - $ref: '#/components/parameters/filter'\n      responses:\n        '200':\n          description: The count\n          content:\n            text/plain:\n              schema:\n                type: integer\n                format: int32\n",
+        1,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let edited = dir.path().join("connectors.yaml");
+    std::fs::write(&edited, text).expect("write edited spec");
+
+    let after = render(&edited);
+    let models = parse(&after, "models.rs");
+    let connector = find_struct(&models, "NdesConnector");
+    assert_eq!(field_type(connector, "certificate_thumbprint").as_deref(), Some("Option<String>"));
+    assert_eq!(field_type(connector, "last_renewal_date").as_deref(), Some("Option<::chrono::NaiveDate>"));
+    let update = find_struct(&models, "NdesConnectorUpdate");
+    assert_eq!(
+        field_type(update, "certificate_thumbprint").as_deref(),
+        Some("crate::runtime::Patch<String>")
+    );
+
+    let client = parse(&after, "client.rs");
+    let methods = client_methods(&client);
+    assert!(methods.contains(&String::from("count_ndes_connectors")), "{methods:?}");
+    assert!(!client_methods(&parse(&before, "client.rs")).contains(&String::from("count_ndes_connectors")));
+    assert!(after["client.rs"].contains("/deviceManagement/ndesConnectors/$count"));
+    let options = find_struct(&client, "CountNdesConnectorsOptions");
+    assert_eq!(field_type(options, "filter").as_deref(), Some("Option<String>"));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_directories() {
+    let original = support::workspace_root().join("spec/connectors.yaml");
+    let first = Config::new("spec/connectors.yaml");
+    // Render from the workspace root and from a copy elsewhere under the same relative name.
+    let copy = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(copy.path().join("spec")).expect("dir");
+    std::fs::copy(&original, copy.path().join("spec/connectors.yaml")).expect("copy");
+    let a = with_current_dir(&support::workspace_root(), || first.render().expect("render"));
+    let b = with_current_dir(copy.path(), || first.render().expect("render"));
+    let c = with_current_dir(copy.path(), || first.render().expect("render"));
+    assert_eq!(a, b);
+    assert_eq!(b, c);
+    assert!(a["models.rs"].contains("Source SHA-256: "));
+}
+
+/// Runs `f` with the working directory set to `dir` (tests in this binary that change the
+/// directory take this lock so they do not race).
+fn with_current_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let previous = std::env::current_dir().expect("cwd");
+    std::env::set_current_dir(dir).expect("chdir");
+    let result = f();
+    std::env::set_current_dir(previous).expect("chdir back");
+    result
+}
