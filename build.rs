@@ -4,8 +4,6 @@
 //! nothing, downstream code is not recompiled, and a read-only checkout (a git or registry
 //! dependency) builds from the vendored files as they are.
 
-const SPEC: &str = "spec/connectors.yaml";
-
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     #[cfg(feature = "regenerate")]
@@ -14,6 +12,7 @@ fn main() {
 
 #[cfg(feature = "regenerate")]
 fn regenerate() {
+    const SPEC: &str = "spec/connectors.yaml";
     println!("cargo::rerun-if-changed={SPEC}");
     match generator::Config::new(SPEC).out_dir("generated").generate() {
         Ok(summary) => {

@@ -1,0 +1,400 @@
+//! The one error type every generated operation returns.
+//!
+//! A caller of a generated client needs to tell apart a handful of situations that
+//! call for different reactions: the client was configured wrongly (fix the code),
+//! no access token could be obtained (re-authenticate), the request never got an
+//! answer (retry later), the service said no (look at [`ApiError`]: status, OData
+//! error code, request id for support), or the answer did not match the
+//! description the client was generated from (report a spec mismatch). Each of
+//! those is one variant of [`Error`], and every variant that belongs to a request
+//! names the operation it came from.
+//!
+//! Secrets never reach this module: the bearer token is added to the request
+//! only at the last moment and is not stored in any error, so printing an
+//! [`Error`] with `{}` or `{:?}` is always safe to log.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+/// A boxed error that can cross threads, as returned by a
+/// [`TokenProvider`](crate::runtime::TokenProvider).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong when calling an operation.
+///
+/// `Display` gives a one-line summary that names the operation; the underlying
+/// cause (a [`reqwest::Error`], a [`serde_json::Error`], the token provider's
+/// error) is available through [`std::error::Error::source`], so an error
+/// reporter that walks the source chain shows the whole story without
+/// repeating it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client builder was given something unusable: a malformed base URL,
+    /// an invalid header name or value, an HTTP client that could not be built.
+    /// The message says which input was wrong (never the value of a header,
+    /// which may be a secret).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// A request could not be formed from the arguments of an operation, for
+    /// example a header parameter containing a line break, or a path parameter
+    /// that is `.` or `..` (which URL normalization would silently remove,
+    /// sending the request to a different resource).
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What was wrong with the request.
+        message: String,
+    },
+
+    /// The [`TokenProvider`](crate::runtime::TokenProvider) failed to supply a
+    /// usable access token; the request was not sent.
+    #[error("{operation}: could not obtain an access token")]
+    Token {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The token provider's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The request did not complete: connection refused, DNS or TLS failure,
+    /// timeout, or the connection broke while the response body was read.
+    /// Whether it is worth retrying depends on the operation's idempotency.
+    #[error("{operation}: {}", transport_summary(source))]
+    Transport {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The HTTP client's error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The service answered with a status outside `200..=299`.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The service answered with success, but the body did not match the type
+    /// the operation declares. `path` is where in the JSON document decoding
+    /// failed (for example `value[1].state`; `.` is the document itself).
+    #[error(
+        "{operation}: the {status} response body does not match the expected type{}",
+        at_path(path)
+    )]
+    Decode {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The (successful) HTTP status of the response.
+        status: u16,
+        /// Where decoding failed, in `serde_path_to_error` notation.
+        path: String,
+        /// What was wrong at that place.
+        #[source]
+        source: DecodeError,
+    },
+
+    /// The request body could not be serialized to JSON (for example a map
+    /// whose keys are not strings); the request was not sent.
+    #[error("{operation}: could not encode the request body as JSON")]
+    Encode {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The serializer's error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The HTTP status of the response, when there was one: for
+    /// [`Error::Api`] and [`Error::Decode`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The service's error response, when the service rejected the request.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether the request failed because a timeout configured on the client
+    /// (total or connect) elapsed.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// The operation the error belongs to; `None` for [`Error::Config`], which
+    /// happens before any operation is called.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Config(_) => None,
+            Error::InvalidRequest { operation, .. }
+            | Error::Token { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Encode { operation, .. } => Some(operation),
+            Error::Api(api) => Some(api.operation),
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
+}
+
+/// Why a successful response body could not be decoded; the source of
+/// [`Error::Decode`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The JSON body is malformed or does not match the declared schema.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// A plain-text body (such as an OData `$count`) could not be parsed.
+    #[error("{0}")]
+    Text(String),
+}
+
+/// A non-success response from the service.
+///
+/// Microsoft Graph and other OData services describe failures with a body of the
+/// shape `{"error": {"code", "message", "target", "innerError": {"request-id",
+/// "client-request-id", "date"}}}`. That shape is recognised structurally (no
+/// service name is involved) and its fields are lifted into `code`, `message`,
+/// `target`, `request_id`, `client_request_id` and `date`; the ids fall back to
+/// the `request-id` and `client-request-id` response headers, and the date to
+/// the `Date` header. Whatever the body is, it is kept whole in `body`, and an
+/// operation's declared error model can be decoded from it with
+/// [`ApiError::body_json`].
+///
+/// `Display` reads `<operation>: <status> <code>: <message> (request-id <id>)`,
+/// or, for a body of another shape, the status, its reason phrase and the first
+/// 200 bytes of the body.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// The OData error code (`error.code`), such as `itemNotFound`.
+    pub code: Option<String>,
+    /// The human-readable error message (`error.message`).
+    pub message: Option<String>,
+    /// The element the error refers to (`error.target`), if the service said.
+    pub target: Option<String>,
+    /// The id the service assigned to the request; quote it to its support.
+    pub request_id: Option<String>,
+    /// The id the client sent, echoed back by the service.
+    pub client_request_id: Option<String>,
+    /// When the service handled the request, as the service wrote it.
+    pub date: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body, kept whole.
+    pub body: Vec<u8>,
+}
+
+/// How many bytes of a body that is not an OData error `Display` shows.
+const BODY_SNIPPET_LEN: usize = 200;
+
+impl ApiError {
+    /// Builds the error for a non-success response, recognising an OData error
+    /// body and falling back to the `request-id`, `client-request-id` and `Date`
+    /// headers for the ids and the date.
+    pub fn new(operation: &'static str, status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
+        let odata = ODataError::parse(&body).unwrap_or_default();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        ApiError {
+            operation,
+            status,
+            request_id: odata.request_id.or_else(|| header("request-id")),
+            client_request_id: odata
+                .client_request_id
+                .or_else(|| header("client-request-id")),
+            date: odata.date.or_else(|| header("date")),
+            code: odata.code,
+            message: odata.message,
+            target: odata.target,
+            headers,
+            body,
+        }
+    }
+
+    /// Decodes the body into the error model the operation declares (or any
+    /// other type), for details that the common fields do not cover.
+    pub fn body_json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// The body as text, with invalid UTF-8 replaced by `U+FFFD`.
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.status)?;
+        if self.code.is_some() || self.message.is_some() {
+            if let Some(code) = &self.code {
+                write!(f, " {code}")?;
+            }
+            if let Some(message) = &self.message {
+                write!(f, ": {message}")?;
+            }
+        } else {
+            let reason = reqwest::StatusCode::from_u16(self.status)
+                .ok()
+                .and_then(|status| status.canonical_reason());
+            if let Some(reason) = reason {
+                write!(f, " {reason}")?;
+            }
+            let snippet = body_snippet(&self.body, BODY_SNIPPET_LEN);
+            if !snippet.is_empty() {
+                write!(f, ": {snippet}")?;
+            }
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request-id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    /// Like a derived `Debug`, but shows the body as (lossy) text rather than
+    /// a list of byte values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("target", &self.target)
+            .field("request_id", &self.request_id)
+            .field("client_request_id", &self.client_request_id)
+            .field("date", &self.date)
+            .field("headers", &self.headers)
+            .field("body", &self.body_text())
+            .finish()
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The fields of an OData error body; all optional, because services fill in
+/// what they have.
+#[derive(Debug, Default)]
+struct ODataError {
+    code: Option<String>,
+    message: Option<String>,
+    target: Option<String>,
+    request_id: Option<String>,
+    client_request_id: Option<String>,
+    date: Option<String>,
+}
+
+impl ODataError {
+    /// Recognises `{"error": {...}}` by its shape. Anything else (HTML from a
+    /// proxy, an empty body, another JSON shape) yields `None`.
+    fn parse(body: &[u8]) -> Option<Self> {
+        let document: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let error = document.get("error")?.as_object()?;
+        let text = |object: &serde_json::Map<String, serde_json::Value>, key: &str| {
+            match object.get(key)? {
+                serde_json::Value::String(text) => Some(text.clone()),
+                // OData v3 / older services: "message": {"lang": "en", "value": "..."}.
+                serde_json::Value::Object(inner) => inner.get("value")?.as_str().map(str::to_owned),
+                _ => None,
+            }
+        };
+        let inner = error
+            .get("innerError")
+            .or_else(|| error.get("innererror"))
+            .and_then(serde_json::Value::as_object);
+        let inner_text = |key: &str| inner.and_then(|inner| text(inner, key));
+        Some(ODataError {
+            code: text(error, "code"),
+            message: text(error, "message"),
+            target: text(error, "target"),
+            request_id: inner_text("request-id"),
+            client_request_id: inner_text("client-request-id"),
+            date: inner_text("date"),
+        })
+    }
+}
+
+/// The first `max` bytes of a body as one line of text: cut at a character
+/// boundary, invalid UTF-8 replaced, control characters (line breaks, terminal
+/// escapes) turned into spaces so a hostile or verbose body cannot break up a
+/// log line, and `…` appended when something was cut.
+pub(crate) fn body_snippet(body: &[u8], max: usize) -> String {
+    let mut end = body.len().min(max);
+    if end < body.len() {
+        // Do not split a UTF-8 sequence: back off over continuation bytes.
+        let start = end.saturating_sub(3);
+        while end > start && body.get(end).is_some_and(|byte| byte & 0xC0 == 0x80) {
+            end -= 1;
+        }
+    }
+    let head = body.get(..end).unwrap_or(body);
+    let mut snippet: String = String::from_utf8_lossy(head)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let trimmed_len = snippet.trim_end().len();
+    snippet.truncate(trimmed_len);
+    let leading = snippet.len() - snippet.trim_start().len();
+    snippet.drain(..leading);
+    if end < body.len() {
+        snippet.push('…');
+    }
+    snippet
+}
+
+/// The `Display` text of [`Error::Transport`]: what kind of failure it was, so
+/// that a log line without the source chain still says "timed out" or "could
+/// not connect".
+fn transport_summary(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "the request timed out"
+    } else if error.is_connect() {
+        "could not connect to the service"
+    } else if error.is_body() || error.is_decode() {
+        "could not read the response body"
+    } else {
+        "the HTTP request failed"
+    }
+}
+
+/// The `Display` suffix of [`Error::Decode`] naming the JSON path, omitted for
+/// the document root.
+fn at_path(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!(" at `{path}`")
+    }
+}

@@ -1,0 +1,39 @@
+//! The runtime shared by every generated operation.
+//!
+//! This module is hand-written and copied verbatim by the generator into each
+//! generated crate as `runtime`, so that a vendored client stands alone. The
+//! generated code stays thin: an operation fills in a [`Request`], sends it with
+//! [`Transport::send`] and decodes the [`Response`]; everything else (URL and
+//! parameter encoding, authentication, error mapping) lives here, once.
+//!
+//! - [`ClientBuilder`] configures a client; [`Transport`] is the built, cheaply
+//!   cloneable connection it wraps.
+//! - [`TokenProvider`], [`AccessToken`] and [`StaticToken`] supply bearer
+//!   tokens, which never appear in `Debug` output or errors.
+//! - [`ParamValue`], [`path_segment`] and [`Query`] encode path, query and
+//!   header parameters.
+//! - [`Patch`] is the three-state (absent / null / value) property of PATCH
+//!   bodies.
+//! - [`Error`] and [`ApiError`] describe failures, with the operation, the HTTP
+//!   status, the OData error code and message and the request id.
+
+mod enums;
+mod error;
+mod params;
+mod patch;
+mod transport;
+
+pub(crate) use enums::string_enum;
+pub use error::{ApiError, BoxError, DecodeError, Error};
+pub use params::{ParamValue, Query, path_segment};
+pub use patch::Patch;
+pub use transport::{
+    AccessToken, BoxFuture, ClientBuilder, Request, Response, StaticToken, TokenProvider, Transport,
+};
+
+/// The HTTP client the runtime is built on, re-exported so that code passing a
+/// custom client to [`ClientBuilder::http_client`] or reading
+/// [`ApiError::headers`] uses the same version.
+pub use reqwest;
+/// HTTP methods, as used by [`Request::new`].
+pub use reqwest::Method;
