@@ -14,7 +14,11 @@ fn generator(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// A scratch project holding a copy of `spec/connectors.yaml`.
@@ -36,28 +40,51 @@ fn vendor_writes_once_and_check_catches_a_stale_file() {
 
     let first = generator(dir, &["vendor"]);
     assert!(first.status.success(), "{}", text(&first));
-    assert!(text(&first).contains("wrote generated/models.rs"), "{}", text(&first));
+    assert!(
+        text(&first).contains("wrote generated/models.rs"),
+        "{}",
+        text(&first)
+    );
 
     let again = generator(dir, &["vendor"]);
     assert!(again.status.success());
-    assert!(text(&again).contains("is up to date"), "nothing rewritten: {}", text(&again));
+    assert!(
+        text(&again).contains("is up to date"),
+        "nothing rewritten: {}",
+        text(&again)
+    );
 
     let check = generator(dir, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
 
     // Someone edits a generated file by hand.
     let models = dir.join("generated/models.rs");
-    let edited = std::fs::read_to_string(&models).expect("models.rs").replace("pub struct NdesConnector {", "pub struct NdesConnector {\n    pub extra: u8,");
+    let edited = std::fs::read_to_string(&models)
+        .expect("models.rs")
+        .replace(
+            "pub struct NdesConnector {",
+            "pub struct NdesConnector {\n    pub extra: u8,",
+        );
     std::fs::write(&models, edited).expect("edit");
     let stale = generator(dir, &["check"]);
     assert_eq!(stale.status.code(), Some(1), "{}", text(&stale));
     let report = text(&stale);
     assert!(report.contains("error[stale]"), "{report}");
-    assert!(report.contains("-    pub extra: u8,"), "the diff shows the edit: {report}");
-    assert!(report.contains("cargo run -p generator -- vendor"), "the fix is named: {report}");
+    assert!(
+        report.contains("-    pub extra: u8,"),
+        "the diff shows the edit: {report}"
+    );
+    assert!(
+        report.contains("cargo run -p generator -- vendor"),
+        "the fix is named: {report}"
+    );
 
     let fixed = generator(dir, &["vendor"]);
-    assert!(text(&fixed).contains("wrote generated/models.rs"), "{}", text(&fixed));
+    assert!(
+        text(&fixed).contains("wrote generated/models.rs"),
+        "{}",
+        text(&fixed)
+    );
     assert!(generator(dir, &["check"]).status.success());
 }
 
@@ -67,13 +94,18 @@ fn check_reports_a_spec_that_changed_since_vendoring() {
     let dir = project.path();
     assert!(generator(dir, &["vendor"]).status.success());
     let spec = dir.join("spec/connectors.yaml");
-    let edited = std::fs::read_to_string(&spec)
-        .expect("spec")
-        .replace("summary: List ndesConnectors", "summary: List every ndesConnector");
+    let edited = std::fs::read_to_string(&spec).expect("spec").replace(
+        "summary: List ndesConnectors",
+        "summary: List every ndesConnector",
+    );
     std::fs::write(&spec, edited).expect("edit spec");
     let stale = generator(dir, &["check"]);
     assert_eq!(stale.status.code(), Some(1));
-    assert!(text(&stale).contains("+    /// List every ndesConnector"), "{}", text(&stale));
+    assert!(
+        text(&stale).contains("+    /// List every ndesConnector"),
+        "{}",
+        text(&stale)
+    );
 }
 
 #[test]
@@ -93,13 +125,30 @@ fn a_broken_document_fails_with_a_located_error() {
     assert!(report.contains("error[invalid]"), "{report}");
     assert!(report.contains("--> spec/connectors.yaml"), "{report}");
     assert!(report.contains("= at #/paths/~1a~1{id}/get"), "{report}");
-    assert!(!dir.join("generated").exists(), "nothing is written on error");
+    assert!(
+        !dir.join("generated").exists(),
+        "nothing is written on error"
+    );
 }
 
 #[test]
 fn generate_refuses_an_invalid_crate_name() {
     let project = scratch_project();
-    let output = generator(project.path(), &["generate", "spec/connectors.yaml", "--out", "out", "--name", "9 lives"]);
+    let output = generator(
+        project.path(),
+        &[
+            "generate",
+            "spec/connectors.yaml",
+            "--out",
+            "out",
+            "--name",
+            "9 lives",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output).contains("not a valid crate name"), "{}", text(&output));
+    assert!(
+        text(&output).contains("not a valid crate name"),
+        "{}",
+        text(&output)
+    );
 }

@@ -26,16 +26,26 @@ fn graph_beta_document_generates_a_crate_that_compiles_warning_free() {
     // What the format exercises shows up in the output.
     let client = std::fs::read_to_string(crate_dir.join("src/client.rs")).expect("client.rs");
     let models = std::fs::read_to_string(crate_dir.join("src/models.rs")).expect("models.rs");
-    assert!(client.contains("String::from(\"/connectors/$count\")"), "`$` kept in path literals");
+    assert!(
+        client.contains("String::from(\"/connectors/$count\")"),
+        "`$` kept in path literals"
+    );
     assert!(client.contains(".text()"), "`$count` is read as text/plain");
     assert!(
         models.contains("pub region: Option<ConnectorGroupRegion>"),
         "`anyOf` with a nullable object is an optional reference"
     );
-    assert_eq!(client.matches("pub async fn ").count(), 22, "one method per operation");
+    assert_eq!(
+        client.matches("pub async fn ").count(),
+        22,
+        "one method per operation"
+    );
 
     support::isolate_crate(&crate_dir);
-    if let Err(output) = support::cargo(&crate_dir, &["clippy", "--all-targets", "--", "-D", "warnings"]) {
+    if let Err(output) = support::cargo(
+        &crate_dir,
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+    ) {
         panic!("the generated crate does not pass clippy:\n{output}");
     }
     if let Err(output) = support::cargo(&crate_dir, &["doc", "--no-deps"]) {

@@ -26,10 +26,13 @@ fn find_struct<'a>(file: &'a syn::File, name: &str) -> &'a syn::ItemStruct {
 }
 
 fn field_type(item: &syn::ItemStruct, field: &str) -> Option<String> {
-    item.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == field)).map(|f| {
-        let ty = &f.ty;
-        quote::quote!(#ty).to_string().replace(' ', "")
-    })
+    item.fields
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+        .map(|f| {
+            let ty = &f.ty;
+            quote::quote!(#ty).to_string().replace(' ', "")
+        })
 }
 
 fn client_methods(file: &syn::File) -> Vec<String> {
@@ -52,12 +55,21 @@ fn a_new_property_and_a_new_operation_appear_in_the_output() {
     let original = support::workspace_root().join("spec/connectors.yaml");
     let before = render(&original);
     let before_models = parse(&before, "models.rs");
-    assert_eq!(field_type(find_struct(&before_models, "NdesConnector"), "certificate_thumbprint"), None);
+    assert_eq!(
+        field_type(
+            find_struct(&before_models, "NdesConnector"),
+            "certificate_thumbprint"
+        ),
+        None
+    );
 
     let text = std::fs::read_to_string(&original).expect("spec");
     // A new property on the ndesConnector schema, next to an existing one.
     let anchor = "            connectorVersion:\n";
-    assert!(text.contains(anchor), "the spec layout changed; update this test");
+    assert!(
+        text.contains(anchor),
+        "the spec layout changed; update this test"
+    );
     let text = text.replacen(
         anchor,
         "            certificateThumbprint:\n              type: string\n              nullable: true\n              description: Thumbprint of the connector's certificate.\n            lastRenewalDate:\n              type: string\n              format: date\n              description: Day the certificate was last renewed.\n            connectorVersion:\n",
@@ -76,8 +88,14 @@ fn a_new_property_and_a_new_operation_appear_in_the_output() {
     let after = render(&edited);
     let models = parse(&after, "models.rs");
     let connector = find_struct(&models, "NdesConnector");
-    assert_eq!(field_type(connector, "certificate_thumbprint").as_deref(), Some("Option<String>"));
-    assert_eq!(field_type(connector, "last_renewal_date").as_deref(), Some("Option<::chrono::NaiveDate>"));
+    assert_eq!(
+        field_type(connector, "certificate_thumbprint").as_deref(),
+        Some("Option<String>")
+    );
+    assert_eq!(
+        field_type(connector, "last_renewal_date").as_deref(),
+        Some("Option<::chrono::NaiveDate>")
+    );
     let update = find_struct(&models, "NdesConnectorUpdate");
     assert_eq!(
         field_type(update, "certificate_thumbprint").as_deref(),
@@ -86,11 +104,20 @@ fn a_new_property_and_a_new_operation_appear_in_the_output() {
 
     let client = parse(&after, "client.rs");
     let methods = client_methods(&client);
-    assert!(methods.contains(&String::from("count_ndes_connectors")), "{methods:?}");
-    assert!(!client_methods(&parse(&before, "client.rs")).contains(&String::from("count_ndes_connectors")));
+    assert!(
+        methods.contains(&String::from("count_ndes_connectors")),
+        "{methods:?}"
+    );
+    assert!(
+        !client_methods(&parse(&before, "client.rs"))
+            .contains(&String::from("count_ndes_connectors"))
+    );
     assert!(after["client.rs"].contains("/deviceManagement/ndesConnectors/$count"));
     let options = find_struct(&client, "CountNdesConnectorsOptions");
-    assert_eq!(field_type(options, "filter").as_deref(), Some("Option<String>"));
+    assert_eq!(
+        field_type(options, "filter").as_deref(),
+        Some("Option<String>")
+    );
 }
 
 #[test]
@@ -101,7 +128,9 @@ fn output_is_byte_identical_across_runs_and_directories() {
     let copy = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(copy.path().join("spec")).expect("dir");
     std::fs::copy(&original, copy.path().join("spec/connectors.yaml")).expect("copy");
-    let a = with_current_dir(&support::workspace_root(), || first.render().expect("render"));
+    let a = with_current_dir(&support::workspace_root(), || {
+        first.render().expect("render")
+    });
     let b = with_current_dir(copy.path(), || first.render().expect("render"));
     let c = with_current_dir(copy.path(), || first.render().expect("render"));
     assert_eq!(a, b);

@@ -21,7 +21,10 @@ pub fn shared_specs() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing; CI must run with the shared specs beside the clone", dir.display());
+        panic!(
+            "{} is missing; CI must run with the shared specs beside the clone",
+            dir.display()
+        );
     }
     eprintln!("skipped: {} is absent (a clone on its own)", dir.display());
     None
@@ -44,7 +47,11 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Result<String, String> {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    if output.status.success() { Ok(text) } else { Err(text) }
+    if output.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
 }
 
 /// Makes the crate in `dir` a workspace of its own that resolves dependencies exactly as the
@@ -56,5 +63,6 @@ pub fn isolate_crate(dir: &Path) {
         text.push_str("\n[workspace]\n");
         std::fs::write(&manifest, text).expect("write Cargo.toml");
     }
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("copy Cargo.lock");
 }
