@@ -1,0 +1,113 @@
+//! The main workflow end to end: edit `spec/connectors.yaml`, run `cargo build`, and the new
+//! property is in `generated/` and usable from Rust. Also: without default features the crate
+//! builds from the vendored files and the generator is not part of the build.
+//!
+//! Runs in a copy of the workspace (never touching this checkout), with its own target
+//! directory under `target/` so repeated runs reuse compiled dependencies.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the files a build needs (not `target/`) into `to`.
+fn copy_workspace(to: &Path) {
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        std::fs::copy(root().join(file), to.join(file)).expect("copy file");
+    }
+    for dir in ["spec", "src", "generated", "generator/src", "generator/runtime"] {
+        copy_dir(&root().join(dir), &to.join(dir));
+    }
+    std::fs::copy(root().join("generator/Cargo.toml"), to.join("generator/Cargo.toml")).expect("copy generator manifest");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target/workflow"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "cargo {args:?} failed:\n{text}");
+    text
+}
+
+#[test]
+fn editing_the_spec_and_building_updates_generated_code() {
+    let copy = tempfile::tempdir().expect("tempdir");
+    let dir = copy.path();
+    copy_workspace(dir);
+
+    let spec = dir.join("spec/connectors.yaml");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let anchor = "            connectorVersion:\n";
+    assert!(text.contains(anchor), "the spec layout changed; update this test");
+    std::fs::write(
+        &spec,
+        text.replacen(
+            anchor,
+            "            certificateThumbprint:\n              type: string\n              description: Thumbprint of the connector's certificate.\n            connectorVersion:\n",
+            1,
+        ),
+    )
+    .expect("edit spec");
+
+    // Code that uses the new field: it compiles only if the build regenerated the models.
+    std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
+    std::fs::write(
+        dir.join("tests/new_field.rs"),
+        r#"
+#[test]
+fn new_field_round_trips() {
+    let connector = graph_connectors::models::NdesConnector {
+        certificate_thumbprint: Some("AB12".into()),
+        ..Default::default()
+    };
+    let json = serde_json::to_value(&connector).unwrap();
+    assert_eq!(json["certificateThumbprint"], "AB12");
+}
+"#,
+    )
+    .expect("write test");
+
+    let before = std::fs::read_to_string(dir.join("generated/models.rs")).expect("models");
+    assert!(!before.contains("certificate_thumbprint"));
+    let output = cargo(dir, &["test", "--test", "new_field"]);
+    assert!(output.contains("regenerated generated/models.rs"), "the build script says what it rewrote:\n{output}");
+    let after = std::fs::read_to_string(dir.join("generated/models.rs")).expect("models");
+    assert!(after.contains("pub certificate_thumbprint: Option<String>,"));
+    assert!(output.contains("test new_field_round_trips ... ok"), "{output}");
+
+    // Building again with nothing changed rewrites nothing.
+    let again = cargo(dir, &["build"]);
+    assert!(!again.contains("regenerated"), "{again}");
+}
+
+#[test]
+fn without_default_features_the_generator_is_not_built() {
+    let copy = tempfile::tempdir().expect("tempdir");
+    let dir = copy.path();
+    copy_workspace(dir);
+    let tree = cargo(dir, &["tree", "-p", "graph-connectors", "--no-default-features", "-e", "normal,build", "--prefix", "none"]);
+    assert!(!tree.contains("generator v"), "{tree}");
+    let with_defaults = cargo(dir, &["tree", "-p", "graph-connectors", "-e", "normal,build", "--prefix", "none"]);
+    assert!(with_defaults.contains("generator v"), "{with_defaults}");
+    cargo(dir, &["check", "-p", "graph-connectors", "--no-default-features"]);
+}
