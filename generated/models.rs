@@ -113,7 +113,7 @@ impl From<String> for ConnectorStatus {
     }
 }
 crate::runtime::string_enum!(ConnectorStatus);
-/// Changes to a \[`Connector`\], for update (PATCH) requests.
+/// Changes to a `Connector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -237,7 +237,7 @@ impl From<String> for DeviceManagementDomainJoinConnectorState {
     }
 }
 crate::runtime::string_enum!(DeviceManagementDomainJoinConnectorState);
-/// Changes to a \[`DeviceManagementDomainJoinConnector`\], for update (PATCH) requests.
+/// Changes to a `DeviceManagementDomainJoinConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -447,7 +447,7 @@ impl From<String> for NdesConnectorState {
     }
 }
 crate::runtime::string_enum!(NdesConnectorState);
-/// Changes to a \[`NdesConnector`\], for update (PATCH) requests.
+/// Changes to a `NdesConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -17,10 +17,20 @@ fn copy_workspace(to: &Path) {
     for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
         std::fs::copy(root().join(file), to.join(file)).expect("copy file");
     }
-    for dir in ["spec", "src", "generated", "generator/src", "generator/runtime"] {
+    for dir in [
+        "spec",
+        "src",
+        "generated",
+        "generator/src",
+        "generator/runtime",
+    ] {
         copy_dir(&root().join(dir), &to.join(dir));
     }
-    std::fs::copy(root().join("generator/Cargo.toml"), to.join("generator/Cargo.toml")).expect("copy generator manifest");
+    std::fs::copy(
+        root().join("generator/Cargo.toml"),
+        to.join("generator/Cargo.toml"),
+    )
+    .expect("copy generator manifest");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -44,7 +54,11 @@ fn cargo(dir: &Path, args: &[&str]) -> String {
         .env_remove("RUSTFLAGS")
         .output()
         .expect("run cargo");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(output.status.success(), "cargo {args:?} failed:\n{text}");
     text
 }
@@ -58,7 +72,10 @@ fn editing_the_spec_and_building_updates_generated_code() {
     let spec = dir.join("spec/connectors.yaml");
     let text = std::fs::read_to_string(&spec).expect("spec");
     let anchor = "            connectorVersion:\n";
-    assert!(text.contains(anchor), "the spec layout changed; update this test");
+    assert!(
+        text.contains(anchor),
+        "the spec layout changed; update this test"
+    );
     std::fs::write(
         &spec,
         text.replacen(
@@ -90,10 +107,16 @@ fn new_field_round_trips() {
     let before = std::fs::read_to_string(dir.join("generated/models.rs")).expect("models");
     assert!(!before.contains("certificate_thumbprint"));
     let output = cargo(dir, &["test", "--test", "new_field"]);
-    assert!(output.contains("regenerated generated/models.rs"), "the build script says what it rewrote:\n{output}");
+    assert!(
+        output.contains("regenerated generated/models.rs"),
+        "the build script says what it rewrote:\n{output}"
+    );
     let after = std::fs::read_to_string(dir.join("generated/models.rs")).expect("models");
     assert!(after.contains("pub certificate_thumbprint: Option<String>,"));
-    assert!(output.contains("test new_field_round_trips ... ok"), "{output}");
+    assert!(
+        output.contains("test new_field_round_trips ... ok"),
+        "{output}"
+    );
 
     // Building again with nothing changed rewrites nothing.
     let again = cargo(dir, &["build"]);
@@ -105,9 +128,35 @@ fn without_default_features_the_generator_is_not_built() {
     let copy = tempfile::tempdir().expect("tempdir");
     let dir = copy.path();
     copy_workspace(dir);
-    let tree = cargo(dir, &["tree", "-p", "graph-connectors", "--no-default-features", "-e", "normal,build", "--prefix", "none"]);
+    let tree = cargo(
+        dir,
+        &[
+            "tree",
+            "-p",
+            "graph-connectors",
+            "--no-default-features",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ],
+    );
     assert!(!tree.contains("generator v"), "{tree}");
-    let with_defaults = cargo(dir, &["tree", "-p", "graph-connectors", "-e", "normal,build", "--prefix", "none"]);
+    let with_defaults = cargo(
+        dir,
+        &[
+            "tree",
+            "-p",
+            "graph-connectors",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ],
+    );
     assert!(with_defaults.contains("generator v"), "{with_defaults}");
-    cargo(dir, &["check", "-p", "graph-connectors", "--no-default-features"]);
+    cargo(
+        dir,
+        &["check", "-p", "graph-connectors", "--no-default-features"],
+    );
 }

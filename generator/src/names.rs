@@ -38,9 +38,10 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Conservative test for a non-ASCII identifier character: letters and digits only.
+/// Whether a non-ASCII character may continue an identifier (Unicode `XID_Continue`, as Rust
+/// requires); anything else becomes a word separator.
 fn unicode_ident_like(c: char) -> bool {
-    c.is_alphanumeric()
+    unicode_ident::is_xid_continue(c)
 }
 
 /// Makes an UpperCamelCase type name from `text` (`microsoft.graph.ndesConnector` stays whole:
@@ -50,7 +51,7 @@ pub fn type_name(text: &str) -> String {
     if name.is_empty() {
         name = String::from("Unnamed");
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if !name.starts_with(is_start) {
         name.insert(0, 'T');
     }
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) || KEYWORDS.contains(&name.as_str()) {
@@ -65,7 +66,7 @@ pub fn value_name(text: &str) -> String {
     if name.is_empty() {
         name = String::from("value");
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if !name.starts_with(is_start) {
         name.insert(0, '_');
         name.insert(0, 'n');
     }
@@ -80,7 +81,7 @@ pub fn variant_name(text: &str) -> String {
         return symbol_name(text);
     }
     let mut name = cleaned.to_upper_camel_case();
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if !name.starts_with(is_start) {
         name.insert(0, 'V');
     }
     if name == "Self" {
@@ -119,6 +120,11 @@ fn symbol_name(text: &str) -> String {
     } else {
         words.concat()
     }
+}
+
+/// A character that may start an identifier.
+fn is_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && unicode_ident::is_xid_start(c))
 }
 
 fn escape_keyword(mut name: String) -> String {
@@ -197,10 +203,16 @@ fn fold(name: &str) -> String {
 pub fn is_ident(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {
-        Some(c) if c == '_' || c.is_alphabetic() => {}
+        Some(c) if c == '_' || is_start(c) => {}
         _ => return false,
     }
-    name != "_" && !KEYWORDS.contains(&name) && chars.all(|c| c == '_' || c.is_alphanumeric())
+    name != "_"
+        && !KEYWORDS.contains(&name)
+        && chars.all(|c| {
+            c == '_'
+                || c.is_ascii_alphanumeric()
+                || (!c.is_ascii() && unicode_ident::is_xid_continue(c))
+        })
 }
 
 #[cfg(test)]
@@ -251,7 +263,22 @@ mod tests {
 
     #[test]
     fn every_made_name_is_an_identifier() {
-        for text in ["", "*", "type", "Self", "9", "é", "a b", "_", "__", "mod"] {
+        for text in [
+            "",
+            "*",
+            "type",
+            "Self",
+            "9",
+            "é",
+            "a b",
+            "_",
+            "__",
+            "mod",
+            "x²",
+            "²",
+            "\u{0301}a",
+            "日本",
+        ] {
             assert!(
                 is_ident(&type_name(text)),
                 "{text:?} -> {}",

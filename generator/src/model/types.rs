@@ -613,7 +613,7 @@ impl<'a> TypeSpace<'a> {
             patch: true,
         });
         let doc = format!(
-            "Changes to a [`{}`], for update (PATCH) requests.\n\nEach field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.",
+            "Changes to a `{}`, for update (PATCH) requests.\n\nEach field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.",
             def.name
         );
         let pointer = def.pointer.clone();
