@@ -390,7 +390,11 @@ fn every_body_round_trips_through_its_model() {
         });
         assert_eq!(again.encode(), encoded, "{}", example.origin);
     }
-    assert_eq!(per_type, [6, 2, 2], "bodies per model: ndes, domainJoin, connector");
+    assert_eq!(
+        per_type,
+        [6, 2, 2],
+        "bodies per model: ndes, domainJoin, connector"
+    );
 }
 
 #[test]
@@ -444,7 +448,10 @@ fn documented_values_keep_their_meaning() {
                         &vec![Some("Role Scope Tag Ids value".to_owned())],
                         "{origin}"
                     );
-                    assert_eq!(encoded["roleScopeTagIds"], json!(["Role Scope Tag Ids value"]));
+                    assert_eq!(
+                        encoded["roleScopeTagIds"],
+                        json!(["Role Scope Tag Ids value"])
+                    );
                     tag_lists += 1;
                 }
                 if let Some(text) = example.json["enrolledDateTime"].as_str() {
@@ -477,7 +484,11 @@ fn documented_values_keep_their_meaning() {
             }
         }
 
-        if let Some(text) = example.json.get("lastConnectionDateTime").and_then(Value::as_str) {
+        if let Some(text) = example
+            .json
+            .get("lastConnectionDateTime")
+            .and_then(Value::as_str)
+        {
             let source = parse_time(text);
             let decoded = typed
                 .last_connection_date_time()
@@ -531,7 +542,11 @@ fn without(json: &Value, read_only: &[&str]) -> Value {
 fn update_round_trip<U: Serialize + DeserializeOwned>(example: &Example, read_only: &[&str]) -> U {
     let update: U = decode(example);
     let encoded = encode(&update);
-    assert_equivalent(&without(&example.json, read_only), &encoded, &example.origin);
+    assert_equivalent(
+        &without(&example.json, read_only),
+        &encoded,
+        &example.origin,
+    );
     for key in read_only {
         assert!(
             encoded.get(*key).is_none(),
@@ -568,8 +583,14 @@ fn request_bodies_round_trip_through_update_structs() {
                     Patch::Value("Display Name value".to_owned())
                 );
                 assert_eq!(
-                    update.last_connection_date_time.as_value().map(|t| *t.offset()),
-                    Some(*parse_time(example.json["lastConnectionDateTime"].as_str().unwrap()).offset()),
+                    update
+                        .last_connection_date_time
+                        .as_value()
+                        .map(|t| *t.offset()),
+                    Some(
+                        *parse_time(example.json["lastConnectionDateTime"].as_str().unwrap())
+                            .offset()
+                    ),
                     "{origin}"
                 );
                 // Properties the page leaves out stay absent and are not sent.
