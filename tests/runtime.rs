@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use graph_connectors::runtime::{
     AccessToken, ApiError, BoxError, BoxFuture, ClientBuilder, DecodeError, Error, Method,
-    ParamValue, Patch, Query, Request, StaticToken, TokenProvider, Transport, path_segment,
-    reqwest,
+    ParamValue, Patch, Query, Request, RetryPolicy, StaticToken, TokenProvider, Transport,
+    path_segment, reqwest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -809,7 +809,13 @@ async fn request_id_falls_back_to_headers() {
             ),
     )
     .await;
-    let transport = server.transport();
+    // A 503 is retried by default; this test is about a single answer.
+    let transport = server
+        .builder()
+        .bearer_token(SECRET)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
     let busy = transport
         .send(Request::new(Method::GET, "getItem", "/busy".to_owned()))
         .await
@@ -945,17 +951,41 @@ async fn connection_refused_is_a_transport_error() {
     let address = listener.local_addr().unwrap();
     drop(listener);
     let transport: Transport = ClientBuilder::new(&format!("http://{address}"))
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
     let error = transport
         .send(Request::new(Method::GET, "getItem", "/".to_owned()))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Transport { attempts: 1, .. }),
+        "{error:?}"
+    );
     assert!(!error.is_timeout());
+    assert_eq!(error.attempts(), Some(1));
     assert_eq!(
         error.to_string(),
         "getItem: could not connect to the service"
+    );
+
+    // A GET is retried after a connection failure, and the error says so.
+    let transport: Transport = ClientBuilder::new(&format!("http://{address}"))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_base_delay(Duration::from_millis(10)),
+        )
+        .build()
+        .unwrap();
+    let error = transport
+        .send(Request::new(Method::GET, "getItem", "/".to_owned()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.attempts(), Some(3));
+    assert_eq!(
+        error.to_string(),
+        "getItem: could not connect to the service (after 3 attempts)"
     );
 }
 

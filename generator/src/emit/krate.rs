@@ -6,12 +6,18 @@ use crate::model::Api;
 /// The dependencies of a generated crate: the same versions and features as the root crate's
 /// `[dependencies]`, which a test keeps in step.
 pub const DEPENDENCIES: &str = r#"chrono = { version = "0.4.42", default-features = false, features = ["serde", "std"] }
+futures-util = { version = "0.3.31", default-features = false }
+httpdate = "1.0.3"
 percent-encoding = "2.3"
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "json", "http2"] }
 serde = { version = "1.0.219", features = ["derive"] }
 serde_json = "1.0.140"
 serde_path_to_error = "0.1.17"
+serde_urlencoded = "0.7"
 thiserror = "2.0"
+tokio = { version = "1.45", default-features = false, features = ["time"] }
+tracing = { version = "0.1.41", default-features = false, features = ["std"] }
+uuid = { version = "1.17", features = ["serde", "v4"] }
 "#;
 
 /// Whether `name` is usable as a package name (`cargo new` rules, ASCII only).

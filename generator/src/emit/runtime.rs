@@ -6,11 +6,14 @@
 /// File name (inside `runtime/`) and contents.
 pub const FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("bodies.rs", include_str!("../../runtime/bodies.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
     ("patch.rs", include_str!("../../runtime/patch.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
+    ("variants.rs", include_str!("../../runtime/variants.rs")),
 ];
 
 #[cfg(test)]

@@ -1,0 +1,201 @@
+//! Walking a collection page by page, following OData next links.
+//!
+//! OData services such as Microsoft Graph return large collections in
+//! pages: each page holds some items and, while there are more, an
+//! absolute `@odata.nextLink` URL for the next page. [`pages`] turns the
+//! first request into a stream of pages that follows those links;
+//! [`items`] flattens it into a stream of items and honours `$top`.
+//!
+//! Both take plain function pointers saying where the link (and the items)
+//! are in the page type, so the code is shared by every collection:
+//!
+//! ```ignore
+//! use graph_connectors::runtime::paging::{self, StreamExt};
+//!
+//! let first = Request::new(Method::GET, "listItems", "/items".to_owned());
+//! let mut items = paging::items(transport, first, |page: ItemList| {
+//!     (page.value.unwrap_or_default(), page.next_link)
+//! });
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//! }
+//! ```
+//!
+//! Each page is fetched with [`Transport::send`], so it is retried,
+//! traced and authenticated like any request, and a next link that
+//! leaves the base URL's scheme, host and port is refused (the token is
+//! never sent elsewhere). The next page is requested with `GET`, the
+//! first request's header parameters and `Accept`, and the query of the
+//! link only. A stream ends after the first error it yields.
+//!
+//! The streams are `Unpin`, `Send` and `'static`: they can be polled with
+//! [`StreamExt::next`] directly and moved into spawned tasks.
+
+use futures_util::stream;
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+use super::{BoxFuture, Error, Request, Transport};
+
+/// The pages of a collection: the response to `first`, then the response
+/// to each next link that `next_link` finds in the previous page, until
+/// it finds none.
+///
+/// A page that fails (a transport or API error, a body that does not
+/// decode as `P`, a next link to another origin, or a next link to the
+/// page it is on, which would never end) is yielded as the error, and the
+/// stream ends after it.
+pub fn pages<P>(
+    transport: Transport,
+    first: Request,
+    next_link: fn(&P) -> Option<String>,
+) -> impl Stream<Item = Result<P, Error>> + Send + Unpin + 'static
+where
+    P: DeserializeOwned + Send + 'static,
+{
+    let state = Cursor::new(transport, first);
+    stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
+        Box::pin(async move {
+            let page = state.fetch::<P>().await?;
+            match &page {
+                Ok(page) => state.follow(next_link(page)),
+                Err(_) => state.stop(),
+            }
+            Some((page, state))
+        })
+    })
+}
+
+/// The items of every page of a collection, in order: like [`pages`],
+/// with `split` taking each page apart into its items and its next link.
+///
+/// When the query of `first` has the OData option `$top=N` (recognised by
+/// name, in any case), the stream ends after `N` items without fetching
+/// further pages: services such as Microsoft Graph treat `$top` as a page
+/// size and keep offering next links beyond it.
+///
+/// An error (see [`pages`]) is yielded in place of the items of the page
+/// that failed, and the stream ends after it.
+pub fn items<P, T>(
+    transport: Transport,
+    first: Request,
+    split: fn(P) -> (Vec<T>, Option<String>),
+) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static
+where
+    P: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
+{
+    let remaining = first
+        .query_option("$top")
+        .and_then(|top| top.trim().parse::<usize>().ok());
+    let state = Items {
+        cursor: Cursor::new(transport, first),
+        buffer: Vec::new().into_iter(),
+        remaining,
+    };
+    stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
+        Box::pin(async move {
+            loop {
+                if state.remaining == Some(0) {
+                    return None;
+                }
+                if let Some(item) = state.buffer.next() {
+                    state.remaining = state.remaining.map(|left| left.saturating_sub(1));
+                    return Some((Ok(item), state));
+                }
+                match state.cursor.fetch::<P>().await? {
+                    Ok(page) => {
+                        let (items, link) = split(page);
+                        state.cursor.follow(link);
+                        state.buffer = items.into_iter();
+                    }
+                    Err(error) => {
+                        state.cursor.stop();
+                        return Some((Err(error), state));
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// Where a walk through the pages stands.
+struct Cursor {
+    transport: Transport,
+    /// The request for the next page; `None` once the walk is over.
+    next: Option<Request>,
+    /// The URL of the page being read, to catch a link back to it.
+    current: Option<String>,
+    /// An error found after the last page was yielded, to yield next.
+    pending: Option<Error>,
+}
+
+impl Cursor {
+    fn new(transport: Transport, first: Request) -> Self {
+        Cursor {
+            transport,
+            next: Some(first),
+            current: None,
+            pending: None,
+        }
+    }
+
+    /// Fetches and decodes the next page, or yields the error that
+    /// [`follow`](Self::follow) found; `None` when there is nothing more.
+    /// Until `follow` is called, there is no further page.
+    async fn fetch<P: DeserializeOwned>(&mut self) -> Option<Result<P, Error>> {
+        if let Some(error) = self.pending.take() {
+            return Some(Err(error));
+        }
+        let request = self.next.take()?;
+        self.current = request.absolute_url().map(str::to_owned);
+        // Kept to build the request for the next link from.
+        let seed = request.next_page(String::new());
+        let page = self
+            .transport
+            .send(request)
+            .await
+            .and_then(|response| response.json::<P>());
+        if page.is_ok() {
+            self.next = Some(seed);
+        }
+        Some(page)
+    }
+
+    /// Sets up the request for the next link of the page just fetched,
+    /// or ends the walk when there is none. A link to the page itself
+    /// would repeat forever: it becomes the error the next
+    /// [`fetch`](Self::fetch) yields, after the items of this page.
+    fn follow(&mut self, link: Option<String>) {
+        let Some(seed) = self.next.take() else {
+            return;
+        };
+        let Some(link) = link else {
+            return;
+        };
+        if self.current.as_deref() == Some(link.as_str()) {
+            self.pending = Some(Error::InvalidRequest {
+                operation: seed.operation(),
+                message: "the service returned a next link to the page it came from; \
+                          paging stopped to avoid a loop"
+                    .to_owned(),
+            });
+            return;
+        }
+        self.next = Some(seed.next_page(link));
+    }
+
+    /// Ends the walk.
+    fn stop(&mut self) {
+        self.next = None;
+    }
+}
+
+/// The state of [`items`].
+struct Items<T> {
+    cursor: Cursor,
+    /// Items of the current page not yielded yet.
+    buffer: std::vec::IntoIter<T>,
+    /// How many more items `$top` allows, when it was given.
+    remaining: Option<usize>,
+}
