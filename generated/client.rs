@@ -4,6 +4,7 @@
 
 //! The client: one async method per operation of the API description.
 #![allow(
+    deprecated,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
@@ -55,13 +56,54 @@ impl Client {
         &self,
         options: &ListNdesConnectorsOptions,
     ) -> Result<crate::models::NdesConnectorCollectionResponse, crate::runtime::Error> {
+        let request = Self::list_ndes_connectors_request(options);
+        self.transport.send(request).await?.json()
+    }
+    /// Every page of [`Client::list_ndes_connectors`], following the next-page link until the last page.
+    pub fn list_ndes_connectors_pages(
+        &self,
+        options: &ListNdesConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<
+            crate::models::NdesConnectorCollectionResponse,
+            crate::runtime::Error,
+        >,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::pages(
+            self.transport.clone(),
+            Self::list_ndes_connectors_request(options),
+            |page: &crate::models::NdesConnectorCollectionResponse| {
+                page.odata_next_link.clone()
+            },
+        )
+    }
+    /// Every item of [`Client::list_ndes_connectors`], page after page; stops after `$top` items when the query sets it.
+    pub fn list_ndes_connectors_items(
+        &self,
+        options: &ListNdesConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<crate::models::NdesConnector, crate::runtime::Error>,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::items(
+            self.transport.clone(),
+            Self::list_ndes_connectors_request(options),
+            |page: crate::models::NdesConnectorCollectionResponse| (
+                page.value.unwrap_or_default(),
+                page.odata_next_link,
+            ),
+        )
+    }
+    fn list_ndes_connectors_request(
+        options: &ListNdesConnectorsOptions,
+    ) -> crate::runtime::Request {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "listNdesConnectors",
             String::from("/deviceManagement/ndesConnectors"),
         );
+        request.template("/deviceManagement/ndesConnectors");
         options.apply(&mut request);
-        self.transport.send(request).await?.json()
+        request
     }
     /// Create ndesConnector
     ///
@@ -87,6 +129,7 @@ impl Client {
             "createNdesConnector",
             String::from("/deviceManagement/ndesConnectors"),
         );
+        request.template("/deviceManagement/ndesConnectors");
         request.json(body)?;
         self.transport.send(request).await?.json()
     }
@@ -120,6 +163,7 @@ impl Client {
             ]
                 .concat(),
         );
+        request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
         options.apply(&mut request);
         self.transport.send(request).await?.json()
     }
@@ -153,6 +197,7 @@ impl Client {
             ]
                 .concat(),
         );
+        request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
         options.apply(&mut request);
         self.transport.send(request).await?.empty()
     }
@@ -188,6 +233,7 @@ impl Client {
             ]
                 .concat(),
         );
+        request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
         request.json(body)?;
         self.transport.send(request).await?.empty()
     }
@@ -211,13 +257,57 @@ impl Client {
         crate::models::DeviceManagementDomainJoinConnectorCollectionResponse,
         crate::runtime::Error,
     > {
+        let request = Self::list_domain_join_connectors_request(options);
+        self.transport.send(request).await?.json()
+    }
+    /// Every page of [`Client::list_domain_join_connectors`], following the next-page link until the last page.
+    pub fn list_domain_join_connectors_pages(
+        &self,
+        options: &ListDomainJoinConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<
+            crate::models::DeviceManagementDomainJoinConnectorCollectionResponse,
+            crate::runtime::Error,
+        >,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::pages(
+            self.transport.clone(),
+            Self::list_domain_join_connectors_request(options),
+            |
+                page: &crate::models::DeviceManagementDomainJoinConnectorCollectionResponse|
+            page.odata_next_link.clone(),
+        )
+    }
+    /// Every item of [`Client::list_domain_join_connectors`], page after page; stops after `$top` items when the query sets it.
+    pub fn list_domain_join_connectors_items(
+        &self,
+        options: &ListDomainJoinConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<
+            crate::models::DeviceManagementDomainJoinConnector,
+            crate::runtime::Error,
+        >,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::items(
+            self.transport.clone(),
+            Self::list_domain_join_connectors_request(options),
+            |page: crate::models::DeviceManagementDomainJoinConnectorCollectionResponse| (
+                page.value.unwrap_or_default(),
+                page.odata_next_link,
+            ),
+        )
+    }
+    fn list_domain_join_connectors_request(
+        options: &ListDomainJoinConnectorsOptions,
+    ) -> crate::runtime::Request {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "listDomainJoinConnectors",
             String::from("/deviceManagement/domainJoinConnectors"),
         );
+        request.template("/deviceManagement/domainJoinConnectors");
         options.apply(&mut request);
-        self.transport.send(request).await?.json()
+        request
     }
     /// Create deviceManagementDomainJoinConnector
     ///
@@ -246,6 +336,7 @@ impl Client {
             "createDomainJoinConnector",
             String::from("/deviceManagement/domainJoinConnectors"),
         );
+        request.template("/deviceManagement/domainJoinConnectors");
         request.json(body)?;
         self.transport.send(request).await?.json()
     }
@@ -282,6 +373,10 @@ impl Client {
             ]
                 .concat(),
         );
+        request
+            .template(
+                "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
+            );
         options.apply(&mut request);
         self.transport.send(request).await?.json()
     }
@@ -315,6 +410,10 @@ impl Client {
             ]
                 .concat(),
         );
+        request
+            .template(
+                "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
+            );
         options.apply(&mut request);
         self.transport.send(request).await?.empty()
     }
@@ -350,6 +449,10 @@ impl Client {
             ]
                 .concat(),
         );
+        request
+            .template(
+                "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
+            );
         request.json(body)?;
         self.transport.send(request).await?.empty()
     }
@@ -371,13 +474,51 @@ impl Client {
         &self,
         options: &ListConnectorsOptions,
     ) -> Result<crate::models::ConnectorCollectionResponse, crate::runtime::Error> {
+        let request = Self::list_connectors_request(options);
+        self.transport.send(request).await?.json()
+    }
+    /// Every page of [`Client::list_connectors`], following the next-page link until the last page.
+    pub fn list_connectors_pages(
+        &self,
+        options: &ListConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<crate::models::ConnectorCollectionResponse, crate::runtime::Error>,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::pages(
+            self.transport.clone(),
+            Self::list_connectors_request(options),
+            |page: &crate::models::ConnectorCollectionResponse| {
+                page.odata_next_link.clone()
+            },
+        )
+    }
+    /// Every item of [`Client::list_connectors`], page after page; stops after `$top` items when the query sets it.
+    pub fn list_connectors_items(
+        &self,
+        options: &ListConnectorsOptions,
+    ) -> impl crate::runtime::paging::Stream<
+        Item = Result<crate::models::Connector, crate::runtime::Error>,
+    > + Send + Unpin + 'static {
+        crate::runtime::paging::items(
+            self.transport.clone(),
+            Self::list_connectors_request(options),
+            |page: crate::models::ConnectorCollectionResponse| (
+                page.value.unwrap_or_default(),
+                page.odata_next_link,
+            ),
+        )
+    }
+    fn list_connectors_request(
+        options: &ListConnectorsOptions,
+    ) -> crate::runtime::Request {
         let mut request = crate::runtime::Request::new(
             crate::runtime::Method::GET,
             "listConnectors",
             String::from("/connectors"),
         );
+        request.template("/connectors");
         options.apply(&mut request);
-        self.transport.send(request).await?.json()
+        request
     }
     /// Create connector
     ///
@@ -403,6 +544,7 @@ impl Client {
             "createConnector",
             String::from("/connectors"),
         );
+        request.template("/connectors");
         request.json(body)?;
         self.transport.send(request).await?.json()
     }
@@ -433,6 +575,7 @@ impl Client {
             "getConnector",
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
+        request.template("/connectors/{connector-id}");
         options.apply(&mut request);
         self.transport.send(request).await?.json()
     }
@@ -462,6 +605,7 @@ impl Client {
             "deleteConnector",
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
+        request.template("/connectors/{connector-id}");
         options.apply(&mut request);
         self.transport.send(request).await?.empty()
     }
@@ -493,6 +637,7 @@ impl Client {
             "updateConnector",
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
+        request.template("/connectors/{connector-id}");
         request.json(body)?;
         self.transport.send(request).await?.empty()
     }

@@ -4,6 +4,7 @@
 
 //! Types of the request and response bodies, generated from the document's schemas.
 #![allow(
+    deprecated,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names,

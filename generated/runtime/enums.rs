@@ -9,6 +9,8 @@
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `Serialize`, `Deserialize` and
 /// [`ParamValue`](crate::runtime::ParamValue) for a string enum with `as_str` and `From<String>`.
+// Unused in a crate whose API description has no string enum.
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {

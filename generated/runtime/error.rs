@@ -13,11 +13,18 @@
 //! those is one variant of [`Error`], and every variant that belongs to a request
 //! names the operation it came from.
 //!
+//! Requests that were retried (see
+//! [`RetryPolicy`](crate::runtime::RetryPolicy)) say how many times they were
+//! sent: [`ApiError::attempts`] and the `attempts` of [`Error::Transport`],
+//! also shown by `Display` as `(after N attempts)`, so a log line tells a
+//! first failure from a retry budget that ran out.
+//!
 //! Secrets never reach this module: the bearer token is added to the request
 //! only at the last moment and is not stored in any error, so printing an
 //! [`Error`] with `{}` or `{:?}` is always safe to log.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -67,13 +74,25 @@ pub enum Error {
     },
 
     /// The request did not complete: connection refused, DNS or TLS failure,
-    /// timeout, or the connection broke while the response body was read.
-    /// Whether it is worth retrying depends on the operation's idempotency.
-    #[error("{operation}: {}", transport_summary(source))]
+    /// timeout ([`Error::is_timeout`]), or the connection broke before the
+    /// whole response was read.
+    ///
+    /// The transport has already retried what was safe to retry (connection
+    /// failures of idempotent requests, see
+    /// [`RetryPolicy`](crate::runtime::RetryPolicy)); `attempts` says how many
+    /// times the request was sent, and `Display` shows it when it is more
+    /// than one.
+    #[error(
+        "{operation}: {}{}",
+        transport_summary(source),
+        attempts_suffix(*attempts)
+    )]
     Transport {
         /// The operation that was called.
         operation: &'static str,
-        /// The HTTP client's error.
+        /// How many times the request was sent (1 when it was not retried).
+        attempts: u32,
+        /// The HTTP client's error of the last attempt.
         #[source]
         source: reqwest::Error,
     },
@@ -128,6 +147,17 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// How many times the request was sent, for errors that come from the
+    /// service or the connection ([`Error::Api`], [`Error::Transport`]); more
+    /// than one when the transport retried.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(api) => Some(api.attempts),
+            Error::Transport { attempts, .. } => Some(*attempts),
             _ => None,
         }
     }
@@ -189,7 +219,8 @@ pub enum DecodeError {
 ///
 /// `Display` reads `<operation>: <status> <code>: <message> (request-id <id>)`,
 /// or, for a body of another shape, the status, its reason phrase and the first
-/// 200 bytes of the body.
+/// 200 bytes of the body; a request that was retried ends with `after N
+/// attempts` inside the parentheses.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -213,15 +244,19 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw response body, kept whole.
     pub body: Vec<u8>,
+    /// How many times the request was sent: 1, or more when the transport
+    /// retried a throttled or unavailable service (`429`, `503`, `504`) and
+    /// every attempt failed.
+    pub attempts: u32,
 }
 
 /// How many bytes of a body that is not an OData error `Display` shows.
 const BODY_SNIPPET_LEN: usize = 200;
 
 impl ApiError {
-    /// Builds the error for a non-success response, recognising an OData error
-    /// body and falling back to the `request-id`, `client-request-id` and `Date`
-    /// headers for the ids and the date.
+    /// Builds the error for a non-success response to a single attempt,
+    /// recognising an OData error body and falling back to the `request-id`,
+    /// `client-request-id` and `Date` headers for the ids and the date.
     pub fn new(operation: &'static str, status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
         let odata = ODataError::parse(&body).unwrap_or_default();
         let header = |name: &str| {
@@ -243,7 +278,18 @@ impl ApiError {
             target: odata.target,
             headers,
             body,
+            attempts: 1,
         }
+    }
+
+    /// The wait the service asked for with `Retry-After`, in delta-seconds
+    /// (`Retry-After: 30`) or as an HTTP-date, measured from now; `None` when
+    /// the header is absent, malformed or names a time that has passed.
+    ///
+    /// The transport already honours it when retrying; this is for callers
+    /// that schedule work themselves after the retry budget ran out.
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers, SystemTime::now())
     }
 
     /// Decodes the body into the error model the operation declares (or any
@@ -280,10 +326,16 @@ impl fmt::Display for ApiError {
                 write!(f, ": {snippet}")?;
             }
         }
-        if let Some(request_id) = &self.request_id {
-            write!(f, " (request-id {request_id})")?;
+        match (&self.request_id, self.attempts > 1) {
+            (Some(request_id), false) => write!(f, " (request-id {request_id})"),
+            (Some(request_id), true) => write!(
+                f,
+                " (request-id {request_id}, after {} attempts)",
+                self.attempts
+            ),
+            (None, true) => write!(f, " (after {} attempts)", self.attempts),
+            (None, false) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -302,6 +354,7 @@ impl fmt::Debug for ApiError {
             .field("date", &self.date)
             .field("headers", &self.headers)
             .field("body", &self.body_text())
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -391,6 +444,37 @@ fn transport_summary(error: &reqwest::Error) -> &'static str {
     } else {
         "the HTTP request failed"
     }
+}
+
+/// The `Display` suffix of [`Error::Transport`] for a retried request.
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
+/// Reads `Retry-After` (RFC 9110, section 10.2.3): delta-seconds, or an
+/// HTTP-date in any of the three formats recipients must accept. A date that
+/// is not in the future relative to `now` (or a clock that is off) yields
+/// `None`, so the caller falls back to its own backoff rather than retrying
+/// at once.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        // More digits than fit in a u64 is still "a very long time".
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    date.duration_since(now)
+        .ok()
+        .filter(|delay| !delay.is_zero())
 }
 
 /// The `Display` suffix of [`Error::Decode`] naming the JSON path, omitted for

@@ -8,10 +8,13 @@
 //! generated crate as `runtime`, so that a vendored client stands alone. The
 //! generated code stays thin: an operation fills in a [`Request`], sends it with
 //! [`Transport::send`] and decodes the [`Response`]; everything else (URL and
-//! parameter encoding, authentication, error mapping) lives here, once.
+//! parameter encoding, authentication, request ids, retries, tracing, error
+//! mapping) lives here, once.
 //!
 //! - [`ClientBuilder`] configures a client; [`Transport`] is the built, cheaply
-//!   cloneable connection it wraps.
+//!   cloneable connection it wraps, and [`RetryPolicy`] says how throttled and
+//!   failed requests are retried.
+//! - [`paging`] follows `@odata.nextLink` through the pages of a collection.
 //! - [`TokenProvider`], [`AccessToken`] and [`StaticToken`] supply bearer
 //!   tokens, which never appear in `Debug` output or errors.
 //! - [`ParamValue`], [`path_segment`] and [`Query`] encode path, query and
@@ -21,18 +24,24 @@
 //! - [`Error`] and [`ApiError`] describe failures, with the operation, the HTTP
 //!   status, the OData error code and message and the request id.
 
+pub mod bodies;
 mod enums;
 mod error;
+pub mod paging;
 mod params;
 mod patch;
 mod transport;
+pub mod variants;
 
+// Not every API description has a string enum.
+#[allow(unused_imports)]
 pub(crate) use enums::string_enum;
 pub use error::{ApiError, BoxError, DecodeError, Error};
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
-    AccessToken, BoxFuture, ClientBuilder, Request, Response, StaticToken, TokenProvider, Transport,
+    AccessToken, BoxFuture, ClientBuilder, Request, Response, RetryPolicy, StaticToken,
+    TokenProvider, Transport,
 };
 
 /// The HTTP client the runtime is built on, re-exported so that code passing a

@@ -274,3 +274,10 @@ impl fmt::Display for Query {
         f.write_str(&self.encoded)
     }
 }
+
+impl ParamValue for uuid::Uuid {
+    /// The hyphenated lowercase form, as RFC 9562 writes it.
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Owned(self.hyphenated().to_string())
+    }
+}

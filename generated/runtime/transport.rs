@@ -9,12 +9,30 @@
 //! [`Response`] with [`Response::json`], [`Response::text`] or
 //! [`Response::empty`]. Keeping the HTTP work in one non-generic function keeps
 //! the generated code thin and its compile time proportional to the API, and
-//! means authentication, header handling and error mapping exist exactly once.
+//! means authentication, header handling, retries, tracing and error mapping
+//! exist exactly once.
 //!
-//! Tokens come from a [`TokenProvider`], asked once per request so that a
-//! provider can refresh a token that is about to expire. [`AccessToken`] keeps
-//! the secret out of `Debug` output, and the `Authorization` header is marked
-//! sensitive so the HTTP stack does not log or index it.
+//! What [`Transport::send`] does for every request, the way Microsoft's own
+//! Graph SDKs do it:
+//!
+//! - a fresh `client-request-id` (a UUID v4) unless the caller set one, so a
+//!   request can be found in the service's logs;
+//! - `ConsistencyLevel: eventual` when the query uses the OData options
+//!   `$search` or `$count=true`, which Microsoft Graph only serves with
+//!   eventual consistency (recognised by the option names, never by the
+//!   resource; a caller's own `ConsistencyLevel` header wins);
+//! - retries of throttled or unavailable responses (`429`, `503`, `504`),
+//!   honouring `Retry-After`, and of connection failures of idempotent
+//!   requests, within a [`RetryPolicy`];
+//! - one `tracing` span with the method, path template, final status, attempt
+//!   count and elapsed time, and one event per attempt; neither ever holds the
+//!   token, a header value or the query string.
+//!
+//! Tokens come from a [`TokenProvider`], asked once per attempt so that a
+//! provider can refresh a token that expired while a retry waited.
+//! [`AccessToken`] keeps the secret out of `Debug` output, and the
+//! `Authorization` header is marked sensitive so the HTTP stack does not log or
+//! index it.
 
 use std::fmt;
 use std::future::Future;
@@ -22,16 +40,17 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::Method;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
+use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::runtime::error::body_snippet;
+use crate::runtime::error::{body_snippet, retry_after};
 use crate::runtime::{ApiError, BoxError, DecodeError, Error, Query};
 
 /// A boxed, `Send` future, as returned by [`TokenProvider::token`].
@@ -44,6 +63,19 @@ const DEFAULT_ACCEPT: &str = "application/json";
 
 /// How many bytes of an unparsable plain-text body an error message quotes.
 const TEXT_SNIPPET_LEN: usize = 100;
+
+/// The header correlating a request with the service's logs (Microsoft Graph
+/// echoes it in responses and in `innerError.client-request-id`).
+const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// The header Microsoft Graph requires for advanced queries (`$search`,
+/// `$count`) on directory objects.
+const CONSISTENCY_LEVEL: &str = "consistencylevel";
+
+/// The header numbering retries (`1` for the first retry), as Microsoft's
+/// Graph SDK retry handlers send it, so the service can tell a retry from a
+/// new request.
+const RETRY_ATTEMPT: &str = "retry-attempt";
 
 /// Supplies bearer tokens for requests.
 ///
@@ -134,6 +166,228 @@ impl TokenProvider for StaticToken {
     }
 }
 
+/// When and how long [`Transport::send`] retries a request that failed in a
+/// way that may go away by itself.
+///
+/// What is retried:
+///
+/// - responses `429 Too Many Requests`, `503 Service Unavailable` and
+///   `504 Gateway Timeout`, for every method: Microsoft Graph answers with
+///   them when it throttles or is briefly unavailable, and Microsoft's Graph
+///   SDKs retry them the same way;
+/// - connection failures (the connection could not be opened, or it closed
+///   before a response arrived) of idempotent requests only: `GET`, `HEAD`,
+///   `PUT`, `DELETE`, `OPTIONS` and `TRACE`. A `POST` or `PATCH` whose
+///   connection broke may have been carried out, so it is never sent twice.
+///
+/// A request whose [total timeout](ClientBuilder::timeout) elapsed is not
+/// retried: the service may still be working on it.
+///
+/// How long to wait: the `Retry-After` of the response when it has one
+/// (delta-seconds, or an HTTP-date that is still in the future), otherwise
+/// exponential backoff with jitter:
+/// before retry `n` (1-based) a random wait between half of and the full
+/// `base_delay × 2^(n-1)`. The waits of one request add up to at most
+/// `max_total_delay`; when the next wait would go beyond it (for example a
+/// `Retry-After` longer than what is left), the last error is returned at
+/// once instead, with the number of attempts made.
+///
+/// The defaults are those of Microsoft's Graph SDK retry handler
+/// (`RetryHandlerOption` in Kiota): a 3 s base delay and 3 retries, i.e. 4
+/// attempts; its 180 s ceiling is the default and the maximum of the total
+/// delay here. At most [`RetryPolicy::MAX_ATTEMPTS`] attempts can be
+/// configured.
+///
+/// ```ignore
+/// let client = Client::builder()
+///     .bearer_token(token)
+///     .retry_policy(RetryPolicy::default().with_max_attempts(6))
+///     .build()?;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    max_total_delay: Duration,
+    base_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// The most attempts (first try included) a policy can allow.
+    pub const MAX_ATTEMPTS: u32 = 10;
+
+    /// The longest total wait between the attempts of one request a policy
+    /// can allow: the 180 s ceiling of Microsoft's Graph SDK retry handler.
+    pub const MAX_TOTAL_DELAY: Duration = Duration::from_secs(180);
+
+    /// The default number of attempts: the first try and the Graph SDK's
+    /// default of 3 retries.
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
+
+    /// The default base of the exponential backoff: the Graph SDK's default
+    /// delay of 3 s.
+    pub const DEFAULT_BASE_DELAY: Duration = Duration::from_secs(3);
+
+    /// A policy that sends every request once and never waits.
+    pub const fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            max_total_delay: Duration::ZERO,
+            base_delay: Duration::ZERO,
+        }
+    }
+
+    /// Allows `attempts` attempts in all (the first try included), clamped to
+    /// `1..=`[`MAX_ATTEMPTS`](Self::MAX_ATTEMPTS); 1 disables retries.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.clamp(1, Self::MAX_ATTEMPTS);
+        self
+    }
+
+    /// Limits the sum of the waits between the attempts of one request,
+    /// clamped to [`MAX_TOTAL_DELAY`](Self::MAX_TOTAL_DELAY). The time spent
+    /// in the attempts themselves is bounded by the
+    /// [timeout](ClientBuilder::timeout), which applies per attempt.
+    pub fn with_max_total_delay(mut self, delay: Duration) -> Self {
+        self.max_total_delay = delay.min(Self::MAX_TOTAL_DELAY);
+        self
+    }
+
+    /// Sets the base of the exponential backoff used when a response has no
+    /// `Retry-After`: the wait before the first retry is between half of it
+    /// and all of it, and it doubles for each further retry. Clamped to
+    /// [`MAX_TOTAL_DELAY`](Self::MAX_TOTAL_DELAY).
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay.min(Self::MAX_TOTAL_DELAY);
+        self
+    }
+
+    /// The number of attempts allowed, the first try included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The longest total wait between the attempts of one request.
+    pub fn max_total_delay(&self) -> Duration {
+        self.max_total_delay
+    }
+
+    /// The base of the exponential backoff.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The wait before the retry that follows failed attempt `attempt`
+    /// (1-based), without `Retry-After`: `base × 2^(attempt-1)`, of which the
+    /// upper half is random (`random` is uniform over `u32`), so that clients
+    /// throttled together do not come back together.
+    fn backoff(&self, attempt: u32, random: u32) -> Duration {
+        let factor = 1_u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        let full = self
+            .base_delay
+            .saturating_mul(factor)
+            .min(Self::MAX_TOTAL_DELAY);
+        // At most 180 s, so the nanoseconds fit in a u64 and the product in a u128.
+        let full_nanos = u64::try_from(full.as_nanos()).unwrap_or(u64::MAX);
+        let half = full_nanos / 2;
+        let jitter = (u128::from(full_nanos - half) * u128::from(random)) >> 32;
+        Duration::from_nanos(half.saturating_add(u64::try_from(jitter).unwrap_or(0)))
+    }
+
+    /// Decides whether failed attempt `attempt` (1-based) is retried, and
+    /// after which wait, given the waits of this request so far.
+    fn next_delay(
+        &self,
+        attempt: u32,
+        waited: Duration,
+        failure: Failure<'_>,
+        method: &Method,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let delay = match failure {
+            Failure::Status(status, headers) => {
+                if !is_retryable_status(status) {
+                    return None;
+                }
+                retry_after(headers, SystemTime::now())
+                    .unwrap_or_else(|| self.backoff(attempt, random_u32()))
+            }
+            Failure::Transport(error) => {
+                if !is_idempotent(method) || !is_connection_failure(error) {
+                    return None;
+                }
+                self.backoff(attempt, random_u32())
+            }
+        };
+        (waited.saturating_add(delay) <= self.max_total_delay).then_some(delay)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// [`DEFAULT_MAX_ATTEMPTS`](Self::DEFAULT_MAX_ATTEMPTS) attempts,
+    /// [`DEFAULT_BASE_DELAY`](Self::DEFAULT_BASE_DELAY) and at most
+    /// [`MAX_TOTAL_DELAY`](Self::MAX_TOTAL_DELAY) of waiting in all.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            max_total_delay: Self::MAX_TOTAL_DELAY,
+            base_delay: Self::DEFAULT_BASE_DELAY,
+        }
+    }
+}
+
+/// How an attempt failed, as far as retrying is concerned.
+#[derive(Clone, Copy)]
+enum Failure<'a> {
+    /// The service answered with a non-success status.
+    Status(StatusCode, &'a HeaderMap),
+    /// No (complete) response arrived.
+    Transport(&'a reqwest::Error),
+}
+
+/// The statuses Microsoft Graph uses for throttling (`429`) and transient
+/// unavailability (`503`, `504`), and that its SDKs retry.
+fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+/// The methods RFC 9110 (section 9.2.2) defines as idempotent: sending them
+/// twice has the effect of sending them once.
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Whether the connection failed, as opposed to the total timeout elapsing
+/// or the request being refused by the HTTP client: the connection could not
+/// be opened (a connect timeout included), or it closed or reset before the
+/// whole response was read.
+fn is_connection_failure(error: &reqwest::Error) -> bool {
+    if error.is_timeout() {
+        // The connect timeout is a connect error; the total timeout is not,
+        // and may have fired while the service was working on the request.
+        return error.is_connect();
+    }
+    error.is_connect() || error.is_request() || error.is_body()
+}
+
+/// 32 random bits for backoff jitter, from the operating system's generator
+/// through the `uuid` crate that the client already uses for request ids (the
+/// low 32 bits of a version 4 UUID are all random).
+fn random_u32() -> u32 {
+    // Truncation keeps exactly the low 32 bits.
+    uuid::Uuid::new_v4().as_u128() as u32
+}
 /// Configures and builds a client.
 ///
 /// `C` is what [`ClientBuilder::build`] returns: the generated `Client` (which
@@ -148,13 +402,15 @@ pub struct ClientBuilder<C = Transport> {
     user_agent: String,
     default_headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
+    retry_policy: RetryPolicy,
     client: PhantomData<fn() -> C>,
 }
 
 impl<C> ClientBuilder<C> {
     /// A builder for a client of the service at `default_base_url` (the
-    /// description's server URL), with no authentication, no timeouts and the
-    /// user agent `<crate name>/<crate version>`.
+    /// description's server URL), with no authentication, no timeouts, the
+    /// default [`RetryPolicy`] and the user agent `<crate name>/<crate
+    /// version>`.
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
@@ -164,6 +420,7 @@ impl<C> ClientBuilder<C> {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             default_headers: Vec::new(),
             http_client: None,
+            retry_policy: RetryPolicy::default(),
             client: PhantomData,
         }
     }
@@ -190,16 +447,24 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Fails a request with a timeout error ([`Error::is_timeout`]) when it has
-    /// not completed, response body included, within `timeout`. No timeout by
-    /// default.
+    /// Fails an attempt with a timeout error ([`Error::is_timeout`]) when it
+    /// has not completed, response body included, within `timeout`. No
+    /// timeout by default.
+    ///
+    /// The timeout applies to each attempt separately, and a timed-out
+    /// attempt is not retried (the service may still be carrying it out). A
+    /// call that is retried after throttling can therefore take up to
+    /// `max_attempts × timeout` plus the waits of the [`RetryPolicy`]; wrap
+    /// the call in your runtime's timeout (`tokio::time::timeout`) for a
+    /// deadline on the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Fails a request when no connection could be established within
-    /// `timeout`. No connect timeout by default.
+    /// Fails an attempt when no connection could be established within
+    /// `timeout`. No connect timeout by default. Nothing has been sent when it
+    /// fires, so idempotent requests are retried after it.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -220,6 +485,14 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Retries throttled, unavailable and unreachable requests as `policy`
+    /// says; [`RetryPolicy::default`] unless set, [`RetryPolicy::none`] to
+    /// send every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
     /// Uses this HTTP client instead of building one, for proxies, custom TLS
     /// roots or connection pool tuning.
     ///
@@ -227,7 +500,7 @@ impl<C> ClientBuilder<C> {
     /// [`connect_timeout`](Self::connect_timeout) and
     /// [`user_agent`](Self::user_agent) given to this builder are **not**
     /// applied (configure them on the `reqwest::Client` instead). The base URL,
-    /// the token provider and default headers still are.
+    /// the token provider, default headers and the retry policy still are.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -276,7 +549,9 @@ impl<C> ClientBuilder<C> {
                 http,
                 token_provider: self.token_provider,
                 default_headers,
+                retry_policy: self.retry_policy,
             }),
+            extra_headers: Arc::new(HeaderMap::new()),
         };
         Ok(C::from(transport))
     }
@@ -292,6 +567,7 @@ impl<C> Clone for ClientBuilder<C> {
             user_agent: self.user_agent.clone(),
             default_headers: self.default_headers.clone(),
             http_client: self.http_client.clone(),
+            retry_policy: self.retry_policy,
             client: PhantomData,
         }
     }
@@ -319,12 +595,13 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                     .collect::<Vec<_>>(),
             )
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("retry_policy", &self.retry_policy)
             .finish()
     }
 }
 
-/// Checks a base URL and returns it without trailing `/`.
-fn validate_base_url(base_url: &str) -> Result<String, Error> {
+/// Checks a base URL and returns it parsed, without trailing `/`.
+fn validate_base_url(base_url: &str) -> Result<BaseUrl, Error> {
     let invalid = |reason: &str| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
     let url = reqwest::Url::parse(base_url).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -340,7 +617,18 @@ fn validate_base_url(base_url: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(BaseUrl {
+        text: url.as_str().trim_end_matches('/').to_owned(),
+        url,
+    })
+}
+
+/// A checked base URL.
+struct BaseUrl {
+    /// What operation paths are appended to, without trailing `/`.
+    text: String,
+    /// The parsed form, whose origin absolute request URLs must share.
+    url: reqwest::Url,
 }
 
 /// Placeholder printed instead of a secret.
@@ -353,27 +641,30 @@ impl fmt::Debug for Redacted {
 }
 
 /// A configured connection to the service: base URL, HTTP client, token
-/// provider and default headers.
+/// provider, default headers and retry policy.
 ///
-/// Cloning is cheap (one reference count) and clones share the connection
+/// Cloning is cheap (two reference counts) and clones share the connection
 /// pool, so clone it into tasks rather than building a new one. `Debug` shows
-/// the base URL, never a token.
+/// the base URL and header names, never a token or a header value.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    /// Headers of this handle only (see [`Transport::with_header`]).
+    extra_headers: Arc<HeaderMap>,
 }
 
 struct Inner {
-    base_url: String,
+    base_url: BaseUrl,
     http: reqwest::Client,
     token_provider: Option<Arc<dyn TokenProvider>>,
     default_headers: HeaderMap,
+    retry_policy: RetryPolicy,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.base_url.text)
             .field(
                 "token_provider",
                 &self.inner.token_provider.as_ref().map(|_| Redacted),
@@ -382,6 +673,11 @@ impl fmt::Debug for Transport {
                 "default_headers",
                 &self.inner.default_headers.keys().collect::<Vec<_>>(),
             )
+            .field(
+                "extra_headers",
+                &self.extra_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("retry_policy", &self.inner.retry_policy)
             .finish_non_exhaustive()
     }
 }
@@ -389,50 +685,237 @@ impl fmt::Debug for Transport {
 impl Transport {
     /// The base URL operation paths are appended to, without trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.base_url.text
     }
 
-    /// Sends a request and reads the whole response.
+    /// The retry policy requests are sent with.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry_policy
+    }
+
+    /// A handle that sends `name: value` with every request, in addition to
+    /// what this one sends; it shares the connection pool, token provider and
+    /// configuration, and this handle is unchanged.
+    ///
+    /// This is how to add a header to the calls of one part of a program, such
+    /// as Microsoft Graph's `Prefer` options:
+    ///
+    /// ```ignore
+    /// let preferring = Client::from(client.transport().with_header("Prefer", "return=minimal")?);
+    /// ```
+    ///
+    /// The header replaces a [default header](ClientBuilder::default_header)
+    /// of the same name; calling this again with the same name adds another
+    /// value. `Accept`, `Content-Type` and header parameters set by an
+    /// operation, and the `Authorization` header of a token provider, take
+    /// precedence. A header given this way also stops the transport from
+    /// adding its own `client-request-id` or `ConsistencyLevel`.
+    ///
+    /// Fails with [`Error::Config`] when the name or the value is not valid in
+    /// HTTP (the message never quotes the value).
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Transport, Error> {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("invalid header name `{name}`")))?;
+        let header_value = HeaderValue::from_str(value)
+            .map_err(|_| Error::Config(format!("invalid value for header `{name}`")))?;
+        let mut extra_headers = HeaderMap::clone(&self.extra_headers);
+        extra_headers.append(header_name, header_value);
+        Ok(Transport {
+            inner: Arc::clone(&self.inner),
+            extra_headers: Arc::new(extra_headers),
+        })
+    }
+
+    /// Sends a request, retrying as the [`RetryPolicy`] allows, and reads the
+    /// whole response.
     ///
     /// The URL is the base URL, the request's path and, when not empty, `?` and
-    /// its query. Headers, from lowest to highest precedence: the builder's
-    /// default headers; `Accept` and, with a body, `Content-Type`; the request's
-    /// own headers; `Authorization: Bearer <token>` when a token provider is
-    /// configured.
+    /// its query; or, for [`Request::from_url`], that URL, which must have the
+    /// base URL's scheme, host and port. Headers, from lowest to highest
+    /// precedence: the builder's default headers; headers of
+    /// [`with_header`](Self::with_header); `Accept` and, with a body,
+    /// `Content-Type`; the request's own headers; `Authorization: Bearer
+    /// <token>` when a token provider is configured. Then, unless one of those
+    /// set it: `client-request-id` with a new UUID v4 (the same for all
+    /// attempts of the request) and `ConsistencyLevel: eventual` when the query
+    /// has `$search` or `$count=true`. Retries carry `Retry-Attempt: <n>`.
     ///
     /// A `2xx` status gives a [`Response`]; any other status gives
     /// [`Error::Api`] with the body kept whole. Redirects are followed by the
     /// HTTP client, which drops `Authorization` when a redirect leaves the host.
+    ///
+    /// The call is traced with one `INFO` span named `request` (fields
+    /// `method`; `path`, the [path template](Request::template) or else the
+    /// operation name; `operation`; and, when it ends, `status`, `attempts`,
+    /// `elapsed_ms` and, for a request that got no response, `error`: one of
+    /// `timeout`, `connect`, `transport`, `token`, `invalid_request`). Each
+    /// attempt ends with an event: `INFO` "attempt failed; retrying" with
+    /// `attempt`, `status` or `error`, and `delay_ms`; otherwise `DEBUG`
+    /// "attempt succeeded" or "attempt failed". URLs, query strings and header
+    /// values are never recorded: they can hold identifiers, search terms or
+    /// secrets.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        let span = tracing::info_span!(
+            "request",
+            method = %request.method,
+            path = request.template.unwrap_or(request.operation),
+            operation = request.operation,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+            error = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.send_attempts(request).instrument(span.clone()).await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("elapsed_ms", elapsed_ms);
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status);
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                } else {
+                    span.record("error", error_kind(error));
+                }
+            }
+        }
+        let attempts = match &result {
+            Ok(response) => Some(response.attempts),
+            Err(error) => error.attempts(),
+        };
+        if let Some(attempts) = attempts {
+            span.record("attempts", attempts);
+        }
+        result
+    }
+
+    /// The attempts of [`send`](Self::send), inside its span.
+    async fn send_attempts(&self, request: Request) -> Result<Response, Error> {
+        let inner = &*self.inner;
+        let operation = request.operation;
+        let policy = inner.retry_policy;
+        let prepared = self.prepare(request)?;
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 1;
+        loop {
+            let outcome = self.attempt(&prepared, operation, attempt).await?;
+            let (delay, result) = match outcome {
+                Attempt::Success(response) => {
+                    tracing::debug!(attempt, status = response.status, "attempt succeeded");
+                    return Ok(response);
+                }
+                Attempt::Status(status, headers, body) => {
+                    let delay = policy.next_delay(
+                        attempt,
+                        waited,
+                        Failure::Status(status, &headers),
+                        prepared.method(),
+                    );
+                    let mut error = ApiError::new(operation, status.as_u16(), headers, body);
+                    error.attempts = attempt;
+                    (delay, Error::from(error))
+                }
+                Attempt::Transport(source) => {
+                    let delay = policy.next_delay(
+                        attempt,
+                        waited,
+                        Failure::Transport(&source),
+                        prepared.method(),
+                    );
+                    let error = Error::Transport {
+                        operation,
+                        attempts: attempt,
+                        source,
+                    };
+                    (delay, error)
+                }
+            };
+            let status = result.status();
+            let kind = error_kind(&result);
+            match delay {
+                Some(delay) => {
+                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    tracing::info!(
+                        attempt,
+                        status,
+                        error = kind,
+                        delay_ms,
+                        "attempt failed; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    waited = waited.saturating_add(delay);
+                    attempt = attempt.saturating_add(1);
+                }
+                None => {
+                    tracing::debug!(attempt, status, error = kind, "attempt failed");
+                    return Err(result);
+                }
+            }
+        }
+    }
+
+    /// Checks a request and turns it into what every attempt sends: the URL
+    /// and all headers but `Authorization` and `Retry-Attempt`.
+    fn prepare(&self, request: Request) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
         let operation = request.operation;
         let invalid = |message: String| Error::InvalidRequest { operation, message };
 
-        if let Some(segment) = request
-            .path
-            .split('/')
-            .find(|segment| is_dot_segment(segment))
-        {
-            return Err(invalid(format!(
-                "the path segment `{segment}` would be removed by URL normalization"
-            )));
-        }
-        let mut url = String::with_capacity(
-            inner.base_url.len() + request.path.len() + request.query.as_str().len() + 2,
-        );
-        url.push_str(&inner.base_url);
-        if !request.path.starts_with('/') {
-            url.push('/');
-        }
-        url.push_str(&request.path);
-        if !request.query.is_empty() {
-            url.push('?');
-            url.push_str(request.query.as_str());
-        }
-        let url = reqwest::Url::parse(&url)
-            .map_err(|error| invalid(format!("the URL `{url}` is invalid: {error}")))?;
+        let url = if request.absolute {
+            let mut url = reqwest::Url::parse(&request.path)
+                .map_err(|error| invalid(format!("the URL is invalid: {error}")))?;
+            if url.origin() != inner.base_url.url.origin() {
+                // Only the origins are quoted: the rest of a next link may carry
+                // opaque state that does not belong in logs.
+                return Err(invalid(format!(
+                    "the URL points to {}, not to the base URL's {}; the request was not sent, \
+                     so the access token was not disclosed",
+                    url.origin().ascii_serialization(),
+                    inner.base_url.url.origin().ascii_serialization()
+                )));
+            }
+            if !request.query.is_empty() {
+                let query = match url.query() {
+                    Some(existing) if !existing.is_empty() => {
+                        format!("{existing}&{}", request.query.as_str())
+                    }
+                    _ => request.query.as_str().to_owned(),
+                };
+                url.set_query(Some(&query));
+            }
+            url
+        } else {
+            if let Some(segment) = request
+                .path
+                .split('/')
+                .find(|segment| is_dot_segment(segment))
+            {
+                return Err(invalid(format!(
+                    "the path segment `{segment}` would be removed by URL normalization"
+                )));
+            }
+            let base_url = &inner.base_url.text;
+            let mut url = String::with_capacity(
+                base_url.len() + request.path.len() + request.query.as_str().len() + 2,
+            );
+            url.push_str(base_url);
+            if !request.path.starts_with('/') {
+                url.push('/');
+            }
+            url.push_str(&request.path);
+            if !request.query.is_empty() {
+                url.push('?');
+                url.push_str(request.query.as_str());
+            }
+            reqwest::Url::parse(&url)
+                .map_err(|error| invalid(format!("the URL `{url}` is invalid: {error}")))?
+        };
 
         let mut headers = inner.default_headers.clone();
+        // `extend` replaces values of the same names and keeps repeated new ones.
+        headers.extend(HeaderMap::clone(&self.extra_headers));
         let accept = HeaderValue::from_str(request.accept)
             .map_err(|_| invalid(format!("invalid Accept media type `{}`", request.accept)))?;
         headers.insert(ACCEPT, accept);
@@ -456,8 +939,48 @@ impl Transport {
             })?;
             request_headers.append(header_name, header_value);
         }
-        // Replaces default values of the same names, keeps repeated request values.
         headers.extend(request_headers);
+        if !headers.contains_key(CLIENT_REQUEST_ID) {
+            let id = uuid::Uuid::new_v4().hyphenated().to_string();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                headers.insert(CLIENT_REQUEST_ID, value);
+            }
+        }
+        if needs_eventual_consistency(&url) && !headers.contains_key(CONSISTENCY_LEVEL) {
+            headers.insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
+        }
+
+        let mut prepared = reqwest::Request::new(request.method, url);
+        *prepared.headers_mut() = headers;
+        if let Some(body) = request.body {
+            // A byte buffer, so every attempt can send it again.
+            *prepared.body_mut() = Some(reqwest::Body::from(body.bytes));
+        }
+        Ok(prepared)
+    }
+
+    /// Sends attempt number `attempt` (1-based) of a prepared request and
+    /// reads the response. `Err` is for failures that end the request at once
+    /// (no token); the outcomes a retry may follow are in [`Attempt`].
+    async fn attempt(
+        &self,
+        prepared: &reqwest::Request,
+        operation: &'static str,
+        attempt: u32,
+    ) -> Result<Attempt, Error> {
+        let inner = &*self.inner;
+        let Some(mut request) = prepared.try_clone() else {
+            // Unreachable: the body, if any, is a byte buffer, which clones.
+            return Err(Error::InvalidRequest {
+                operation,
+                message: "the request body cannot be sent again".to_owned(),
+            });
+        };
+        if attempt > 1 {
+            request
+                .headers_mut()
+                .insert(RETRY_ATTEMPT, HeaderValue::from(attempt - 1));
+        }
         if let Some(provider) = &inner.token_provider {
             let token = provider
                 .token()
@@ -472,34 +995,66 @@ impl Transport {
                 source: "the access token contains characters not allowed in HTTP headers".into(),
             })?;
             authorization.set_sensitive(true);
-            headers.insert(AUTHORIZATION, authorization);
+            request.headers_mut().insert(AUTHORIZATION, authorization);
         }
 
-        let mut builder = inner.http.request(request.method, url).headers(headers);
-        if let Some(body) = request.body {
-            builder = builder.body(body.bytes);
-        }
-        let transport_error = |source| Error::Transport { operation, source };
-        let mut response = builder.send().await.map_err(transport_error)?;
+        let mut response = match inner.http.execute(request).await {
+            Ok(response) => response,
+            Err(error) => return Ok(Attempt::Transport(error)),
+        };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let body = match response.bytes().await {
+            Ok(body) => body.to_vec(),
+            Err(error) => return Ok(Attempt::Transport(error)),
+        };
         if status.is_success() {
-            Ok(Response {
+            Ok(Attempt::Success(Response {
                 operation,
                 status: status.as_u16(),
                 headers,
                 body,
-            })
+                attempts: attempt,
+            }))
         } else {
-            Err(Error::from(ApiError::new(
-                operation,
-                status.as_u16(),
-                headers,
-                body,
-            )))
+            Ok(Attempt::Status(status, headers, body))
         }
     }
+}
+
+/// The outcome of one attempt that got as far as the network.
+enum Attempt {
+    /// A `2xx` response.
+    Success(Response),
+    /// Another status, with the response headers and body.
+    Status(StatusCode, HeaderMap, Vec<u8>),
+    /// No (complete) response.
+    Transport(reqwest::Error),
+}
+
+/// A short, secret-free name for why a request got no response, for tracing;
+/// `None` for errors that carry a status.
+fn error_kind(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::Transport { source, .. } if source.is_timeout() => Some("timeout"),
+        Error::Transport { source, .. } if source.is_connect() => Some("connect"),
+        Error::Transport { .. } => Some("transport"),
+        Error::Token { .. } => Some("token"),
+        Error::InvalidRequest { .. } | Error::Config(_) | Error::Encode { .. } => {
+            Some("invalid_request")
+        }
+        Error::Api(_) | Error::Decode { .. } => None,
+    }
+}
+
+/// Whether a query uses the OData options that Microsoft Graph serves only
+/// with `ConsistencyLevel: eventual`: `$search` (any value) or `$count=true`.
+/// Option names are compared without regard to case, as OData 4.01 allows.
+fn needs_eventual_consistency(url: &reqwest::Url) -> bool {
+    url.query_pairs().any(|(name, value)| {
+        name.eq_ignore_ascii_case("$search")
+            || (name.eq_ignore_ascii_case("$count") && value.trim().eq_ignore_ascii_case("true"))
+    })
 }
 
 /// Whether a path segment is one that URL parsers remove or resolve (`.`,
@@ -513,6 +1068,7 @@ fn is_dot_segment(segment: &str) -> bool {
 }
 
 /// A request body with its media type.
+#[derive(Clone)]
 struct Body {
     bytes: Vec<u8>,
     content_type: &'static str,
@@ -520,10 +1076,18 @@ struct Body {
 
 /// One HTTP request of an operation, filled in by generated code and sent with
 /// [`Transport::send`].
+///
+/// Cloning copies the body; the transport itself re-sends a request without
+/// cloning it.
+#[derive(Clone)]
 pub struct Request {
     method: Method,
     operation: &'static str,
+    /// The path template of the operation, for tracing.
+    template: Option<&'static str>,
+    /// An encoded path relative to the base URL, or (`absolute`) a whole URL.
     path: String,
+    absolute: bool,
     query: Query,
     headers: Vec<(&'static str, String)>,
     accept: &'static str,
@@ -542,12 +1106,88 @@ impl Request {
         Request {
             method,
             operation,
+            template: None,
             path,
+            absolute: false,
             query: Query::default(),
             headers: Vec::new(),
             accept: DEFAULT_ACCEPT,
             body: None,
         }
+    }
+
+    /// A request to an absolute URL, such as an OData `@odata.nextLink`, that
+    /// accepts `application/json`.
+    ///
+    /// The URL is sent as the service wrote it (already encoded); parameters
+    /// pushed with [`query_mut`](Self::query_mut) are appended to its query.
+    /// Because the bearer token goes with the request, [`Transport::send`]
+    /// refuses, with [`Error::InvalidRequest`] and before asking for a token,
+    /// a URL whose scheme, host or port differ from the base URL's; it also
+    /// refuses a URL that does not parse.
+    pub fn from_url(method: Method, operation: &'static str, url: String) -> Self {
+        Request {
+            absolute: true,
+            ..Request::new(method, operation, url)
+        }
+    }
+
+    /// Records the operation's path template, such as
+    /// `/deviceManagement/ndesConnectors/{ndesConnector-id}`, as the `path` of
+    /// the request's tracing span. Unlike the actual path, a template holds no
+    /// identifiers, so traces of the same operation group together and carry
+    /// no data; without one the span shows the operation name.
+    pub fn template(&mut self, template: &'static str) {
+        self.template = Some(template);
+    }
+
+    /// The request for the next page of a collection: a `GET` of `url` by the
+    /// same operation, with the same template, header parameters and `Accept`
+    /// but no query parameters or body, as OData prescribes for next links.
+    pub(crate) fn next_page(&self, url: String) -> Request {
+        Request {
+            method: Method::GET,
+            operation: self.operation,
+            template: self.template,
+            path: url,
+            absolute: true,
+            query: Query::default(),
+            headers: self.headers.clone(),
+            accept: self.accept,
+            body: None,
+        }
+    }
+
+    /// The URL of a request made with [`Request::from_url`].
+    pub(crate) fn absolute_url(&self) -> Option<&str> {
+        self.absolute.then_some(self.path.as_str())
+    }
+
+    /// The last value of the OData system query option `name` (such as
+    /// `$top`), compared without regard to case, in the query parameters and,
+    /// for [`Request::from_url`], in the URL's query; percent-decoded.
+    pub(crate) fn query_option(&self, name: &str) -> Option<String> {
+        let in_url = if self.absolute {
+            self.path
+                .split_once('?')
+                .map(|(_, query)| query.split('#').next().unwrap_or(query))
+        } else {
+            None
+        };
+        in_url
+            .into_iter()
+            .chain([self.query.as_str()])
+            .flat_map(|query| query.split('&'))
+            .filter_map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+                key.eq_ignore_ascii_case(name).then(|| {
+                    percent_encoding::percent_decode_str(value)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
+            })
+            .next_back()
     }
 
     /// The query string, to push parameters onto.
@@ -598,9 +1238,15 @@ impl Request {
         self.operation
     }
 
-    /// The encoded path.
+    /// The encoded path, or the whole URL of a request made with
+    /// [`Request::from_url`].
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The path template recorded with [`Request::template`].
+    pub fn path_template(&self) -> Option<&'static str> {
+        self.template
     }
 
     /// The query string.
@@ -614,6 +1260,7 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("operation", &self.operation)
+            .field("template", &self.template)
             .field("path", &self.path)
             .field("query", &self.query.as_str())
             .field("headers", &self.headers)
@@ -636,6 +1283,7 @@ pub struct Response {
     status: u16,
     headers: HeaderMap,
     body: Vec<u8>,
+    attempts: u32,
 }
 
 impl fmt::Debug for Response {
@@ -646,6 +1294,7 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &String::from_utf8_lossy(&self.body))
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -654,6 +1303,12 @@ impl Response {
     /// The HTTP status code (within `200..=299`).
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// How many times the request was sent before this response arrived (1
+    /// unless the transport retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The response headers.

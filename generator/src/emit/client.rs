@@ -9,7 +9,10 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::rust_type::{Scope, argument_type, rust_type};
-use crate::model::{Api, ArrayStyle, Operation, Param, ParamLocation, PathPart, Success, TypeRef};
+use crate::model::{
+    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
+    TypeRef,
+};
 
 /// The items of `client.rs`.
 pub fn client(api: &Api) -> TokenStream {
@@ -30,13 +33,17 @@ pub fn client(api: &Api) -> TokenStream {
         "The base URL of the first server the API description lists: `{base_url}`."
     ));
     let methods = api.operations.iter().map(|op| method(api, op));
+    let responses = api
+        .operations
+        .iter()
+        .filter_map(|op| response_enum(api, op));
     let options = api
         .operations
         .iter()
         .filter_map(|op| options_struct(api, op));
     quote! {
         //! The client: one async method per operation of the API description.
-        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #![allow(deprecated, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #base_url_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -74,6 +81,8 @@ pub fn client(api: &Api) -> TokenStream {
         }
 
         #(#options)*
+
+        #(#responses)*
     }
 }
 
@@ -126,53 +135,142 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         apply.push(quote!(options.apply(&mut request);));
     }
     if let Some(body) = &op.body {
-        let ty = rust_type(api, &body.ty, Scope::Crate);
+        let ty = match body.kind {
+            BodyKind::Bytes(_) => quote!([u8]),
+            BodyKind::Text(_) => quote!(str),
+            _ => rust_type(api, &body.ty, Scope::Crate),
+        };
+        let write = match &body.kind {
+            BodyKind::Json => quote!(request.json(body)?;),
+            BodyKind::Form => quote!(crate::runtime::bodies::form(&mut request, body)?;),
+            BodyKind::Multipart { files } => {
+                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])?;)
+            }
+            BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
+            BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
+        };
         if body.required {
             arguments.push(quote!(body: &#ty));
-            apply.push(quote!(request.json(body)?;));
+            apply.push(write);
         } else {
             arguments.push(quote!(body: Option<&#ty>));
             apply.push(quote! {
                 if let Some(body) = body {
-                    request.json(body)?;
+                    #write
                 }
             });
         }
     }
 
     let path = path_expr(op);
-    let (output, decode) = match &op.success {
-        Success::Empty => (quote!(()), quote!(.empty())),
-        Success::Json(ty) => (rust_type(api, ty, Scope::Crate), quote!(.json())),
-        Success::Text(ty) => {
-            let output = rust_type(api, ty, Scope::Crate);
-            (output, quote!(.text()))
-        }
-        Success::Bytes => (quote!(Vec<u8>), quote!(.bytes())),
-    };
+    let (output, finish) = decode_response(api, op);
     let accept = match &op.success {
         Success::Text(_) => Some(quote!(request.accept("text/plain");)),
         Success::Bytes => Some(quote!(request.accept("*/*");)),
+        Success::Multiple { statuses, .. }
+            if statuses
+                .iter()
+                .any(|s| !matches!(s.body, Success::Json(_) | Success::Empty)) =>
+        {
+            Some(quote!(request.accept("*/*");))
+        }
         _ => None,
     };
-    let finish = match &op.success {
-        Success::Bytes => quote!(Ok(self.transport.send(request).await?.bytes())),
-        _ => quote!(self.transport.send(request).await? #decode),
+    let template = &op.path;
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let build = quote! {
+        let mut request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
+        request.template(#template);
+        #accept
+        #(#apply)*
     };
-    let mutable = if apply.is_empty() && accept.is_none() {
-        quote!()
+    let Some(paging) = &op.paging else {
+        return quote! {
+            #doc
+            #deprecated
+            pub async fn #name(&self, #(#arguments),*) -> Result<#output, crate::runtime::Error> {
+                #build
+                #finish
+            }
+        };
+    };
+    // Paged collections: the request is built once, for the method and for both streams.
+    let request_fn = format_ident!("{}", paging.request_fn);
+    let pages = format_ident!("{}", paging.pages_method);
+    let items = format_ident!("{}", paging.items_method);
+    let names: Vec<TokenStream> = arguments_names(op);
+    let page = rust_type(api, &paging.page, Scope::Crate);
+    let item = rust_type(api, &paging.item, Scope::Crate);
+    let items_field = format_ident!("{}", paging.items_field);
+    let link_field = format_ident!("{}", paging.next_link_field);
+    let link = if paging.next_link_optional {
+        quote!(page.#link_field.clone())
     } else {
-        quote!(mut)
+        quote!(Some(page.#link_field.clone()))
     };
+    let moved_link = if paging.next_link_optional {
+        quote!(page.#link_field)
+    } else {
+        quote!(Some(page.#link_field))
+    };
+    let page_items = if paging.items_optional {
+        quote!(page.#items_field.unwrap_or_default())
+    } else {
+        quote!(page.#items_field)
+    };
+    let pages_doc = doc_attrs_markdown(&format!(
+        "Every page of [`Client::{}`], following the next-page link until the last page.",
+        op.name
+    ));
+    let items_doc = doc_attrs_markdown(&format!(
+        "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
+        op.name
+    ));
     quote! {
         #doc
+        #deprecated
         pub async fn #name(&self, #(#arguments),*) -> Result<#output, crate::runtime::Error> {
-            let #mutable request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
-            #accept
-            #(#apply)*
+            let request = Self::#request_fn(#(#names),*);
             #finish
         }
+
+        #pages_doc
+        #deprecated
+        pub fn #pages(&self, #(#arguments),*) -> impl crate::runtime::paging::Stream<Item = Result<#page, crate::runtime::Error>> + Send + Unpin + 'static {
+            crate::runtime::paging::pages(self.transport.clone(), Self::#request_fn(#(#names),*), |page: &#page| #link)
+        }
+
+        #items_doc
+        #deprecated
+        pub fn #items(&self, #(#arguments),*) -> impl crate::runtime::paging::Stream<Item = Result<#item, crate::runtime::Error>> + Send + Unpin + 'static {
+            crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
+        }
+
+        fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
+            #build
+            request
+        }
     }
+}
+
+/// The argument names of an operation's method, in order.
+fn arguments_names(op: &Operation) -> Vec<TokenStream> {
+    let mut names: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let ident = format_ident!("{}", p.name);
+            quote!(#ident)
+        })
+        .collect();
+    if op.options.is_some() {
+        names.push(quote!(options));
+    }
+    if op.body.is_some() {
+        names.push(quote!(body));
+    }
+    names
 }
 
 /// The request path: literal text and percent-encoded path parameters.
@@ -202,36 +300,70 @@ fn path_expr(op: &Operation) -> TokenStream {
 fn write_param(param: &Param, value: TokenStream, optional: bool) -> TokenStream {
     let wire = &param.wire;
     let is_array = matches!(param.ty, TypeRef::Vec(_));
-    match param.location {
-        ParamLocation::Query => {
-            let call = match (is_array, param.style, optional) {
-                (true, ArrayStyle::Csv, _) => quote!(push_csv),
-                (true, ArrayStyle::Exploded, _) => quote!(push_exploded),
-                (false, _, true) => quote!(push_opt),
-                (false, _, false) => quote!(push),
-            };
-            quote!(request.query_mut().#call(#wire, #value);)
-        }
-        ParamLocation::Header => {
-            let text = if is_array {
-                quote!(#value.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(","))
-            } else {
-                quote!(crate::runtime::ParamValue::to_param(#value).into_owned())
-            };
-            if optional && !is_array {
-                quote! {
-                    if let Some(value) = #value {
-                        request.header(#wire, crate::runtime::ParamValue::to_param(value).into_owned());
-                    }
+    let joined = |separator: &str| quote!(#value.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(#separator));
+    // Optional arrays (`Vec` in the options struct) are sent only when not empty; optional
+    // scalars (`Option`) only when set.
+    let guard = |statement: TokenStream| {
+        if optional && is_array {
+            quote! {
+                if !#value.is_empty() {
+                    #statement
                 }
+            }
+        } else {
+            statement
+        }
+    };
+    match param.location {
+        ParamLocation::Query => match (is_array, param.style) {
+            (true, ArrayStyle::Csv) => quote!(request.query_mut().push_csv(#wire, #value);),
+            (true, ArrayStyle::Exploded) => {
+                quote!(request.query_mut().push_exploded(#wire, #value);)
+            }
+            (true, ArrayStyle::Space | ArrayStyle::Pipe) => {
+                let text = joined(if param.style == ArrayStyle::Space {
+                    " "
+                } else {
+                    "|"
+                });
+                guard(quote!(request.query_mut().push(#wire, &#text);))
+            }
+            (false, _) if optional => quote!(request.query_mut().push_opt(#wire, #value);),
+            (false, _) => quote!(request.query_mut().push(#wire, #value);),
+        },
+        ParamLocation::Header | ParamLocation::Cookie => {
+            let (name, text) = match param.location {
+                ParamLocation::Cookie => {
+                    let text = if is_array {
+                        joined(",")
+                    } else {
+                        quote!(crate::runtime::ParamValue::to_param(value))
+                    };
+                    let prefix = format!("{wire}=");
+                    ("Cookie", quote!(format!("{}{}", #prefix, #text)))
+                }
+                _ => {
+                    let text = if is_array {
+                        joined(",")
+                    } else {
+                        quote!(crate::runtime::ParamValue::to_param(value).into_owned())
+                    };
+                    (wire.as_str(), text)
+                }
+            };
+            if is_array {
+                guard(quote!(request.header(#name, #text);))
             } else if optional {
                 quote! {
-                    if !#value.is_empty() {
-                        request.header(#wire, #text);
+                    if let Some(value) = #value {
+                        request.header(#name, #text);
                     }
                 }
             } else {
-                quote!(request.header(#wire, #text);)
+                quote! {
+                    let value = #value;
+                    request.header(#name, #text);
+                }
             }
         }
         ParamLocation::Path => TokenStream::new(),
@@ -252,6 +384,7 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         let location = match param.location {
             ParamLocation::Query => format!("Query parameter `{}`.", param.wire),
             ParamLocation::Header => format!("Header `{}`.", param.wire),
+            ParamLocation::Cookie => format!("Cookie `{}`.", param.wire),
             ParamLocation::Path => format!("Path parameter `{}`.", param.wire),
         };
         let deprecated = param.deprecated.then_some("**Deprecated.**");
@@ -369,4 +502,108 @@ fn type_label(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Named(id) => format!("[`{0}`](crate::models::{0})", api.type_def(*id).name),
         _ => String::from("JSON"),
     }
+}
+
+/// The method's return type and the statements that decode the response.
+fn decode_response(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let label = &op.label;
+    match &op.success {
+        Success::Empty => (
+            quote!(()),
+            quote!(self.transport.send(request).await?.empty()),
+        ),
+        Success::Json(ty) => (
+            rust_type(api, ty, Scope::Crate),
+            quote!(self.transport.send(request).await?.json()),
+        ),
+        Success::Text(ty) => (
+            rust_type(api, ty, Scope::Crate),
+            quote!(self.transport.send(request).await?.text()),
+        ),
+        Success::Bytes => (
+            quote!(Vec<u8>),
+            quote!(Ok(self.transport.send(request).await?.bytes())),
+        ),
+        Success::Multiple { name, statuses } => {
+            let name = format_ident!("{name}");
+            let mut has_catch_all = false;
+            let arms: Vec<TokenStream> = statuses
+                .iter()
+                .map(|status| {
+                    let pattern = match status.status.as_str() {
+                        "default" => {
+                            has_catch_all = true;
+                            quote!(_)
+                        }
+                        code => match code.parse::<u16>() {
+                            Ok(code) => quote!(#code),
+                            Err(_) => {
+                                let first = code[..1].parse::<u16>().unwrap_or(2) * 100;
+                                let last = first + 99;
+                                quote!(#first..=#last)
+                            }
+                        },
+                    };
+                    let variant = format_ident!("{}", status.variant);
+                    let decode = match &status.body {
+                        Success::Empty => quote!(response.empty().map(|()| #name::#variant)),
+                        Success::Json(_) => quote!(response.json().map(#name::#variant)),
+                        Success::Text(_) => quote!(response.text().map(#name::#variant)),
+                        _ => quote!(Ok(#name::#variant(response.bytes()))),
+                    };
+                    quote!(#pattern => #decode,)
+                })
+                .collect();
+            let fallback = (!has_catch_all).then(
+                || quote!(_ => Err(crate::runtime::bodies::unexpected_status(#label, response)),),
+            );
+            (
+                quote!(#name),
+                quote! {
+                    let response = self.transport.send(request).await?;
+                    match response.status() {
+                        #(#arms)*
+                        #fallback
+                    }
+                },
+            )
+        }
+    }
+}
+
+/// The enum of an operation that answers different bodies for different statuses.
+fn response_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let Success::Multiple { name, statuses } = &op.success else {
+        return None;
+    };
+    let ident = format_ident!("{name}");
+    let variants = statuses.iter().map(
+        |StatusBody {
+             status,
+             variant,
+             body,
+         }| {
+            let variant = format_ident!("{variant}");
+            let doc = doc_attrs(&format!("Status `{status}`."));
+            match body {
+                Success::Empty => quote!(#doc #variant,),
+                Success::Json(ty) | Success::Text(ty) => {
+                    let ty = rust_type(api, ty, Scope::Crate);
+                    quote!(#doc #variant(#ty),)
+                }
+                _ => quote!(#doc #variant(Vec<u8>),),
+            }
+        },
+    );
+    let doc = doc_attrs_markdown(&format!(
+        "The success responses of [`Client::{}`], by status.",
+        op.name
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#variants)*
+        }
+    })
 }

@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
 use super::rust_type::{Scope, rust_type};
-use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeKind, TypeRef,
+};
 
 /// The items of `models.rs`.
 pub fn models(api: &Api) -> TokenStream {
@@ -19,14 +21,15 @@ pub fn models(api: &Api) -> TokenStream {
     let items = items.values();
     quote! {
         //! Types of the request and response bodies, generated from the document's schemas.
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
+        #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
         #(#items)*
     }
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
-    let deprecated = def.deprecated.then_some("**Deprecated.**");
-    let doc = doc_attrs(&paragraphs([def.doc.as_deref(), deprecated]));
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let doc = doc_attrs(&paragraphs([def.doc.as_deref()]));
+    let doc = quote!(#doc #deprecated);
     let name = format_ident!("{}", def.name);
     match &def.kind {
         TypeKind::Alias(ty) => {
@@ -37,6 +40,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::StringEnum(string_enum) => enum_def(&name, doc, string_enum),
+        TypeKind::OneOf(one_of) => one_of_def(api, &name, doc, one_of),
         TypeKind::Struct(body) => struct_def(api, &name, doc, body),
     }
 }
@@ -278,5 +282,205 @@ fn default_expr(api: &Api, field: &Field) -> TokenStream {
         quote!(Box::new(#value))
     } else {
         value
+    }
+}
+
+fn one_of_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    one_of: &OneOf,
+) -> TokenStream {
+    let variants = one_of.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let ty = rust_type(api, &v.ty, Scope::Models);
+        let doc = match v.tags.as_slice() {
+            [] => TokenStream::new(),
+            tags => doc_attrs(&format!(
+                "Tagged {}.",
+                tags.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )),
+        };
+        quote!(#doc #ident(#ty),)
+    });
+    match &one_of.tag {
+        Some(tag) => tagged_def(name, doc, one_of, tag, variants.collect()),
+        None => untagged_def(api, name, doc, one_of, variants.collect()),
+    }
+}
+
+fn tagged_def(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    one_of: &OneOf,
+    tag: &str,
+    variants: Vec<TokenStream>,
+) -> TokenStream {
+    let fallback = format_ident!("{}", one_of.fallback);
+    let fallback_doc = doc_attrs(&format!(
+        "A value whose `{tag}` names a type this API description does not list (or that has none), kept whole."
+    ));
+    let serialize = one_of.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        match v.tags.first() {
+            Some(first) => quote! {
+                Self::#ident(value) => crate::runtime::variants::serialize_tagged(value, #tag, #first, serializer),
+            },
+            None => quote!(Self::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
+        }
+    });
+    let deserialize = one_of
+        .variants
+        .iter()
+        .filter(|v| !v.tags.is_empty())
+        .map(|v| {
+            let ident = format_ident!("{}", v.name);
+            let tags = &v.tags;
+            quote!(Some(#(#tags)|*) => crate::runtime::variants::variant(value).map(Self::#ident),)
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #fallback_doc
+            #fallback(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::#fallback(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match crate::runtime::variants::tag(&value, #tag).as_deref() {
+                    #(#deserialize)*
+                    _ => Ok(Self::#fallback(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    one_of: &OneOf,
+    variants: Vec<TokenStream>,
+) -> TokenStream {
+    let serialize = one_of.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        quote!(Self::#ident(value) => ::serde::Serialize::serialize(value, serializer),)
+    });
+    let param_value = one_of
+        .variants
+        .iter()
+        .all(|v| writable_as_text(api, &v.ty, false))
+        .then(|| {
+            let arms = one_of.variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.name);
+                if matches!(v.ty, TypeRef::Vec(_)) {
+                    quote! {
+                        Self::#ident(values) => ::std::borrow::Cow::Owned(
+                            values.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(","),
+                        ),
+                    }
+                } else {
+                    quote!(Self::#ident(value) => crate::runtime::ParamValue::to_param(value),)
+                }
+            });
+            quote! {
+                impl crate::runtime::ParamValue for #name {
+                    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            }
+        });
+    let candidates = one_of.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let known = known_properties(api, &v.ty);
+        quote!((&[#(#known),*], |value| ::serde_json::from_value(value).map(Self::#ident)),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                crate::runtime::variants::best_match(value, &[#(#candidates)*])
+            }
+        }
+
+        #param_value
+    }
+}
+
+/// Whether values of `ty` can be written as a path, query or header parameter (arrays as
+/// comma-separated lists, one level deep).
+fn writable_as_text(api: &Api, ty: &TypeRef, inside_array: bool) -> bool {
+    match ty {
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::String
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uuid => true,
+        TypeRef::Vec(inner) => !inside_array && writable_as_text(api, inner, true),
+        TypeRef::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::StringEnum(_) => true,
+            TypeKind::Alias(inner) => writable_as_text(api, inner, inside_array),
+            TypeKind::OneOf(one_of) => {
+                !inside_array
+                    && one_of.tag.is_none()
+                    && one_of
+                        .variants
+                        .iter()
+                        .all(|v| writable_as_text(api, &v.ty, false))
+            }
+            TypeKind::Struct(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// The wire names of the properties a struct type declares (empty for other types): what an
+/// untagged enum scores candidates by.
+fn known_properties(api: &Api, ty: &TypeRef) -> Vec<String> {
+    match ty {
+        TypeRef::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.wire.clone()).collect(),
+            TypeKind::Alias(inner) => known_properties(api, inner),
+            _ => Vec::new(),
+        },
+        TypeRef::Option(inner) => known_properties(api, inner),
+        _ => Vec::new(),
     }
 }

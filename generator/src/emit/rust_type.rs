@@ -25,6 +25,7 @@ pub fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),

@@ -65,6 +65,30 @@ pub enum TypeKind {
     StringEnum(StringEnum),
     /// A name for another type (`pub type X = Y;`).
     Alias(TypeRef),
+    /// `oneOf`/`anyOf`, or a polymorphic base type: one of several types.
+    OneOf(OneOf),
+}
+
+/// A value that is one of several types.
+#[derive(Debug, Clone)]
+pub struct OneOf {
+    /// The alternatives. Untagged: ordered from the most to the least specific type.
+    pub variants: Vec<OneOfVariant>,
+    /// The discriminator property, when the schema has one.
+    pub tag: Option<String>,
+    /// Name of the variant that keeps a value whose tag no variant claims (tagged only).
+    pub fallback: String,
+}
+
+/// One alternative of a [`OneOf`].
+#[derive(Debug, Clone)]
+pub struct OneOfVariant {
+    /// Rust name (UpperCamelCase, unique in the enum).
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant (tagged only).
+    pub tags: Vec<String>,
 }
 
 /// An object schema as a struct.
@@ -166,6 +190,8 @@ pub enum TypeRef {
     DateTime,
     /// `string`, `date`.
     Date,
+    /// `string`, `uuid`.
+    Uuid,
     /// Raw bytes (`format: binary` bodies).
     Bytes,
     /// Any JSON value (an empty schema).
@@ -217,6 +243,32 @@ pub struct Operation {
     pub success: Success,
     /// Declared error responses.
     pub errors: Vec<ErrorResponse>,
+    /// How to follow the pages of a collection, when the operation returns one.
+    pub paging: Option<Paging>,
+}
+
+/// Where the items and the next-page link are in a paged response (`x-ms-pageable`, or the
+/// OData shape: a `value` array beside `@odata.nextLink`).
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// Method returning a stream of pages.
+    pub pages_method: String,
+    /// Method returning a stream of items.
+    pub items_method: String,
+    /// Private function building the first request, shared by the three methods.
+    pub request_fn: String,
+    /// The page type.
+    pub page: TypeRef,
+    /// Rust name of the array field with the items.
+    pub items_field: String,
+    /// Whether that field is an `Option`.
+    pub items_optional: bool,
+    /// The item type.
+    pub item: TypeRef,
+    /// Rust name of the next-link field.
+    pub next_link_field: String,
+    /// Whether that field is an `Option`.
+    pub next_link_optional: bool,
 }
 
 /// A declared error response.
@@ -298,6 +350,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie.
+    Cookie,
 }
 
 /// How an array parameter is written in the query string.
@@ -307,6 +361,10 @@ pub enum ArrayStyle {
     Csv,
     /// `form`, `explode: true`: one pair per value.
     Exploded,
+    /// `spaceDelimited`: one pair, values joined with spaces.
+    Space,
+    /// `pipeDelimited`: one pair, values joined with `|`.
+    Pipe,
 }
 
 /// An operation parameter.
@@ -333,7 +391,9 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// The body type.
+    /// How the body is encoded.
+    pub kind: BodyKind,
+    /// The body type (`Bytes` and `String` for raw bodies).
     pub ty: TypeRef,
     /// `required: true`; otherwise the argument is an `Option`.
     pub required: bool,
@@ -341,9 +401,45 @@ pub struct Body {
     pub doc: Option<String>,
 }
 
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`; the named properties are file parts.
+    Multipart {
+        /// Wire names of the properties sent as files (`format: binary`).
+        files: Vec<String>,
+    },
+    /// Raw bytes with this media type.
+    Bytes(String),
+    /// Text with this media type.
+    Text(String),
+}
+
+/// A success response an operation may answer with, when it declares several bodies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    /// The status as written: `200`, `2XX`, `default`.
+    pub status: String,
+    /// Rust name of the variant in the response enum.
+    pub variant: String,
+    /// What it carries (never `Multiple`).
+    pub body: Success,
+}
+
 /// What a successful response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Success {
+    /// Several success statuses with different bodies: an enum named `name` in `client`.
+    Multiple {
+        /// Name of the response enum.
+        name: String,
+        /// The statuses, exact codes first, then ranges, then `default`.
+        statuses: Vec<StatusBody>,
+    },
     /// Nothing (or nothing the client needs).
     Empty,
     /// A JSON body.

@@ -9,8 +9,8 @@ use openapiv3::{
 use super::refs;
 use super::types::{Resolved, TypeSpace};
 use super::{
-    ArrayStyle, Body, ErrorResponse, HttpMethod, Operation, Param, ParamLocation, PathPart,
-    Success, TypeKind, TypeRef,
+    ArrayStyle, Body, BodyKind, ErrorResponse, HttpMethod, Operation, Param, ParamLocation,
+    PathPart, StatusBody, Success, TypeKind, TypeRef,
 };
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace};
@@ -104,6 +104,15 @@ impl<'a> OperationBuilder<'a> {
             .then(|| self.client_types.claim(&format!("{type_prefix}Options")));
         let body = self.body(space, method, operation, pointer, &type_prefix)?;
         let (success, errors) = self.responses(space, operation, pointer, &type_prefix)?;
+        let paging = match (&body, &success) {
+            (None, Success::Json(page)) => paging(space, operation, page).map(|mut paging| {
+                paging.pages_method = self.methods.claim(&format!("{name}_pages"));
+                paging.items_method = self.methods.claim(&format!("{name}_items"));
+                paging.request_fn = self.methods.claim(&format!("{name}_request"));
+                paging
+            }),
+            _ => None,
+        };
         let security = operation
             .security
             .as_ref()
@@ -127,6 +136,7 @@ impl<'a> OperationBuilder<'a> {
             body,
             success,
             errors,
+            paging,
         })
     }
 
@@ -259,23 +269,19 @@ impl<'a> OperationBuilder<'a> {
                 let style = match style {
                     QueryStyle::Form if data.explode == Some(false) => ArrayStyle::Csv,
                     QueryStyle::Form => ArrayStyle::Exploded,
-                    other => {
+                    QueryStyle::SpaceDelimited => ArrayStyle::Space,
+                    QueryStyle::PipeDelimited => ArrayStyle::Pipe,
+                    QueryStyle::DeepObject => {
                         return Err(Error::unsupported(
                             at,
-                            format!("query parameter style `{other:?}` is not supported"),
+                            format!("query parameter `{}` uses `style: deepObject`, which is not supported", data.name),
                         )
-                        .with_help("use `style: form`"));
+                        .with_help("describe the object's properties as separate query parameters"));
                     }
                 };
                 (ParamLocation::Query, style)
             }
-            Parameter::Cookie { .. } => {
-                return Err(Error::unsupported(
-                    at,
-                    format!("cookie parameter `{}` is not supported", data.name),
-                )
-                .with_help("send the cookie as a default header of the client instead"));
-            }
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Csv),
         };
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
@@ -293,6 +299,8 @@ impl<'a> OperationBuilder<'a> {
         let hint = format!("{type_prefix}{}", names::type_name(&data.name));
         let Resolved { ty, .. } =
             space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
+        // An array parameter given by a named array schema is still written as an array.
+        let ty = array_behind_alias(space, ty);
         if !param_type_supported(space, &ty) {
             return Err(Error::unsupported(
                 at,
@@ -331,37 +339,61 @@ impl<'a> OperationBuilder<'a> {
                 refs::resolve(components, "requestBodies", reference, &at)?
             }
         };
-        let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
-            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        let Some((media, content)) = pick_body_media(&body.content) else {
             return Err(Error::unsupported(
                 &join_pointer(&at, "content"),
-                format!(
-                    "request bodies of type {} are not supported",
-                    quoted_list(&media)
-                ),
+                "the request body declares no media type",
             )
-            .with_help("this generator sends `application/json` request bodies"));
+            .with_help("declare at least one entry under `content`"));
         };
         let schema_at = join_pointer(
             &join_pointer(&join_pointer(&at, "content"), media),
             "schema",
         );
-        let ty = match &content.schema {
-            Some(schema) => {
-                space
-                    .type_of_unboxed(schema, &schema_at, &format!("{type_prefix}Request"))?
-                    .ty
+        let essence = media_essence(media);
+        let hint = format!("{type_prefix}Request");
+        let schema_type = |space: &mut TypeSpace<'a>| -> Result<TypeRef, Error> {
+            match &content.schema {
+                Some(schema) => Ok(space.type_of_unboxed(schema, &schema_at, &hint)?.ty),
+                None => Ok(TypeRef::Json),
             }
-            None => TypeRef::Json,
         };
-        // A PATCH body of an object type is a merge patch: absent, null and a value differ.
-        let ty = match (method, &ty) {
-            (HttpMethod::Patch, TypeRef::Named(id)) => {
-                space.patch_of(*id).map_or(ty, TypeRef::Named)
+        let (kind, ty) = if is_json(media) {
+            let ty = schema_type(space)?;
+            // A PATCH body of an object type is a merge patch: absent, null and a value differ.
+            let ty = match (method, &ty) {
+                (HttpMethod::Patch, TypeRef::Named(id)) => {
+                    space.patch_of(*id).map_or(ty, TypeRef::Named)
+                }
+                _ => ty,
+            };
+            (BodyKind::Json, ty)
+        } else if essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data"
+        {
+            let ty = schema_type(space)?;
+            let Some(fields) = struct_fields(space, &ty) else {
+                return Err(Error::unsupported(
+                    &schema_at,
+                    format!("a `{essence}` body must be an object with properties"),
+                ));
+            };
+            if essence == "multipart/form-data" {
+                let files = fields
+                    .iter()
+                    .filter(|f| is_file(&f.ty))
+                    .map(|f| f.wire.clone())
+                    .collect();
+                (BodyKind::Multipart { files }, ty)
+            } else {
+                (BodyKind::Form, ty)
             }
-            _ => ty,
+        } else if essence.starts_with("text/") {
+            (BodyKind::Text(essence), TypeRef::String)
+        } else {
+            (BodyKind::Bytes(essence), TypeRef::Bytes)
         };
         Ok(Some(Body {
+            kind,
             ty,
             required: body.required,
             doc: body.description.clone(),
@@ -394,7 +426,7 @@ impl<'a> OperationBuilder<'a> {
             entries.push((String::from("default"), !any_success, default));
         }
 
-        let mut success: Option<Success> = None;
+        let mut successes: Vec<(String, Success)> = Vec::new();
         let mut errors = Vec::new();
         for (code, is_success, response) in entries {
             let response_at = join_pointer(&at, &code);
@@ -412,18 +444,7 @@ impl<'a> OperationBuilder<'a> {
             };
             let body = self.response_body(space, response, &response_at, &hint)?;
             if is_success {
-                success = Some(match (success, body) {
-                    (None, body) => body,
-                    (Some(Success::Empty), body) | (Some(body), Success::Empty) => body,
-                    (Some(existing), body) if existing == body => existing,
-                    (Some(_), _) => {
-                        return Err(Error::unsupported(
-                            &at,
-                            "success responses with different body types are not supported",
-                        )
-                        .with_help("declare one success body type for the operation"));
-                    }
-                });
+                successes.push((code, body));
             } else {
                 let ty = match body {
                     Success::Json(ty) => Some(ty),
@@ -432,7 +453,47 @@ impl<'a> OperationBuilder<'a> {
                 errors.push(ErrorResponse { status: code, ty });
             }
         }
-        Ok((success.unwrap_or(Success::Empty), errors))
+        let success = self.combine_successes(successes, type_prefix);
+        Ok((success, errors))
+    }
+
+    /// One body type when every success status agrees (ignoring statuses without a body, since
+    /// services such as Microsoft Graph answer `204` where a body is declared); otherwise a
+    /// response enum with a variant per status.
+    fn combine_successes(
+        &mut self,
+        successes: Vec<(String, Success)>,
+        type_prefix: &str,
+    ) -> Success {
+        let mut bodies: Vec<&Success> = successes
+            .iter()
+            .map(|(_, b)| b)
+            .filter(|b| **b != Success::Empty)
+            .collect();
+        bodies.dedup();
+        if bodies.windows(2).all(|w| w[0] == w[1]) {
+            return bodies.first().map_or(Success::Empty, |b| (*b).clone());
+        }
+        let mut ordered = successes;
+        // Exact codes, then ranges, then `default`: the order in which they are matched.
+        ordered.sort_by_key(|(status, _)| match status.as_str() {
+            "default" => 2,
+            s if s.ends_with("XX") || s.ends_with("xx") => 1,
+            _ => 0,
+        });
+        let mut names = Namespace::new();
+        let statuses = ordered
+            .into_iter()
+            .map(|(status, body)| StatusBody {
+                variant: names.claim(&status_variant(&status)),
+                status,
+                body,
+            })
+            .collect();
+        Success::Multiple {
+            name: self.client_types.claim(&format!("{type_prefix}Response")),
+            statuses,
+        }
     }
 
     fn response_body(
@@ -475,15 +536,127 @@ impl<'a> OperationBuilder<'a> {
     }
 }
 
-fn quoted_list(items: &[&str]) -> String {
-    if items.is_empty() {
-        return String::from("(none)");
+/// The variant name for a success status: the reason phrase for common codes.
+fn status_variant(status: &str) -> String {
+    match status {
+        "200" => String::from("Ok"),
+        "201" => String::from("Created"),
+        "202" => String::from("Accepted"),
+        "203" => String::from("NonAuthoritativeInformation"),
+        "204" => String::from("NoContent"),
+        "205" => String::from("ResetContent"),
+        "206" => String::from("PartialContent"),
+        "default" => String::from("Default"),
+        other if other.ends_with("XX") || other.ends_with("xx") => String::from("Success"),
+        other => format!("Status{other}"),
     }
-    items
+}
+
+/// The media type of a request body to use: JSON first, then forms, then anything else in
+/// document order.
+fn pick_body_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |media: &str| {
+        let essence = media_essence(media);
+        if is_json(media) {
+            0
+        } else if essence == "application/x-www-form-urlencoded" {
+            1
+        } else if essence == "multipart/form-data" {
+            2
+        } else {
+            3
+        }
+    };
+    content.iter().min_by_key(|(media, _)| rank(media))
+}
+
+/// `type/subtype`, lowercase, without parameters.
+fn media_essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The fields of a struct type (following aliases).
+fn struct_fields<'s>(space: &'s TypeSpace<'_>, ty: &TypeRef) -> Option<&'s [super::Field]> {
+    match ty {
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            TypeKind::Alias(inner) => struct_fields(space, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Paging of an operation whose response is `page`: the `x-ms-pageable` extension names the
+/// next-link and item properties (`nextLinkName: null` turns paging off); without it, a page
+/// is recognised by the OData shape, an array `value` beside `@odata.nextLink`.
+fn paging(
+    space: &TypeSpace<'_>,
+    operation: &openapiv3::Operation,
+    page: &TypeRef,
+) -> Option<super::Paging> {
+    let (next_link, items) = match operation.extensions.get("x-ms-pageable") {
+        Some(pageable) => (
+            pageable.get("nextLinkName")?.as_str()?.to_owned(),
+            pageable
+                .get("itemName")
+                .and_then(|v| v.as_str())
+                .unwrap_or("value")
+                .to_owned(),
+        ),
+        None => (String::from("@odata.nextLink"), String::from("value")),
+    };
+    let fields = struct_fields(space, page)?;
+    let link = fields
         .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .find(|f| f.wire == next_link && f.ty == TypeRef::String)?;
+    let list = fields.iter().find(|f| f.wire == items)?;
+    let TypeRef::Vec(item) = &list.ty else {
+        return None;
+    };
+    Some(super::Paging {
+        pages_method: String::new(),
+        items_method: String::new(),
+        request_fn: String::new(),
+        page: page.clone(),
+        items_field: list.name.clone(),
+        items_optional: list.optional(),
+        item: (**item).clone(),
+        next_link_field: link.name.clone(),
+        next_link_optional: link.optional(),
+    })
+}
+
+/// `ty` itself, or the array type a chain of aliases names.
+fn array_behind_alias(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let mut current = &ty;
+    for _ in 0..16 {
+        match current {
+            TypeRef::Named(id) => match &space.def(*id).kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => break,
+            },
+            TypeRef::Vec(_) => return current.clone(),
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// A file part of a multipart body: bytes, or a list of them.
+fn is_file(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bytes => true,
+        TypeRef::Vec(inner) | TypeRef::Option(inner) => is_file(inner),
+        _ => false,
+    }
 }
 
 /// `application/json`, `application/problem+json`, `application/json; charset=utf-8`, ...
@@ -527,13 +700,21 @@ fn param_type_supported(space: &TypeSpace<'_>, ty: &TypeRef) -> bool {
         | TypeRef::F64
         | TypeRef::String
         | TypeRef::DateTime
-        | TypeRef::Date => true,
+        | TypeRef::Date
+        | TypeRef::Uuid => true,
         TypeRef::Vec(inner) => {
             !matches!(**inner, TypeRef::Vec(_)) && param_type_supported(space, inner)
         }
         TypeRef::Named(id) => match &space.def(*id).kind {
             TypeKind::StringEnum(_) => true,
             TypeKind::Alias(inner) => param_type_supported(space, inner),
+            TypeKind::OneOf(one_of) => {
+                one_of.tag.is_none()
+                    && one_of
+                        .variants
+                        .iter()
+                        .all(|v| param_type_supported(space, &v.ty))
+            }
             TypeKind::Struct(_) => false,
         },
         _ => false,

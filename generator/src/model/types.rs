@@ -9,11 +9,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, ReferenceOr, Schema};
 
 use super::refs;
 use super::view::{Ty, View};
-use super::{DefaultValue, Field, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef, Variant};
+use super::{
+    DefaultValue, Field, OneOf, OneOfVariant, StringEnum, Struct, TypeDef, TypeId, TypeKind,
+    TypeRef, Variant,
+};
 use crate::error::{Error, ErrorKind, join_pointer};
 use crate::names::{self, Namespace};
 
@@ -36,6 +39,8 @@ pub struct TypeSpace<'a> {
     component_pointers: HashMap<String, TypeId>,
     inline: HashMap<String, TypeId>,
     patches: HashMap<TypeId, TypeId>,
+    /// Polymorphic base types (object schemas with a discriminator mapping) -> their `Any*` enum.
+    polymorphic: HashMap<TypeId, TypeId>,
     names: Namespace,
     depth: usize,
 }
@@ -68,6 +73,7 @@ impl<'a> TypeSpace<'a> {
             component_pointers: HashMap::new(),
             inline: HashMap::new(),
             patches: HashMap::new(),
+            polymorphic: HashMap::new(),
             names: Namespace::new(),
             depth: 0,
         };
@@ -151,8 +157,21 @@ impl<'a> TypeSpace<'a> {
             .description
             .clone()
             .or_else(|| view.data.title.clone());
+        let alternatives = if view.one_of.is_empty() {
+            view.any_of
+        } else {
+            view.one_of
+        };
+        let keyword = if view.one_of.is_empty() {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
         let kind = if let Some(string_enum) = self.string_enum(&view, pointer)? {
             TypeKind::StringEnum(string_enum)
+        } else if !view.is_object_like() && view.all_of.is_empty() && count_real(alternatives) > 1 {
+            let discriminator = view.data.discriminator.as_ref();
+            TypeKind::OneOf(self.one_of(alternatives, keyword, discriminator, pointer, name)?)
         } else if view.is_object_like() || self.merges_objects(&view) {
             TypeKind::Struct(self.object(schema, pointer, name)?)
         } else {
@@ -216,14 +235,158 @@ impl<'a> TypeSpace<'a> {
                 .unwrap_or_default();
             return Err(refs::dangling(reference, &name, "schemas", names, pointer));
         };
-        let nullable = matches!(
-            self.schemas.and_then(|s| s.get(&name)),
-            Some(ReferenceOr::Item(target)) if target.schema_data.nullable
-        );
+        let target = match self.schemas.and_then(|s| s.get(&name)) {
+            Some(ReferenceOr::Item(target)) => Some(target),
+            _ => None,
+        };
+        let nullable = target.is_some_and(|t| t.schema_data.nullable);
+        let id = match target.and_then(|t| polymorphic_mapping(t, reference)) {
+            Some(discriminator) => self.polymorphic_base(id, discriminator, pointer)?,
+            None => id,
+        };
         Ok(Resolved {
             ty: TypeRef::Named(id),
             nullable,
         })
+    }
+
+    /// The `Any{Name}` enum of a polymorphic base type: one variant per type its discriminator
+    /// mapping names, and a fallback that keeps any other value whole.
+    fn polymorphic_base(
+        &mut self,
+        base: TypeId,
+        discriminator: &'a Discriminator,
+        pointer: &str,
+    ) -> Result<TypeId, Error> {
+        if let Some(&id) = self.polymorphic.get(&base) {
+            return Ok(id);
+        }
+        let base_name = self.defs[base.0].name.clone();
+        let name = self.claim_name(&format!("Any{base_name}"));
+        let id = self.push(name, self.defs[base.0].pointer.clone());
+        self.polymorphic.insert(base, id);
+        let mut variants: Vec<OneOfVariant> = Vec::new();
+        let mut names = Namespace::new();
+        let at = join_pointer(&self.defs[base.0].pointer, "discriminator");
+        for (tag, target) in &discriminator.mapping {
+            let reference = normalize_mapping_target(target);
+            let target_name = refs::component_name(&reference, "schemas", &at)?;
+            let Some(&target_id) = self.components.get(&target_name) else {
+                let names = self
+                    .schemas
+                    .map(|s| s.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                return Err(refs::dangling(
+                    &reference,
+                    &target_name,
+                    "schemas",
+                    names,
+                    &at,
+                ));
+            };
+            match variants
+                .iter_mut()
+                .find(|v| v.ty == TypeRef::Named(target_id))
+            {
+                Some(existing) => existing.tags.push(tag.clone()),
+                None => variants.push(OneOfVariant {
+                    name: names.claim(&self.defs[target_id.0].name),
+                    ty: TypeRef::Named(target_id),
+                    tags: vec![tag.clone()],
+                }),
+            }
+        }
+        let fallback = fallback_name(&names);
+        let _ = pointer;
+        let def = &mut self.defs[id.0];
+        def.doc = Some(format!(
+            "Any `{base_name}`: the variant is chosen by the `{}` property; a value of a type this API description does not list is kept whole in `{fallback}`.",
+            discriminator.property_name
+        ));
+        def.kind = TypeKind::OneOf(OneOf {
+            variants,
+            tag: Some(discriminator.property_name.clone()),
+            fallback,
+        });
+        Ok(id)
+    }
+
+    /// A `oneOf`/`anyOf` with several real alternatives.
+    fn one_of(
+        &mut self,
+        alternatives: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        discriminator: Option<&'a Discriminator>,
+        pointer: &str,
+        name: &str,
+    ) -> Result<OneOf, Error> {
+        let mut variants: Vec<OneOfVariant> = Vec::new();
+        let mut names = Namespace::new();
+        let keyword_at = join_pointer(pointer, keyword);
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if let ReferenceOr::Item(schema) = alternative {
+                if View::of(schema).is_null_placeholder() {
+                    continue;
+                }
+            }
+            let at = join_pointer(&keyword_at, &index.to_string());
+            let hint = match alternative {
+                ReferenceOr::Item(schema) => match &schema.schema_data.title {
+                    Some(title) => format!("{name}{}", names::type_name(title)),
+                    None => format!("{name}{}", index + 1),
+                },
+                ReferenceOr::Reference { .. } => name.to_owned(),
+            };
+            let resolved = self.type_of_unboxed(alternative, &at, &hint)?;
+            let ty = wrap_nullable(resolved);
+            let tags = match (discriminator, alternative) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    let mut tags: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| normalize_mapping_target(target) == *reference)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        tags.push(refs::component_name(reference, "schemas", &at)?);
+                    }
+                    tags
+                }
+                _ => Vec::new(),
+            };
+            let variant_name = names.claim(&self.variant_label(&ty));
+            variants.push(OneOfVariant {
+                name: variant_name,
+                ty,
+                tags,
+            });
+        }
+        let fallback = fallback_name(&names);
+        Ok(OneOf {
+            variants,
+            tag: discriminator.map(|d| d.property_name.clone()),
+            fallback,
+        })
+    }
+
+    /// A variant name that says what the alternative is.
+    fn variant_label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.defs[id.0].name.clone(),
+            TypeRef::Option(inner) => self.variant_label(inner),
+            TypeRef::Vec(inner) => format!("{}List", self.variant_label(inner)),
+            TypeRef::Map(inner) => format!("{}Map", self.variant_label(inner)),
+            TypeRef::Bool => String::from("Boolean"),
+            TypeRef::I32 | TypeRef::I64 => String::from("Integer"),
+            TypeRef::F32 | TypeRef::F64 => String::from("Number"),
+            TypeRef::String => String::from("String"),
+            TypeRef::DateTime => String::from("DateTime"),
+            TypeRef::Date => String::from("Date"),
+            TypeRef::Uuid => String::from("Uuid"),
+            TypeRef::Bytes => String::from("Bytes"),
+            TypeRef::Json => String::from("Value"),
+            TypeRef::JsonObject => String::from("Object"),
+        }
     }
 
     fn inline_schema(
@@ -273,6 +436,9 @@ impl<'a> TypeSpace<'a> {
             }
             return plain(self.named_inline(schema, pointer, hint)?);
         }
+        if enum_alternatives(&view).is_some() {
+            return plain(self.named_inline(schema, pointer, hint)?);
+        }
         let alternatives = if view.one_of.is_empty() {
             view.any_of
         } else {
@@ -284,9 +450,13 @@ impl<'a> TypeSpace<'a> {
             } else {
                 "oneOf"
             };
-            return self.alternatives(alternatives, keyword, nullable, pointer, hint);
+            return self.alternatives(schema, alternatives, keyword, nullable, pointer, hint);
         }
         if view.has_not {
+            return plain(TypeRef::Json);
+        }
+        if mixed_enum(&view) {
+            // Values of several kinds (`"none"`, `1`, ...) have no Rust type closer than JSON.
             return plain(TypeRef::Json);
         }
         if self.string_enum(&view, pointer)?.is_some() {
@@ -300,6 +470,8 @@ impl<'a> TypeSpace<'a> {
             Some(Ty::String) => match view.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
                 Some("date") => TypeRef::Date,
+                Some("uuid") => TypeRef::Uuid,
+                Some("binary") => TypeRef::Bytes,
                 _ => TypeRef::String,
             },
             Some(Ty::Integer) => match view.format.as_deref() {
@@ -352,6 +524,7 @@ impl<'a> TypeSpace<'a> {
     /// that alternative, made nullable.
     fn alternatives(
         &mut self,
+        schema: &'a Schema,
         alternatives: &'a [ReferenceOr<Schema>],
         keyword: &str,
         nullable: bool,
@@ -380,12 +553,14 @@ impl<'a> TypeSpace<'a> {
                     nullable: nullable || null_branch || inner.nullable,
                 })
             }
-            [] => Ok(Resolved { ty: TypeRef::Json, nullable: true }),
-            _ => Err(Error::unsupported(
-                &join_pointer(pointer, keyword),
-                format!("`{keyword}` with {} alternatives is not supported", remaining.len()),
-            )
-            .with_help("describe the value with a single schema, or use an empty schema for any JSON value")),
+            [] => Ok(Resolved {
+                ty: TypeRef::Json,
+                nullable: true,
+            }),
+            _ => Ok(Resolved {
+                ty: self.named_inline(schema, pointer, hint)?,
+                nullable: nullable || null_branch,
+            }),
         }
     }
 
@@ -406,39 +581,49 @@ impl<'a> TypeSpace<'a> {
         Ok(TypeRef::Named(id))
     }
 
-    /// A string enum, when `view` describes one.
+    /// A string enum, when `view` describes one: an `enum` of strings, or a `oneOf`/`anyOf`
+    /// whose alternatives are all string enums (as schema generators write documented values).
     fn string_enum(&self, view: &View<'_>, pointer: &str) -> Result<Option<StringEnum>, Error> {
-        let strings: Vec<&str> = view.enumeration.iter().filter_map(|v| v.as_str()).collect();
-        let is_string = matches!(view.ty, Some(Ty::String) | None);
-        if !is_string || strings.is_empty() {
+        let _ = pointer;
+        let mut values: Vec<(String, Option<String>)> = Vec::new();
+        if let Some(parts) = enum_alternatives(view) {
+            for part in parts {
+                let descriptions = enum_descriptions(&part);
+                for wire in part.enumeration.iter().filter_map(|v| v.as_str()) {
+                    let doc = descriptions
+                        .get(wire)
+                        .cloned()
+                        .or_else(|| part.data.description.clone());
+                    values.push((wire.to_owned(), doc));
+                }
+            }
+        } else {
+            let is_string = matches!(view.ty, Some(Ty::String) | None);
+            if !is_string || mixed_enum(view) {
+                return Ok(None);
+            }
+            let descriptions = enum_descriptions(view);
+            for wire in view.enumeration.iter().filter_map(|v| v.as_str()) {
+                values.push((wire.to_owned(), descriptions.get(wire).cloned()));
+            }
+        }
+        if values.is_empty() {
             return Ok(None);
         }
-        if strings.len() + view.enumeration.iter().filter(|v| v.is_null()).count()
-            != view.enumeration.len()
-        {
-            return Err(Error::unsupported(
-                &join_pointer(pointer, "enum"),
-                "an enum mixing strings with other kinds of values is not supported",
-            ));
-        }
-        let descriptions = enum_descriptions(view);
         let mut namespace = Namespace::new();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
-        for wire in strings {
-            if !seen.insert(wire) {
+        for (wire, doc) in values {
+            if !seen.insert(wire.clone()) {
                 continue;
             }
             variants.push(Variant {
-                name: namespace.claim(&names::variant_name(wire)),
-                wire: wire.to_owned(),
-                doc: descriptions.get(wire).cloned(),
+                name: namespace.claim(&names::variant_name(&wire)),
+                wire,
+                doc,
             });
         }
-        let fallback = ["Unknown", "UnknownValue", "Other"]
-            .into_iter()
-            .find(|name| !namespace.contains(name))
-            .map_or_else(|| namespace.claim("Unknown"), str::to_owned);
+        let fallback = fallback_name(&namespace);
         Ok(Some(StringEnum { variants, fallback }))
     }
 
@@ -459,6 +644,16 @@ impl<'a> TypeSpace<'a> {
             };
             let required = parts.required.contains(property.wire);
             let mut doc = data.and_then(|d| d.description.clone().or_else(|| d.title.clone()));
+            if let ReferenceOr::Item(schema) = property.schema {
+                // Values of a non-string enum are not a Rust enum; the docs list them.
+                let listed = View::of(schema).enumeration;
+                if !listed.is_empty() && !matches!(&resolved.ty, TypeRef::Named(_)) {
+                    let values: Vec<String> = listed.iter().map(|v| format!("`{v}`")).collect();
+                    let note = format!("One of {}.", values.join(", "));
+                    doc =
+                        Some(doc.map_or_else(|| note.clone(), |text| format!("{text}\n\n{note}")));
+                }
+            }
             let default = data.and_then(|d| d.default.as_ref());
             let usable_default = match default {
                 Some(value) if required && !resolved.nullable => {
@@ -631,8 +826,87 @@ impl<'a> TypeSpace<'a> {
     /// Finishes the space: decides which fields must be boxed and returns the definitions.
     pub fn finish(mut self) -> Vec<TypeDef> {
         mark_boxed_fields(&mut self.defs);
+        order_untagged_variants(&mut self.defs);
         self.defs
     }
+}
+
+/// The first of `Unknown`, `UnknownValue`, `Other` that `names` does not hold.
+fn fallback_name(names: &Namespace) -> String {
+    ["Unknown", "UnknownValue", "Other", "UnlistedValue"]
+        .into_iter()
+        .find(|name| !names.contains(name))
+        .map_or_else(|| names.clone().claim("Unknown"), str::to_owned)
+}
+
+/// Alternatives other than Graph's `{type: object, nullable: true}` null branch.
+fn count_real(alternatives: &[ReferenceOr<Schema>]) -> usize {
+    alternatives
+        .iter()
+        .filter(|a| !matches!(a, ReferenceOr::Item(s) if View::of(s).is_null_placeholder()))
+        .count()
+}
+
+/// The alternatives of a `oneOf`/`anyOf` made only of inline string enums, read as views.
+fn enum_alternatives<'v>(view: &View<'v>) -> Option<Vec<View<'v>>> {
+    let alternatives = if view.one_of.is_empty() {
+        view.any_of
+    } else {
+        view.one_of
+    };
+    if alternatives.is_empty() || view.is_object_like() || !view.all_of.is_empty() {
+        return None;
+    }
+    alternatives
+        .iter()
+        .map(|alternative| match alternative {
+            ReferenceOr::Item(schema) => {
+                let part = View::of(schema);
+                let strings = !part.enumeration.is_empty()
+                    && part.enumeration.iter().all(serde_json::Value::is_string);
+                (strings && matches!(part.ty, Some(Ty::String) | None)).then_some(part)
+            }
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect()
+}
+
+/// An `enum` whose values are of several JSON kinds (strings and numbers, say).
+fn mixed_enum(view: &View<'_>) -> bool {
+    let kinds: BTreeSet<u8> = view
+        .enumeration
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(|v| match v {
+            serde_json::Value::String(_) => 0,
+            serde_json::Value::Number(_) => 1,
+            serde_json::Value::Bool(_) => 2,
+            _ => 3,
+        })
+        .collect();
+    kinds.len() > 1
+}
+
+/// Mapping targets may be written as a bare schema name or as a reference.
+fn normalize_mapping_target(target: &str) -> String {
+    if target.starts_with('#') || target.contains('/') {
+        target.to_owned()
+    } else {
+        format!("#/components/schemas/{target}")
+    }
+}
+
+/// The discriminator of an object schema that maps to other schemas: a polymorphic base type
+/// (as Microsoft Graph's `@odata.type` hierarchies are written).
+fn polymorphic_mapping<'s>(schema: &'s Schema, own_reference: &str) -> Option<&'s Discriminator> {
+    let discriminator = schema.schema_data.discriminator.as_ref()?;
+    let view = View::of(schema);
+    let object = view.is_object_like() || !view.all_of.is_empty();
+    let others = discriminator
+        .mapping
+        .values()
+        .any(|target| normalize_mapping_target(target) != own_reference);
+    (object && view.one_of.is_empty() && view.any_of.is_empty() && others).then_some(discriminator)
 }
 
 /// A nullable type inside a container becomes `Option<T>`.
@@ -699,6 +973,12 @@ fn mark_boxed_fields(defs: &mut [TypeDef]) {
                 .map(|t| t.0)
                 .collect(),
             TypeKind::Alias(ty) => direct_target(ty).map(|t| vec![t.0]).unwrap_or_default(),
+            TypeKind::OneOf(one_of) => one_of
+                .variants
+                .iter()
+                .filter_map(|v| direct_target(&v.ty))
+                .map(|t| t.0)
+                .collect(),
             TypeKind::StringEnum(_) => Vec::new(),
         })
         .collect();
@@ -711,6 +991,61 @@ fn mark_boxed_fields(defs: &mut [TypeDef]) {
                 }
             }
         }
+    }
+}
+
+/// Orders the variants of untagged enums from the most to the least specific type, so that
+/// among equally good matches the more specific one wins (see `runtime::variants`).
+fn order_untagged_variants(defs: &mut [TypeDef]) {
+    let ranks: Vec<Vec<(u8, i64, i64)>> = defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::OneOf(one_of) if one_of.tag.is_none() => one_of
+                .variants
+                .iter()
+                .map(|v| specificity(defs, &v.ty, 0))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (def, ranks) in defs.iter_mut().zip(ranks) {
+        if let TypeKind::OneOf(one_of) = &mut def.kind {
+            if one_of.tag.is_none() {
+                let mut ranked: Vec<_> = std::mem::take(&mut one_of.variants)
+                    .into_iter()
+                    .zip(ranks)
+                    .collect();
+                ranked.sort_by_key(|(_, rank)| *rank);
+                one_of.variants = ranked.into_iter().map(|(v, _)| v).collect();
+            }
+        }
+    }
+}
+
+/// Lower is more specific: objects with more required and declared properties first, then
+/// maps, arrays, numbers, booleans, formatted strings, strings, and any JSON last.
+fn specificity(defs: &[TypeDef], ty: &TypeRef, depth: usize) -> (u8, i64, i64) {
+    let count = |n: usize| -i64::try_from(n).unwrap_or(i64::MAX);
+    match ty {
+        TypeRef::Named(id) if depth < 16 => match &defs[id.0].kind {
+            TypeKind::Struct(s) => (
+                0,
+                count(s.fields.iter().filter(|f| f.required).count()),
+                count(s.fields.len()),
+            ),
+            TypeKind::OneOf(_) => (1, 0, 0),
+            TypeKind::StringEnum(_) => (6, 0, 0),
+            TypeKind::Alias(inner) => specificity(defs, inner, depth + 1),
+        },
+        TypeRef::Option(inner) => specificity(defs, inner, depth + 1),
+        TypeRef::Map(_) | TypeRef::JsonObject => (2, 0, 0),
+        TypeRef::Vec(_) => (3, 0, 0),
+        TypeRef::I32 | TypeRef::I64 => (4, 0, 0),
+        TypeRef::F32 | TypeRef::F64 => (5, 0, 0),
+        TypeRef::Bool => (7, 0, 0),
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => (8, 0, 0),
+        TypeRef::String | TypeRef::Bytes => (9, 0, 0),
+        TypeRef::Json | TypeRef::Named(_) => (10, 0, 0),
     }
 }
 

@@ -1,0 +1,178 @@
+//! The conformance corpus: every document in `../shared/specs/corpus` (and Microsoft Graph's
+//! own `graph-beta-connectors.yaml`) generates a crate, and all of them are compiled together
+//! in one temporary workspace under `cargo clippy -D warnings` and `cargo doc -D warnings`.
+//! A document either compiles warning-free or fails with the located error listed in
+//! `EXPECTED_FAILURES`. The test prints a table: document, operations, types, result.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use generator::ErrorKind;
+
+/// Documents expected to be refused, with the error kind, a part of the message, and why.
+const EXPECTED_FAILURES: &[(&str, ErrorKind, &str, &str)] = &[];
+
+/// Share of corpus documents that must generate crates that compile.
+const REQUIRED_SHARE: f64 = 0.9;
+
+struct Row {
+    document: String,
+    operations: usize,
+    types: usize,
+    result: String,
+}
+
+fn documents(specs: &Path) -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
+        .expect("corpus directory")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    documents.sort();
+    documents.push(specs.join("graph-beta-connectors.yaml"));
+    documents
+}
+
+fn crate_name(document: &Path) -> String {
+    let stem = document
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("corpus-{cleaned}")
+}
+
+#[test]
+fn every_corpus_document_generates_a_crate_that_compiles() {
+    let Some(specs) = support::shared_specs() else {
+        return;
+    };
+    let workspace = tempfile::tempdir().expect("tempdir");
+    let mut rows = Vec::new();
+    let mut members = Vec::new();
+    let mut unexpected = Vec::new();
+    for document in documents(&specs) {
+        let name = crate_name(&document);
+        let file = document
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let expected = EXPECTED_FAILURES.iter().find(|(doc, ..)| *doc == file);
+        let config = generator::Config::new(&document).out_dir(workspace.path().join(&name));
+        let counts = generator::load::load(&document)
+            .and_then(|doc| generator::model::build(&doc))
+            .map(|api| (api.operations.len(), api.types.len()));
+        match (config.generate_crate(&name), expected) {
+            (Ok(_), None) => {
+                let (operations, types) = counts.unwrap_or_default();
+                members.push(name);
+                rows.push(Row {
+                    document: file,
+                    operations,
+                    types,
+                    result: String::from("compiles"),
+                });
+            }
+            (Ok(_), Some(_)) => unexpected.push(format!(
+                "{file}: generated, but is listed as an expected failure"
+            )),
+            (Err(error), Some((_, kind, message, reason))) => {
+                if error.kind() != *kind
+                    || !error.message().contains(message)
+                    || error.pointer().is_none()
+                {
+                    unexpected.push(format!(
+                        "{file}: expected {kind:?} `{message}`, got:\n{error}"
+                    ));
+                }
+                rows.push(Row {
+                    document: file,
+                    operations: 0,
+                    types: 0,
+                    result: format!("refused as expected: {} ({reason})", error.message()),
+                });
+            }
+            (Err(error), None) => unexpected.push(format!("{file}: unexpected error:\n{error}")),
+        }
+    }
+
+    let mut manifest = String::from("[workspace]\nresolver = \"3\"\nmembers = [\n");
+    for member in &members {
+        let _ = writeln!(manifest, "    \"{member}\",");
+    }
+    manifest.push_str("]\n");
+    std::fs::write(workspace.path().join("Cargo.toml"), manifest).expect("workspace manifest");
+    std::fs::copy(
+        support::workspace_root().join("Cargo.lock"),
+        workspace.path().join("Cargo.lock"),
+    )
+    .expect("copy Cargo.lock");
+
+    let clippy = support::cargo(
+        workspace.path(),
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    let doc = support::cargo(workspace.path(), &["doc", "--workspace", "--no-deps"]);
+
+    let mut table =
+        String::from("\n| document | operations | types | result |\n|---|---:|---:|---|\n");
+    for row in &rows {
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {} |",
+            row.document, row.operations, row.types, row.result
+        );
+    }
+    let corpus = rows.len() - 1;
+    let verdict = if clippy.is_ok() && doc.is_ok() {
+        "compile warning-free (clippy and rustdoc)"
+    } else {
+        "generate, but the workspace FAILS clippy or rustdoc (see below)"
+    };
+    let _ = writeln!(
+        table,
+        "\n{} of {} documents generate crates that {verdict}.",
+        members.len(),
+        rows.len()
+    );
+    println!("{table}");
+
+    if let Err(output) = clippy {
+        panic!("the generated crates do not pass clippy -D warnings:\n{output}");
+    }
+    if let Err(output) = doc {
+        panic!("the generated crates do not document cleanly:\n{output}");
+    }
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n\n"));
+    let corpus_compiled = members
+        .iter()
+        .filter(|m| *m != "corpus-graph-beta-connectors")
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let share = corpus_compiled as f64 / corpus as f64;
+    assert!(
+        share >= REQUIRED_SHARE,
+        "only {corpus_compiled} of {corpus} corpus documents compile"
+    );
+}
