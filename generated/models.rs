@@ -113,7 +113,7 @@ impl From<String> for ConnectorStatus {
         }
     }
 }
-crate::runtime::string_enum!(ConnectorStatus);
+crate::runtime::string_enum!(ConnectorStatus, Unknown);
 /// Changes to a `Connector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
@@ -237,7 +237,7 @@ impl From<String> for DeviceManagementDomainJoinConnectorState {
         }
     }
 }
-crate::runtime::string_enum!(DeviceManagementDomainJoinConnectorState);
+crate::runtime::string_enum!(DeviceManagementDomainJoinConnectorState, Unknown);
 /// Changes to a `DeviceManagementDomainJoinConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
@@ -447,7 +447,7 @@ impl From<String> for NdesConnectorState {
         }
     }
 }
-crate::runtime::string_enum!(NdesConnectorState);
+crate::runtime::string_enum!(NdesConnectorState, Unknown);
 /// Changes to a `NdesConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.

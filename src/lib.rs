@@ -32,6 +32,10 @@ pub mod models;
 #[rustfmt::skip]
 #[path = "../generated/runtime/mod.rs"]
 pub mod runtime;
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+#[path = "../generated/server.rs"]
+pub mod server;
 
 pub use client::Client;
 pub use runtime::Error;

@@ -7,12 +7,39 @@
 //! Each generated enum defines its variants, `as_str` and `From<String>` (the parts that differ
 //! per enum); this macro adds the rest, so the generated code stays small.
 
+use std::cell::Cell;
+
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode` with strict enums: a value an enum does not list is an error instead of the
+/// fallback variant. A client accepts new values (a service may add them); a server checks
+/// what it is sent against its own API description.
+pub fn strictly<R>(decode: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _reset = Reset(STRICT.with(|strict| strict.replace(true)));
+    decode()
+}
+
+/// Whether [`strictly`] is in effect on this thread.
+#[doc(hidden)]
+pub fn strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
 /// Implements `Display`, `FromStr`, `From<&str>`, `Serialize`, `Deserialize` and
-/// [`ParamValue`](crate::runtime::ParamValue) for a string enum with `as_str` and `From<String>`.
+/// [`ParamValue`](crate::runtime::ParamValue) for a string enum with `as_str` and
+/// `From<String>`, whose variant `$fallback` keeps unlisted values.
 // Unused in a crate whose API description has no string enum.
 #[allow(unused_macros)]
 macro_rules! string_enum {
-    ($name:ident) => {
+    ($name:ident, $fallback:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -46,14 +73,37 @@ macro_rules! string_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::from)
+                let value = Self::from(<::std::string::String as ::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?);
+                match value {
+                    Self::$fallback(unlisted) if $crate::runtime::enums::strict() => {
+                        Err(<D::Error as ::serde::de::Error>::custom(format!(
+                            "`{unlisted}` is not one of the values of {}",
+                            stringify!($name)
+                        )))
+                    }
+                    value => Ok(value),
+                }
             }
         }
 
         impl $crate::runtime::ParamValue for $name {
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl $crate::runtime::server::FromParam for $name {
+            fn from_param(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                match Self::from(text.to_owned()) {
+                    Self::$fallback(unlisted) => Err(format!(
+                        "`{unlisted}` is not one of the values of {}",
+                        stringify!($name)
+                    )),
+                    value => Ok(value),
+                }
             }
         }
     };

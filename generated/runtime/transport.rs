@@ -1203,6 +1203,32 @@ impl Request {
         self.headers.push((name, value));
     }
 
+    /// Adds a cookie (an OpenAPI `in: cookie` parameter). All cookies go in one `Cookie`
+    /// header, as RFC 6265 requires; the value is percent-encoded so that it can neither
+    /// end the cookie nor add another (`;`, `,`, `=`, spaces, quotes and controls).
+    pub fn cookie(&mut self, name: &str, value: &str) {
+        const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b',')
+            .add(b';')
+            .add(b'=')
+            .add(b'\\')
+            .add(b'%');
+        let pair = format!(
+            "{}={}",
+            percent_encoding::utf8_percent_encode(name, COOKIE_VALUE),
+            percent_encoding::utf8_percent_encode(value, COOKIE_VALUE)
+        );
+        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+            Some((_, existing)) => {
+                existing.push_str("; ");
+                existing.push_str(&pair);
+            }
+            None => self.headers.push(("Cookie", pair)),
+        }
+    }
+
     /// Serializes `body` as the JSON request body and sets `Content-Type:
     /// application/json`.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
@@ -1350,7 +1376,8 @@ impl Response {
     }
 
     /// Parses a plain-text body, such as an OData `$count` answered as
-    /// `text/plain`. Surrounding whitespace is ignored. A body that is not UTF-8
+    /// `text/plain`: as sent, or else without surrounding whitespace (a number
+    /// followed by a newline parses; a string keeps its spaces). A body that is not UTF-8
     /// or does not parse fails with [`Error::Decode`].
     pub fn text<T>(self) -> Result<T, Error>
     where
@@ -1365,6 +1392,11 @@ impl Response {
         };
         let text = std::str::from_utf8(&self.body)
             .map_err(|error| decode_error(format!("the body is not UTF-8: {error}")))?;
+        // The text as sent (a string keeps its spaces); a number or boolean may come with a
+        // trailing newline, so parsing is tried again without surrounding whitespace.
+        if let Ok(value) = text.parse() {
+            return Ok(value);
+        }
         let text = text.trim();
         text.parse().map_err(|error: T::Err| {
             decode_error(format!(

@@ -21,11 +21,13 @@
 //!   status, the OData error code and message and the request id.
 
 pub mod bodies;
-mod enums;
+pub mod enums;
 mod error;
 pub mod paging;
 mod params;
 mod patch;
+#[cfg(feature = "server")]
+pub mod server;
 mod transport;
 pub mod variants;
 

@@ -21,18 +21,22 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// Encodes a tagged variant: `inner`'s own fields, with `property` set to `tag` when the
-/// variant's type does not carry the tag itself.
+/// Encodes a tagged variant: `inner`'s own fields, with `property` set to the variant's tag.
+/// The variant decides: a tag property the inner value carries is kept only when it is one of
+/// `tags` (the values that select this variant), so a value always decodes back to the
+/// variant it was encoded from.
 pub fn serialize_tagged<T: Serialize, S: Serializer>(
     inner: &T,
     property: &str,
-    tag: &str,
+    tags: &[&str],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let mut value = serde_json::to_value(inner).map_err(S::Error::custom)?;
-    if let Value::Object(map) = &mut value {
-        map.entry(property.to_owned())
-            .or_insert_with(|| Value::String(tag.to_owned()));
+    if let (Value::Object(map), Some(first)) = (&mut value, tags.first()) {
+        let carried = map.get(property).and_then(Value::as_str);
+        if !carried.is_some_and(|tag| tags.contains(&tag)) {
+            map.insert(property.to_owned(), Value::String((*first).to_owned()));
+        }
     }
     value.serialize(serializer)
 }
@@ -53,6 +57,12 @@ pub fn best_match<T, E: serde::de::Error>(value: Value, candidates: &[Candidate<
     let mut best: Option<(i64, T)> = None;
     let mut failures = Vec::new();
     for (known, decode) in candidates {
+        // A type with declared properties is an object: serde would also build it from an
+        // array of its field values, which the document does not allow.
+        if !known.is_empty() && !value.is_object() {
+            failures.push(String::from("an object was expected"));
+            continue;
+        }
         match decode(value.clone()) {
             Ok(decoded) => {
                 let matched = keys.iter().filter(|k| known.contains(&k.as_str())).count();

@@ -128,12 +128,16 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
         ],
     );
-    let doc = support::cargo(workspace.path(), &["doc", "--workspace", "--no-deps"]);
+    let doc = support::cargo(
+        workspace.path(),
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+    );
 
     let mut table =
         String::from("\n| document | operations | types | result |\n|---|---:|---:|---|\n");

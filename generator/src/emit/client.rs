@@ -331,38 +331,45 @@ fn write_param(param: &Param, value: TokenStream, optional: bool) -> TokenStream
             (false, _) if optional => quote!(request.query_mut().push_opt(#wire, #value);),
             (false, _) => quote!(request.query_mut().push(#wire, #value);),
         },
-        ParamLocation::Header | ParamLocation::Cookie => {
-            let (name, text) = match param.location {
-                ParamLocation::Cookie => {
-                    let text = if is_array {
-                        joined(",")
-                    } else {
-                        quote!(crate::runtime::ParamValue::to_param(value))
-                    };
-                    let prefix = format!("{wire}=");
-                    ("Cookie", quote!(format!("{}{}", #prefix, #text)))
-                }
-                _ => {
-                    let text = if is_array {
-                        joined(",")
-                    } else {
-                        quote!(crate::runtime::ParamValue::to_param(value).into_owned())
-                    };
-                    (wire.as_str(), text)
-                }
+        ParamLocation::Cookie => {
+            let text = if is_array {
+                joined(",")
+            } else {
+                quote!(crate::runtime::ParamValue::to_param(value))
             };
             if is_array {
-                guard(quote!(request.header(#name, #text);))
+                guard(quote!(request.cookie(#wire, &#text);))
             } else if optional {
                 quote! {
                     if let Some(value) = #value {
-                        request.header(#name, #text);
+                        request.cookie(#wire, &#text);
                     }
                 }
             } else {
                 quote! {
                     let value = #value;
-                    request.header(#name, #text);
+                    request.cookie(#wire, &#text);
+                }
+            }
+        }
+        ParamLocation::Header => {
+            let text = if is_array {
+                joined(",")
+            } else {
+                quote!(crate::runtime::ParamValue::to_param(value).into_owned())
+            };
+            if is_array {
+                guard(quote!(request.header(#wire, #text);))
+            } else if optional {
+                quote! {
+                    if let Some(value) = #value {
+                        request.header(#wire, #text);
+                    }
+                }
+            } else {
+                quote! {
+                    let value = #value;
+                    request.header(#wire, #text);
                 }
             }
         }

@@ -7,6 +7,7 @@ mod krate;
 mod models;
 mod runtime;
 mod rust_type;
+mod server;
 
 use std::collections::BTreeMap;
 
@@ -44,7 +45,8 @@ impl Origin {
     }
 }
 
-/// The module files of the generated client: `models.rs`, `client.rs` and `runtime/*.rs`.
+/// The module files of the generated crate: `models.rs`, `client.rs`, `server.rs` (compiled
+/// with the `server` feature) and `runtime/*.rs`.
 pub fn module_files(api: &Api, origin: &Origin) -> Result<Files, Error> {
     let mut files = Files::new();
     files.insert(
@@ -54,6 +56,10 @@ pub fn module_files(api: &Api, origin: &Origin) -> Result<Files, Error> {
     files.insert(
         String::from("client.rs"),
         format_file(origin, "client.rs", client::client(api))?,
+    );
+    files.insert(
+        String::from("server.rs"),
+        format_file(origin, "server.rs", server::server(api))?,
     );
     for (path, text) in runtime::FILES {
         files.insert(

@@ -94,7 +94,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnu
             }
         }
 
-        crate::runtime::string_enum!(#name);
+        crate::runtime::string_enum!(#name, #fallback);
     }
 }
 
@@ -325,11 +325,13 @@ fn tagged_def(
     ));
     let serialize = one_of.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        match v.tags.first() {
-            Some(first) => quote! {
-                Self::#ident(value) => crate::runtime::variants::serialize_tagged(value, #tag, #first, serializer),
-            },
-            None => quote!(Self::#ident(value) => ::serde::Serialize::serialize(value, serializer),),
+        if v.tags.is_empty() {
+            quote!(Self::#ident(value) => ::serde::Serialize::serialize(value, serializer),)
+        } else {
+            let tags = &v.tags;
+            quote! {
+                Self::#ident(value) => crate::runtime::variants::serialize_tagged(value, #tag, &[#(#tags),*], serializer),
+            }
         }
     });
     let deserialize = one_of
@@ -399,7 +401,43 @@ fn untagged_def(
                     quote!(Self::#ident(value) => crate::runtime::ParamValue::to_param(value),)
                 }
             });
+            let scalar_attempts = one_of.variants.iter().filter(|v| !matches!(v.ty, TypeRef::Vec(_))).map(|v| {
+                let ident = format_ident!("{}", v.name);
+                quote! {
+                    if let Ok(value) = crate::runtime::server::FromParam::from_param(text) {
+                        return Ok(Self::#ident(value));
+                    }
+                }
+            });
+            let list_attempts = one_of.variants.iter().filter(|v| matches!(v.ty, TypeRef::Vec(_))).map(|v| {
+                let ident = format_ident!("{}", v.name);
+                quote! {
+                    if let Ok(values) = text.split(',').map(crate::runtime::server::FromParam::from_param).collect() {
+                        return Ok(Self::#ident(values));
+                    }
+                }
+            });
+            let scalar_attempts: Vec<TokenStream> = scalar_attempts.collect();
+            let list_attempts: Vec<TokenStream> = list_attempts.collect();
+            // A comma means a list, where a list is one of the alternatives.
+            let comma_first = (!list_attempts.is_empty()).then(|| {
+                quote! {
+                    if text.contains(',') {
+                        #(#list_attempts)*
+                    }
+                }
+            });
             quote! {
+                #[cfg(feature = "server")]
+                impl crate::runtime::server::FromParam for #name {
+                    fn from_param(text: &str) -> Result<Self, String> {
+                        #comma_first
+                        #(#scalar_attempts)*
+                        #(#list_attempts)*
+                        Err(format!("`{text}` matches none of the alternatives of {}", stringify!(#name)))
+                    }
+                }
+
                 impl crate::runtime::ParamValue for #name {
                     fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                         match self {

@@ -12,6 +12,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
     ("patch.rs", include_str!("../../runtime/patch.rs")),
+    ("server.rs", include_str!("../../runtime/server.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("variants.rs", include_str!("../../runtime/variants.rs")),
 ];

@@ -243,6 +243,9 @@ pub struct Operation {
     pub success: Success,
     /// Declared error responses.
     pub errors: Vec<ErrorResponse>,
+    /// Every declared response, success and error, exact codes first, then ranges, then
+    /// `default`: what a server implementation answers with.
+    pub responses: Vec<StatusBody>,
     /// How to follow the pages of a collection, when the operation returns one.
     pub paging: Option<Paging>,
 }

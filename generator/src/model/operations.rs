@@ -103,7 +103,8 @@ impl<'a> OperationBuilder<'a> {
             .any(|p| !p.required)
             .then(|| self.client_types.claim(&format!("{type_prefix}Options")));
         let body = self.body(space, method, operation, pointer, &type_prefix)?;
-        let (success, errors) = self.responses(space, operation, pointer, &type_prefix)?;
+        let (success, errors, responses) =
+            self.responses(space, operation, pointer, &type_prefix)?;
         let paging = match (&body, &success) {
             (None, Success::Json(page)) => paging(space, operation, page).map(|mut paging| {
                 paging.pages_method = self.methods.claim(&format!("{name}_pages"));
@@ -136,6 +137,7 @@ impl<'a> OperationBuilder<'a> {
             body,
             success,
             errors,
+            responses,
             paging,
         })
     }
@@ -406,7 +408,7 @@ impl<'a> OperationBuilder<'a> {
         operation: &'a openapiv3::Operation,
         pointer: &str,
         type_prefix: &str,
-    ) -> Result<(Success, Vec<ErrorResponse>), Error> {
+    ) -> Result<(Success, Vec<ErrorResponse>, Vec<StatusBody>), Error> {
         let at = join_pointer(pointer, "responses");
         let mut entries: Vec<(String, bool, &'a ReferenceOr<Response>)> = operation
             .responses
@@ -428,6 +430,7 @@ impl<'a> OperationBuilder<'a> {
 
         let mut successes: Vec<(String, Success)> = Vec::new();
         let mut errors = Vec::new();
+        let mut all: Vec<(String, Success)> = Vec::new();
         for (code, is_success, response) in entries {
             let response_at = join_pointer(&at, &code);
             let (response, response_at) = match response {
@@ -443,6 +446,7 @@ impl<'a> OperationBuilder<'a> {
                 format!("{type_prefix}Error")
             };
             let body = self.response_body(space, response, &response_at, &hint)?;
+            all.push((code.clone(), body.clone()));
             if is_success {
                 successes.push((code, body));
             } else {
@@ -454,7 +458,7 @@ impl<'a> OperationBuilder<'a> {
             }
         }
         let success = self.combine_successes(successes, type_prefix);
-        Ok((success, errors))
+        Ok((success, errors, status_bodies(all)))
     }
 
     /// One body type when every success status agrees (ignoring statuses without a body, since
@@ -474,22 +478,7 @@ impl<'a> OperationBuilder<'a> {
         if bodies.windows(2).all(|w| w[0] == w[1]) {
             return bodies.first().map_or(Success::Empty, |b| (*b).clone());
         }
-        let mut ordered = successes;
-        // Exact codes, then ranges, then `default`: the order in which they are matched.
-        ordered.sort_by_key(|(status, _)| match status.as_str() {
-            "default" => 2,
-            s if s.ends_with("XX") || s.ends_with("xx") => 1,
-            _ => 0,
-        });
-        let mut names = Namespace::new();
-        let statuses = ordered
-            .into_iter()
-            .map(|(status, body)| StatusBody {
-                variant: names.claim(&status_variant(&status)),
-                status,
-                body,
-            })
-            .collect();
+        let statuses = status_bodies(successes);
         Success::Multiple {
             name: self.client_types.claim(&format!("{type_prefix}Response")),
             statuses,
@@ -536,9 +525,41 @@ impl<'a> OperationBuilder<'a> {
     }
 }
 
-/// The variant name for a success status: the reason phrase for common codes.
+/// Orders responses as they are matched (exact codes, then ranges, then `default`) and names
+/// a variant for each.
+fn status_bodies(mut responses: Vec<(String, Success)>) -> Vec<StatusBody> {
+    responses.sort_by_key(|(status, _)| match status.as_str() {
+        "default" => 2,
+        s if s.ends_with("XX") || s.ends_with("xx") => 1,
+        _ => 0,
+    });
+    let mut names = Namespace::new();
+    responses
+        .into_iter()
+        .map(|(status, body)| StatusBody {
+            variant: names.claim(&status_variant(&status)),
+            status,
+            body,
+        })
+        .collect()
+}
+
+/// The variant name for a status: the reason phrase for common codes.
 fn status_variant(status: &str) -> String {
     match status {
+        "400" => String::from("BadRequest"),
+        "401" => String::from("Unauthorized"),
+        "403" => String::from("Forbidden"),
+        "404" => String::from("NotFound"),
+        "405" => String::from("MethodNotAllowed"),
+        "409" => String::from("Conflict"),
+        "412" => String::from("PreconditionFailed"),
+        "422" => String::from("UnprocessableEntity"),
+        "429" => String::from("TooManyRequests"),
+        "500" => String::from("InternalServerError"),
+        "503" => String::from("ServiceUnavailable"),
+        "4XX" | "4xx" => String::from("ClientError"),
+        "5XX" | "5xx" => String::from("ServerError"),
         "200" => String::from("Ok"),
         "201" => String::from("Created"),
         "202" => String::from("Accepted"),

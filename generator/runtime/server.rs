@@ -1,0 +1,428 @@
+//! The serving side of an API description (cargo feature `server`): what the generated
+//! `server::router` uses to decode requests and encode responses with axum.
+//!
+//! Requests are checked against the API description: a path or query parameter that does not
+//! parse, a missing required parameter, malformed JSON, a missing required property or a value
+//! an enum does not list is answered with `400 Bad Request` and an OData-style error body whose
+//! `target` names the parameter or the JSON path of the property, as Microsoft Graph does.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// How a value is read from a path segment, query string, header or cookie; the counterpart
+/// of [`ParamValue`](crate::runtime::ParamValue).
+pub trait FromParam: Sized {
+    /// Parses `text`; the error says what was expected.
+    fn from_param(text: &str) -> Result<Self, String>;
+}
+
+impl FromParam for String {
+    fn from_param(text: &str) -> Result<Self, String> {
+        Ok(text.to_owned())
+    }
+}
+
+impl FromParam for bool {
+    fn from_param(text: &str) -> Result<Self, String> {
+        match text {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(format!("`{other}` is not `true` or `false`")),
+        }
+    }
+}
+
+macro_rules! from_param_by_from_str {
+    ($($ty:ty => $what:literal),* $(,)?) => {$(
+        impl FromParam for $ty {
+            fn from_param(text: &str) -> Result<Self, String> {
+                text.parse().map_err(|_| format!("`{text}` is not {}", $what))
+            }
+        }
+    )*};
+}
+
+from_param_by_from_str!(
+    i8 => "an integer", i16 => "an integer", i32 => "a 32-bit integer", i64 => "an integer",
+    u8 => "a non-negative integer", u16 => "a non-negative integer",
+    u32 => "a non-negative integer", u64 => "a non-negative integer",
+    f32 => "a number", f64 => "a number",
+    chrono::NaiveDate => "a date (YYYY-MM-DD)",
+    uuid::Uuid => "a UUID",
+);
+
+impl FromParam for chrono::DateTime<chrono::FixedOffset> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|_| format!("`{text}` is not an RFC 3339 date-time"))
+    }
+}
+
+/// A request that does not match the API description: answered with `400` and an OData error
+/// body naming the parameter or property at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The parameter name or the JSON path of the property.
+    pub target: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Rejection {
+    /// A rejection of `target` because of `message`.
+    pub fn new(target: impl Into<String>, message: impl Into<String>) -> Self {
+        Rejection {
+            target: target.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        odata_error(StatusCode::BAD_REQUEST, "BadRequest", &self.message, Some(&self.target))
+    }
+}
+
+/// An OData error response: `{"error": {"code", "message", "target"}}`.
+pub fn odata_error(status: StatusCode, code: &str, message: &str, target: Option<&str>) -> Response {
+    let mut error = serde_json::json!({ "code": code, "message": message });
+    if let Some(target) = target {
+        error["target"] = serde_json::Value::String(target.to_owned());
+    }
+    (status, axum::Json(serde_json::json!({ "error": error }))).into_response()
+}
+
+/// The answer to a path no operation serves: `404` with an OData error body.
+pub async fn not_found() -> Response {
+    odata_error(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        "no operation of this API serves the requested path",
+        None,
+    )
+}
+
+/// How the values of an array parameter are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// One value per occurrence (`form`, `explode: true`).
+    Exploded,
+    /// Values joined with this separator (`,` for `form`/`simple` with `explode: false`,
+    /// `' '` for `spaceDelimited`, `|` for `pipeDelimited`).
+    Delimited(char),
+}
+
+/// Everything a generated handler reads from a request.
+#[derive(Debug)]
+pub struct Incoming {
+    path: HashMap<String, String>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Incoming {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let path = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?
+            .iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let query = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map_err(|e| Rejection::new("query", format!("the query string is malformed: {e}")).into_response())?;
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Incoming {
+            path,
+            query,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+fn parse<T: FromParam>(name: &str, text: &str) -> Result<T, Rejection> {
+    T::from_param(text).map_err(|message| Rejection::new(name, format!("parameter `{name}`: {message}")))
+}
+
+fn parse_list<T: FromParam>(name: &str, texts: &[&str], style: ListStyle) -> Result<Vec<T>, Rejection> {
+    let mut values = Vec::new();
+    for text in texts {
+        match style {
+            ListStyle::Exploded => values.push(parse(name, text)?),
+            ListStyle::Delimited(separator) => {
+                for item in text.split(separator).filter(|item| !item.is_empty()) {
+                    values.push(parse(name, item)?);
+                }
+            }
+        }
+    }
+    Ok(values)
+}
+
+fn missing(name: &str) -> Rejection {
+    Rejection::new(name, format!("the required parameter `{name}` is missing"))
+}
+
+impl Incoming {
+    /// The path parameter at `position` (routes name them `p0`, `p1`, ...: parameter names in
+    /// documents may hold characters a router does not accept); `name` is the document's name
+    /// for it, used in errors.
+    pub fn path_at<T: FromParam>(&self, position: usize, name: &str) -> Result<T, Rejection> {
+        let text = self.path.get(&format!("p{position}")).ok_or_else(|| missing(name))?;
+        parse(name, text)
+    }
+
+    fn query_texts(&self, name: &str) -> Vec<&str> {
+        self.query
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// An optional query parameter.
+    pub fn query<T: FromParam>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        match self.query_texts(name).first() {
+            Some(text) => parse(name, text).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A required query parameter.
+    pub fn query_required<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+        self.query(name)?.ok_or_else(|| missing(name))
+    }
+
+    /// An array query parameter (empty when absent).
+    pub fn query_list<T: FromParam>(&self, name: &str, style: ListStyle) -> Result<Vec<T>, Rejection> {
+        parse_list(name, &self.query_texts(name), style)
+    }
+
+    /// A required array query parameter.
+    pub fn query_list_required<T: FromParam>(&self, name: &str, style: ListStyle) -> Result<Vec<T>, Rejection> {
+        if self.query_texts(name).is_empty() {
+            return Err(missing(name));
+        }
+        self.query_list(name, style)
+    }
+
+    fn header_texts(&self, name: &str) -> Result<Vec<&str>, Rejection> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|value| {
+                value
+                    .to_str()
+                    .map_err(|_| Rejection::new(name, format!("header `{name}` is not text")))
+            })
+            .collect()
+    }
+
+    /// An optional header.
+    pub fn header<T: FromParam>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        match self.header_texts(name)?.first() {
+            Some(text) => parse(name, text).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A required header.
+    pub fn header_required<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+        self.header(name)?.ok_or_else(|| missing(name))
+    }
+
+    /// An array header (comma-separated).
+    pub fn header_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, Rejection> {
+        parse_list(name, &self.header_texts(name)?, ListStyle::Delimited(','))
+    }
+
+    /// An optional cookie.
+    pub fn cookie<T: FromParam>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        for text in self.header_texts(header::COOKIE.as_str())? {
+            for pair in text.split(';') {
+                if let Some((key, value)) = pair.trim().split_once('=')
+                    && key == name
+                {
+                    let value = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+                    return parse(name, &value).map(Some);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// A required cookie.
+    pub fn cookie_required<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+        self.cookie(name)?.ok_or_else(|| missing(name))
+    }
+
+    /// An array cookie (comma-separated).
+    pub fn cookie_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, Rejection> {
+        match self.cookie::<String>(name)? {
+            Some(text) => parse_list(name, &[text.as_str()], ListStyle::Delimited(',')),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether the request has a body.
+    pub fn has_body(&self) -> bool {
+        !self.body.is_empty()
+    }
+
+    /// A JSON body, decoded strictly (unlisted enum values are errors); a mismatch names the
+    /// JSON path of the property at fault.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Rejection> {
+        if self.body.is_empty() {
+            return Err(Rejection::new("body", "the request body is required"));
+        }
+        crate::runtime::enums::strictly(|| {
+            let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+            let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let path = e.path().to_string();
+                Rejection::new(
+                    if path == "." { String::from("body") } else { path.clone() },
+                    format!("invalid request body at `{path}`: {}", e.inner()),
+                )
+            })?;
+            deserializer
+                .end()
+                .map_err(|e| Rejection::new("body", format!("invalid request body: {e}")))?;
+            Ok(value)
+        })
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: DeserializeOwned>(&self) -> Result<T, Rejection> {
+        crate::runtime::enums::strictly(|| {
+            serde_urlencoded::from_bytes(&self.body)
+                .map_err(|e| Rejection::new("body", format!("invalid form body: {e}")))
+        })
+    }
+
+    /// A `multipart/form-data` body: text parts become string properties, the parts named in
+    /// `files` byte arrays.
+    pub fn multipart<T: DeserializeOwned>(&self, files: &[&str]) -> Result<T, Rejection> {
+        let content_type = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let boundary = content_type
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("boundary="))
+            .map(|b| b.trim_matches('"').to_owned())
+            .ok_or_else(|| Rejection::new("body", "a multipart body needs a boundary in its Content-Type"))?;
+        let mut object = serde_json::Map::new();
+        for (name, content) in multipart_parts(&self.body, &boundary)? {
+            let value = if files.contains(&name.as_str()) {
+                serde_json::Value::Array(content.iter().map(|b| serde_json::Value::from(*b)).collect())
+            } else {
+                let text = String::from_utf8(content)
+                    .map_err(|_| Rejection::new(name.as_str(), "a text part is not UTF-8"))?;
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+            };
+            object.insert(name, value);
+        }
+        crate::runtime::enums::strictly(|| {
+            serde_json::from_value(serde_json::Value::Object(object))
+                .map_err(|e| Rejection::new("body", format!("invalid multipart body: {e}")))
+        })
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+
+    /// A text body.
+    pub fn text(&self) -> Result<String, Rejection> {
+        String::from_utf8(self.body.to_vec()).map_err(|_| Rejection::new("body", "the body is not UTF-8 text"))
+    }
+}
+
+/// Splits a multipart body into (name, content) pairs.
+fn multipart_parts(body: &[u8], boundary: &str) -> Result<Vec<(String, Vec<u8>)>, Rejection> {
+    let delimiter = format!("--{boundary}");
+    let malformed = || Rejection::new("body", "the multipart body is malformed");
+    let mut parts = Vec::new();
+    let mut rest = body;
+    let start = find(rest, delimiter.as_bytes()).ok_or_else(malformed)?;
+    rest = &rest[start + delimiter.len()..];
+    loop {
+        if rest.starts_with(b"--") {
+            return Ok(parts);
+        }
+        rest = rest.strip_prefix(b"\r\n").ok_or_else(malformed)?;
+        let headers_end = find(rest, b"\r\n\r\n").ok_or_else(malformed)?;
+        let headers = String::from_utf8_lossy(&rest[..headers_end]).into_owned();
+        let content_start = headers_end + 4;
+        let next = find(&rest[content_start..], format!("\r\n{delimiter}").as_bytes()).ok_or_else(malformed)?;
+        let content = rest[content_start..content_start + next].to_vec();
+        let name = headers
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
+            .and_then(|l| l.split(';').find_map(|p| p.trim().strip_prefix("name=")))
+            .map(|n| n.trim_matches('"').to_owned())
+            .ok_or_else(malformed)?;
+        parts.push((name, content));
+        rest = &rest[content_start + next + 2 + delimiter.len()..];
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A JSON response.
+pub fn json<T: Serialize>(code: u16, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_body(code, "application/json", bytes),
+        Err(e) => odata_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            &format!("the response could not be encoded: {e}"),
+            None,
+        ),
+    }
+}
+
+/// A response without a body.
+pub fn empty(code: u16) -> Response {
+    status(code).into_response()
+}
+
+/// A `text/plain` response.
+pub fn text<T: Display>(code: u16, body: &T) -> Response {
+    with_body(code, "text/plain; charset=utf-8", body.to_string().into_bytes())
+}
+
+/// A response with raw bytes of `content_type`.
+pub fn bytes(code: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    with_body(code, content_type, body)
+}
+
+fn with_body(code: u16, content_type: &str, body: Vec<u8>) -> Response {
+    let mut response = (status(code), body).into_response();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}

@@ -1,0 +1,410 @@
+//! The `server` module (cargo feature `server`): a trait with one async method per operation,
+//! a response enum per operation, and `router`, which serves any implementation with axum.
+//!
+//! It is built from the same model as the client, so both sides agree with the document by
+//! construction: the client's option structs carry the optional parameters on both sides, the
+//! models carry the bodies.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
+use super::rust_type::{Scope, rust_type};
+use crate::model::{
+    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, StatusBody, Success, TypeRef,
+};
+use crate::names;
+
+/// The items of `server.rs`.
+pub fn server(api: &Api) -> TokenStream {
+    let trait_doc = doc_attrs_markdown(&paragraphs([
+        Some(
+            sanitize(&format!(
+                "The operations of {} (version {}), as a server implements them.",
+                api.title, api.version
+            ))
+            .as_str(),
+        ),
+        Some(
+            "Each method receives the decoded path and required parameters, the optional parameters in the client's option struct, and the body; it returns the operation's response enum, which says the status and carries the body. Serve an implementation with [`router`].",
+        ),
+    ]));
+    let methods = api.operations.iter().map(|op| trait_method(api, op));
+    let responses = api.operations.iter().map(|op| response_enum(api, op));
+    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let routes = routes(api);
+    quote! {
+        //! The serving side of the API description: implement [`Api`], serve it with [`router`].
+        #![allow(deprecated, clippy::too_many_arguments, clippy::type_complexity, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        #trait_doc
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// An axum router serving `api` at the document's paths and methods. Requests that do
+        /// not match the document are answered with `400` and an OData error body naming the
+        /// parameter or property at fault; unknown paths with `404`.
+        pub fn router<A: Api>(api: A) -> ::axum::Router {
+            ::axum::Router::new()
+                #(#routes)*
+                .fallback(crate::runtime::server::not_found)
+                .with_state(::std::sync::Arc::new(api))
+        }
+
+        #(#handlers)*
+
+        #(#responses)*
+    }
+}
+
+fn response_name(op: &Operation) -> Ident {
+    format_ident!("{}Response", names::type_name(&op.name))
+}
+
+fn handler_name(op: &Operation) -> Ident {
+    format_ident!("handle_{}", op.name)
+}
+
+fn decoder_name(op: &Operation) -> Ident {
+    format_ident!("decode_{}", op.name)
+}
+
+/// Whether a status is matched by a range or `default` (the variant then carries the status).
+fn open_status(status: &str) -> bool {
+    status.parse::<u16>().is_err()
+}
+
+/// The arguments of the trait method: (name, owned type).
+fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
+    let mut arguments: Vec<(Ident, TokenStream)> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            (
+                format_ident!("{}", p.name),
+                rust_type(api, &p.ty, Scope::Crate),
+            )
+        })
+        .collect();
+    if let Some(options) = &op.options {
+        let options = format_ident!("{options}");
+        arguments.push((format_ident!("options"), quote!(crate::client::#options)));
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Bytes(_) => quote!(Vec<u8>),
+            BodyKind::Text(_) => quote!(String),
+            _ => rust_type(api, &body.ty, Scope::Crate),
+        };
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        arguments.push((format_ident!("body"), ty));
+    }
+    arguments
+}
+
+fn trait_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.name);
+    let response = response_name(op);
+    let arguments = arguments(api, op)
+        .into_iter()
+        .map(|(name, ty)| quote!(#name: #ty));
+    let summary = op
+        .summary
+        .as_deref()
+        .or(op.description.as_deref())
+        .map(sanitize);
+    let doc = doc_attrs_markdown(&paragraphs([
+        summary.as_deref(),
+        Some(sanitize(&format!("`{} {}`", op.method.as_str(), op.path)).as_str()),
+    ]));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        fn #name(&self, #(#arguments),*) -> impl ::std::future::Future<Output = #response> + Send;
+    }
+}
+
+fn body_type(api: &Api, body: &Success) -> Option<TokenStream> {
+    match body {
+        Success::Empty | Success::Multiple { .. } => None,
+        Success::Json(ty) | Success::Text(ty) => Some(rust_type(api, ty, Scope::Crate)),
+        Success::Bytes => Some(quote!(Vec<u8>)),
+    }
+}
+
+fn response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = response_name(op);
+    let variants = op.responses.iter().map(
+        |StatusBody {
+             status,
+             variant,
+             body,
+         }| {
+            let variant = format_ident!("{variant}");
+            let doc = doc_attrs(&if open_status(status) {
+                format!("Status `{status}`: the `u16` is the status to answer with.")
+            } else {
+                format!("Status `{status}`.")
+            });
+            let mut fields = Vec::new();
+            if open_status(status) {
+                fields.push(quote!(u16));
+            }
+            fields.extend(body_type(api, body));
+            if fields.is_empty() {
+                quote!(#doc #variant,)
+            } else {
+                quote!(#doc #variant(#(#fields),*),)
+            }
+        },
+    );
+    let arms = op.responses.iter().map(
+        |StatusBody {
+             status,
+             variant,
+             body,
+         }| {
+            let variant = format_ident!("{variant}");
+            let (pattern_status, code) = if open_status(status) {
+                (Some(quote!(status)), quote!(status))
+            } else {
+                let code: u16 = status.parse().unwrap_or(500);
+                (None, quote!(#code))
+            };
+            let has_body = body_type(api, body).is_some();
+            let pattern = match (pattern_status, has_body) {
+                (Some(s), true) => quote!(Self::#variant(#s, body)),
+                (Some(s), false) => quote!(Self::#variant(#s)),
+                (None, true) => quote!(Self::#variant(body)),
+                (None, false) => quote!(Self::#variant),
+            };
+            let encode = match body {
+                Success::Json(_) => quote!(crate::runtime::server::json(#code, &body)),
+                Success::Text(_) => quote!(crate::runtime::server::text(#code, &body)),
+                Success::Bytes => {
+                    quote!(crate::runtime::server::bytes(#code, "application/octet-stream", body))
+                }
+                Success::Empty | Success::Multiple { .. } => {
+                    quote!(crate::runtime::server::empty(#code))
+                }
+            };
+            quote!(#pattern => #encode,)
+        },
+    );
+    let doc = doc_attrs_markdown(&format!(
+        "The responses of [`Api::{}`], one variant per status the document declares.",
+        op.name
+    ));
+    let body = if op.responses.is_empty() {
+        quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                /// Status `204`: the document declares no response.
+                NoContent,
+            }
+            impl ::axum::response::IntoResponse for #name {
+                fn into_response(self) -> ::axum::response::Response {
+                    crate::runtime::server::empty(204)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+            impl ::axum::response::IntoResponse for #name {
+                fn into_response(self) -> ::axum::response::Response {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    };
+    quote!(#doc #body)
+}
+
+/// How a handler reads one parameter from the request.
+fn read_param(param: &Param, position: usize) -> TokenStream {
+    let wire = &param.wire;
+    let list_style = match param.style {
+        ArrayStyle::Exploded => quote!(crate::runtime::server::ListStyle::Exploded),
+        ArrayStyle::Csv => quote!(crate::runtime::server::ListStyle::Delimited(',')),
+        ArrayStyle::Space => quote!(crate::runtime::server::ListStyle::Delimited(' ')),
+        ArrayStyle::Pipe => quote!(crate::runtime::server::ListStyle::Delimited('|')),
+    };
+    let is_array = matches!(param.ty, TypeRef::Vec(_));
+    match (param.location, is_array, param.required) {
+        (ParamLocation::Path, _, _) => quote!(incoming.path_at(#position, #wire)?),
+        (ParamLocation::Query, true, true) => {
+            quote!(incoming.query_list_required(#wire, #list_style)?)
+        }
+        (ParamLocation::Query, true, false) => quote!(incoming.query_list(#wire, #list_style)?),
+        (ParamLocation::Query, false, true) => quote!(incoming.query_required(#wire)?),
+        (ParamLocation::Query, false, false) => quote!(incoming.query(#wire)?),
+        (ParamLocation::Header, true, _) => quote!(incoming.header_list(#wire)?),
+        (ParamLocation::Header, false, true) => quote!(incoming.header_required(#wire)?),
+        (ParamLocation::Header, false, false) => quote!(incoming.header(#wire)?),
+        (ParamLocation::Cookie, true, _) => quote!(incoming.cookie_list(#wire)?),
+        (ParamLocation::Cookie, false, true) => quote!(incoming.cookie_required(#wire)?),
+        (ParamLocation::Cookie, false, false) => quote!(incoming.cookie(#wire)?),
+    }
+}
+
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.name);
+    let handler = handler_name(op);
+    let decoder = decoder_name(op);
+    let arguments = arguments(api, op);
+    let types = arguments.iter().map(|(_, ty)| ty);
+    let names: Vec<&Ident> = arguments.iter().map(|(name, _)| name).collect();
+
+    let path_positions: BTreeMap<usize, usize> = op
+        .path_parts
+        .iter()
+        .filter_map(|part| match part {
+            crate::model::PathPart::Param(index) => Some(*index),
+            crate::model::PathPart::Literal(_) => None,
+        })
+        .enumerate()
+        .map(|(position, index)| (index, position))
+        .collect();
+    let mut values: Vec<TokenStream> = op
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.required)
+        .map(|(index, p)| read_param(p, path_positions.get(&index).copied().unwrap_or(0)))
+        .collect();
+    if let Some(options) = &op.options {
+        let options = format_ident!("{options}");
+        let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+            let field = format_ident!("{}", p.name);
+            let value = read_param(p, 0);
+            quote!(#field: #value,)
+        });
+        values.push(quote!(crate::client::#options { #(#fields)* }));
+    }
+    if let Some(body) = &op.body {
+        let read = match &body.kind {
+            BodyKind::Json => quote!(incoming.json()?),
+            BodyKind::Form => quote!(incoming.form()?),
+            BodyKind::Multipart { files } => quote!(incoming.multipart(&[#(#files),*])?),
+            BodyKind::Bytes(_) => quote!(incoming.bytes()),
+            BodyKind::Text(_) => quote!(incoming.text()?),
+        };
+        values.push(if body.required {
+            read
+        } else {
+            quote!(if incoming.has_body() { Some(#read) } else { None })
+        });
+    }
+    // An operation without parameters or body reads nothing from the request.
+    let incoming = if values.is_empty() {
+        format_ident!("_incoming")
+    } else {
+        format_ident!("incoming")
+    };
+    quote! {
+        fn #decoder(#incoming: &crate::runtime::server::Incoming) -> Result<(#(#types,)*), crate::runtime::server::Rejection> {
+            Ok((#(#values,)*))
+        }
+
+        async fn #handler<A: Api>(
+            ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
+            incoming: crate::runtime::server::Incoming,
+        ) -> ::axum::response::Response {
+            match #decoder(&incoming) {
+                Ok((#(#names,)*)) => ::axum::response::IntoResponse::into_response(api.#name(#(#names),*).await),
+                Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+            }
+        }
+    }
+}
+
+/// `.route(path, method_router)` per distinct path. Paths that differ only in parameter names
+/// share one route (the first spelling); handlers read path parameters by position.
+fn routes(api: &Api) -> Vec<TokenStream> {
+    let mut by_shape: Vec<(String, String, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        let shape = path_shape(&op.path);
+        match by_shape.iter_mut().find(|(s, _, _)| *s == shape) {
+            Some((_, _, ops)) => {
+                if !ops.iter().any(|o| o.method == op.method) {
+                    ops.push(op);
+                }
+            }
+            None => by_shape.push((shape, route_path(&op.path), vec![op])),
+        }
+    }
+    by_shape
+        .into_iter()
+        .map(|(_, path, ops)| {
+            let mut ops = ops.into_iter();
+            let first = ops.next().map(|op| {
+                let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+                let handler = handler_name(op);
+                quote!(::axum::routing::#method(#handler::<A>))
+            });
+            let rest = ops.map(|op| {
+                let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+                let handler = handler_name(op);
+                quote!(.#method(#handler::<A>))
+            });
+            quote!(.route(#path, #first #(#rest)*))
+        })
+        .collect()
+}
+
+/// The path with parameter names erased: two paths with the same shape are one route.
+fn path_shape(path: &str) -> String {
+    let mut shape = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                shape.push_str("{}");
+            }
+            '}' => in_param = false,
+            c if !in_param => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
+}
+
+/// The route as axum writes it: parameters as `{p0}`, `{p1}` (parameter names from documents
+/// may hold characters a router does not accept); literal text as is.
+fn route_path(path: &str) -> String {
+    let mut route = String::new();
+    let mut index = 0;
+    let mut in_param = false;
+    if !path.starts_with('/') {
+        route.push('/');
+    }
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                route.push_str(&format!("{{p{index}}}"));
+                index += 1;
+            }
+            '}' => in_param = false,
+            c if !in_param => route.push(c),
+            _ => {}
+        }
+    }
+    route
+}
