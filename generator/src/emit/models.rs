@@ -409,29 +409,32 @@ fn untagged_def(
                     }
                 }
             });
-            let list_attempts = one_of.variants.iter().filter(|v| matches!(v.ty, TypeRef::Vec(_))).map(|v| {
-                let ident = format_ident!("{}", v.name);
-                quote! {
-                    if let Ok(values) = text.split(',').map(crate::runtime::server::FromParam::from_param).collect() {
-                        return Ok(Self::#ident(values));
-                    }
-                }
-            });
+            let list_attempt = |comma_only: bool| {
+                let attempts: Vec<TokenStream> = one_of
+                    .variants
+                    .iter()
+                    .filter(|v| matches!(v.ty, TypeRef::Vec(_)))
+                    .map(|v| {
+                        let ident = format_ident!("{}", v.name);
+                        let condition = comma_only.then(|| quote!(text.contains(',') &&));
+                        quote! {
+                            if #condition let Ok(values) = text.split(',').map(crate::runtime::server::FromParam::from_param).collect() {
+                                return Ok(Self::#ident(values));
+                            }
+                        }
+                    })
+                    .collect();
+                attempts
+            };
             let scalar_attempts: Vec<TokenStream> = scalar_attempts.collect();
-            let list_attempts: Vec<TokenStream> = list_attempts.collect();
             // A comma means a list, where a list is one of the alternatives.
-            let comma_first = (!list_attempts.is_empty()).then(|| {
-                quote! {
-                    if text.contains(',') {
-                        #(#list_attempts)*
-                    }
-                }
-            });
+            let comma_first = list_attempt(true);
+            let list_attempts = list_attempt(false);
             quote! {
                 #[cfg(feature = "server")]
                 impl crate::runtime::server::FromParam for #name {
                     fn from_param(text: &str) -> Result<Self, String> {
-                        #comma_first
+                        #(#comma_first)*
                         #(#scalar_attempts)*
                         #(#list_attempts)*
                         Err(format!("`{text}` matches none of the alternatives of {}", stringify!(#name)))

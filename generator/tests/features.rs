@@ -1,0 +1,48 @@
+//! Behaviour of generated code for every supported feature: `fixtures/features.yaml` is
+//! generated into a crate, `fixtures/features_behaviour.rs` is added to it as an integration
+//! test (serde round trips of each kind of type, and every kind of parameter, body and response
+//! sent to a real HTTP server on 127.0.0.1), and `cargo test` runs it there.
+
+mod support;
+
+use std::path::Path;
+
+#[test]
+fn generated_code_behaves_as_the_document_says() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = tempfile::tempdir().expect("tempdir");
+    let crate_dir = out.path().join("features");
+    generator::Config::new(fixtures.join("features.yaml"))
+        .out_dir(&crate_dir)
+        .generate_crate("features")
+        .expect("generate the features crate");
+
+    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
+    std::fs::copy(
+        fixtures.join("features_behaviour.rs"),
+        crate_dir.join("tests/behaviour.rs"),
+    )
+    .expect("copy the behaviour test");
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+    text.push_str(
+        "\n[dev-dependencies]\naxum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
+    );
+    std::fs::write(&manifest, text).expect("write Cargo.toml");
+    support::isolate_crate(&crate_dir);
+
+    match support::cargo(
+        &crate_dir,
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+    ) {
+        Ok(_) => {}
+        Err(output) => panic!("the features crate does not pass clippy:\n{output}"),
+    }
+    match support::cargo(&crate_dir, &["test"]) {
+        Ok(output) => {
+            assert!(output.contains("test result: ok"), "{output}");
+            println!("{output}");
+        }
+        Err(output) => panic!("the generated code misbehaves:\n{output}"),
+    }
+}
