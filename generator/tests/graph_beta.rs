@@ -1,14 +1,14 @@
 //! Microsoft Graph's own published format: `../shared/specs/graph-beta-connectors.yaml`
 //! (`2XX`/`4XX`/`5XX` ranges, `anyOf` nullable references, `x-ms-*` extensions, `$count` as
-//! `text/plain`, `$` in paths) generates a crate that compiles warning-free under clippy and
-//! documents without rustdoc warnings.
+//! `text/plain`, `$` in paths) generates a crate with what that format implies. That the crate
+//! compiles warning-free under clippy and rustdoc is checked by `corpus.rs`.
 
 mod support;
 
 use std::process::Command;
 
 #[test]
-fn graph_beta_document_generates_a_crate_that_compiles_warning_free() {
+fn graph_beta_document_generates_the_expected_client() {
     let Some(specs) = support::shared_specs() else {
         return;
     };
@@ -41,14 +41,6 @@ fn graph_beta_document_generates_a_crate_that_compiles_warning_free() {
         "one method per operation"
     );
 
-    support::isolate_crate(&crate_dir);
-    if let Err(output) = support::cargo(
-        &crate_dir,
-        &["clippy", "--all-targets", "--", "-D", "warnings"],
-    ) {
-        panic!("the generated crate does not pass clippy:\n{output}");
-    }
-    if let Err(output) = support::cargo(&crate_dir, &["doc", "--no-deps"]) {
-        panic!("the generated crate does not document cleanly:\n{output}");
-    }
+    // Compiling it (clippy and rustdoc with -D warnings) is part of the corpus test, which
+    // builds every document in one workspace.
 }
