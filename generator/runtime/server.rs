@@ -73,6 +73,8 @@ pub struct Rejection {
     pub target: String,
     /// What is wrong.
     pub message: String,
+    /// `400`, or `404` for a path that has the route's shape but not the document's form.
+    pub status: u16,
 }
 
 impl Rejection {
@@ -81,12 +83,16 @@ impl Rejection {
         Rejection {
             target: target.into(),
             message: message.into(),
+            status: 400,
         }
     }
 }
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
+        if self.status == 404 {
+            return odata_error(StatusCode::NOT_FOUND, "NotFound", &self.message, None);
+        }
         odata_error(StatusCode::BAD_REQUEST, "BadRequest", &self.message, Some(&self.target))
     }
 }
@@ -183,6 +189,42 @@ impl Incoming {
     /// for it, used in errors.
     pub fn path_at<T: FromParam>(&self, position: usize, name: &str) -> Result<T, Rejection> {
         let text = self.path.get(&format!("p{position}")).ok_or_else(|| missing(name))?;
+        parse(name, text)
+    }
+
+    /// A path parameter that shares its segment with literal text or other parameters
+    /// (`{name}.{format}`): the segment at `position` is split at `literals` (the text before,
+    /// between and after the parameters) and piece `piece` is parsed.
+    pub fn path_piece<T: FromParam>(
+        &self,
+        position: usize,
+        literals: &[&str],
+        piece: usize,
+        name: &str,
+    ) -> Result<T, Rejection> {
+        let segment = self.path.get(&format!("p{position}")).ok_or_else(|| missing(name))?;
+        // A segment without the document's literal text is a path no operation serves.
+        let mismatch = || Rejection {
+            status: 404,
+            ..Rejection::new(name, format!("no operation serves a path segment `{segment}` here"))
+        };
+        let (first, rest) = literals.split_first().ok_or_else(mismatch)?;
+        let mut remaining = segment.strip_prefix(first).ok_or_else(mismatch)?;
+        let mut pieces = Vec::with_capacity(rest.len());
+        for (index, literal) in rest.iter().enumerate() {
+            let last = index + 1 == rest.len();
+            let end = if last {
+                remaining.strip_suffix(literal).map(str::len)
+            } else if literal.is_empty() {
+                None
+            } else {
+                remaining.find(literal)
+            }
+            .ok_or_else(mismatch)?;
+            pieces.push(&remaining[..end]);
+            remaining = &remaining[end + literal.len()..];
+        }
+        let text = pieces.get(piece).ok_or_else(mismatch)?;
         parse(name, text)
     }
 
@@ -293,15 +335,34 @@ impl Incoming {
             let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
             let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
-                Rejection::new(
-                    if path == "." { String::from("body") } else { path.clone() },
-                    format!("invalid request body at `{path}`: {}", e.inner()),
-                )
+                let whole_value = e.inner().to_string().contains(crate::runtime::variants::NO_ALTERNATIVE);
+                let target = if path == "." && !whole_value {
+                    self.culprit_property::<T>().unwrap_or_else(|| String::from("body"))
+                } else {
+                    path.clone()
+                };
+                Rejection::new(target, format!("invalid request body at `{path}`: {}", e.inner()))
             })?;
             deserializer
                 .end()
                 .map_err(|e| Rejection::new("body", format!("invalid request body: {e}")))?;
             Ok(value)
+        })
+    }
+
+    /// When decoding fails without a path (serde buffers flattened maps, such as
+    /// `additionalProperties`, and loses where it was), the top-level property whose removal
+    /// makes the body decode is the one at fault. Only runs on the error path.
+    fn culprit_property<T: DeserializeOwned>(&self) -> Option<String> {
+        let serde_json::Value::Object(object) = serde_json::from_slice(&self.body).ok()? else {
+            return None;
+        };
+        object.keys().find_map(|key| {
+            let mut without = object.clone();
+            without.remove(key);
+            serde_json::from_value::<T>(serde_json::Value::Object(without))
+                .is_ok()
+                .then(|| key.clone())
         })
     }
 

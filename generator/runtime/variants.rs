@@ -41,6 +41,9 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
     value.serialize(serializer)
 }
 
+/// How the error for a value that fits no alternative begins (the server recognises it).
+pub(crate) const NO_ALTERNATIVE: &str = "the value matches none of the";
+
 /// One candidate of an untagged enum: the property names its type declares (empty for
 /// non-object types) and how to decode it.
 pub type Candidate<T> = (&'static [&'static str], fn(Value) -> Result<T, serde_json::Error>);
@@ -79,7 +82,7 @@ pub fn best_match<T, E: serde::de::Error>(value: Value, candidates: &[Candidate<
     match best {
         Some((_, decoded)) => Ok(decoded),
         None => Err(E::custom(format!(
-            "the value matches none of the {} alternatives ({})",
+            "{NO_ALTERNATIVE} {} alternatives ({})",
             candidates.len(),
             failures.join("; ")
         ))),

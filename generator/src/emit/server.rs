@@ -5,8 +5,6 @@
 //! construction: the client's option structs carry the optional parameters on both sides, the
 //! models carry the bodies.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -236,7 +234,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// How a handler reads one parameter from the request.
-fn read_param(param: &Param, position: usize) -> TokenStream {
+fn read_param(param: &Param, path: &str) -> TokenStream {
     let wire = &param.wire;
     let list_style = match param.style {
         ArrayStyle::Exploded => quote!(crate::runtime::server::ListStyle::Exploded),
@@ -246,7 +244,17 @@ fn read_param(param: &Param, position: usize) -> TokenStream {
     };
     let is_array = matches!(param.ty, TypeRef::Vec(_));
     match (param.location, is_array, param.required) {
-        (ParamLocation::Path, _, _) => quote!(incoming.path_at(#position, #wire)?),
+        (ParamLocation::Path, _, _) => match path_capture(path, wire) {
+            Some(Capture {
+                position,
+                literals,
+                piece,
+            }) if literals.iter().any(|l| !l.is_empty()) || literals.len() > 2 => {
+                quote!(incoming.path_piece(#position, &[#(#literals),*], #piece, #wire)?)
+            }
+            Some(Capture { position, .. }) => quote!(incoming.path_at(#position, #wire)?),
+            None => quote!(incoming.path_at(0, #wire)?),
+        },
         (ParamLocation::Query, true, true) => {
             quote!(incoming.query_list_required(#wire, #list_style)?)
         }
@@ -270,28 +278,17 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     let types = arguments.iter().map(|(_, ty)| ty);
     let names: Vec<&Ident> = arguments.iter().map(|(name, _)| name).collect();
 
-    let path_positions: BTreeMap<usize, usize> = op
-        .path_parts
-        .iter()
-        .filter_map(|part| match part {
-            crate::model::PathPart::Param(index) => Some(*index),
-            crate::model::PathPart::Literal(_) => None,
-        })
-        .enumerate()
-        .map(|(position, index)| (index, position))
-        .collect();
     let mut values: Vec<TokenStream> = op
         .params
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.required)
-        .map(|(index, p)| read_param(p, path_positions.get(&index).copied().unwrap_or(0)))
+        .filter(|p| p.required)
+        .map(|p| read_param(p, &op.path))
         .collect();
     if let Some(options) = &op.options {
         let options = format_ident!("{options}");
         let fields = op.params.iter().filter(|p| !p.required).map(|p| {
             let field = format_ident!("{}", p.name);
-            let value = read_param(p, 0);
+            let value = read_param(p, &op.path);
             quote!(#field: #value,)
         });
         values.push(quote!(crate::client::#options { #(#fields)* }));
@@ -336,21 +333,28 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
 /// `.route(path, method_router)` per distinct path. Paths that differ only in parameter names
 /// share one route (the first spelling); handlers read path parameters by position.
 fn routes(api: &Api) -> Vec<TokenStream> {
-    let mut by_shape: Vec<(String, String, Vec<&Operation>)> = Vec::new();
+    // Routes in order of first appearance; the map finds a route by shape in constant time, so
+    // grouping is linear in the number of operations.
+    let mut by_shape: Vec<(String, Vec<&Operation>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for op in &api.operations {
-        let shape = path_shape(&op.path);
-        match by_shape.iter_mut().find(|(s, _, _)| *s == shape) {
-            Some((_, _, ops)) => {
+        let shape = route_path(&op.path);
+        match index.get(&shape) {
+            Some(&at) => {
+                let ops = &mut by_shape[at].1;
                 if !ops.iter().any(|o| o.method == op.method) {
                     ops.push(op);
                 }
             }
-            None => by_shape.push((shape, route_path(&op.path), vec![op])),
+            None => {
+                index.insert(shape.clone(), by_shape.len());
+                by_shape.push((shape, vec![op]));
+            }
         }
     }
     by_shape
         .into_iter()
-        .map(|(_, path, ops)| {
+        .map(|(path, ops)| {
             let mut ops = ops.into_iter();
             let first = ops.next().map(|op| {
                 let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
@@ -367,43 +371,85 @@ fn routes(api: &Api) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The path with parameter names erased: two paths with the same shape are one route.
-fn path_shape(path: &str) -> String {
-    let mut shape = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                shape.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => shape.push(c),
-            _ => {}
-        }
-    }
-    shape
+/// Where a path parameter is in the route: the capture at `position` (one per segment that
+/// holds parameters), split at `literals` (text before, between and after the segment's
+/// parameters), piece `piece`.
+struct Capture {
+    position: usize,
+    literals: Vec<String>,
+    piece: usize,
 }
 
-/// The route as axum writes it: parameters as `{p0}`, `{p1}` (parameter names from documents
-/// may hold characters a router does not accept); literal text as is.
+/// A segment of a path template.
+enum Segment {
+    /// Text only.
+    Literal(String),
+    /// A segment with parameters: the text before, between and after them, and their names.
+    Params(Vec<String>, Vec<String>),
+}
+
+/// The segments of a path template.
+fn segments(path: &str) -> Vec<Segment> {
+    path.trim_start_matches('/')
+        .split('/')
+        .map(|segment| {
+            if !segment.contains('{') {
+                return Segment::Literal(segment.to_owned());
+            }
+            let mut literals = vec![String::new()];
+            let mut names = Vec::new();
+            let mut in_param = false;
+            for c in segment.chars() {
+                match (c, in_param) {
+                    ('{', false) => {
+                        in_param = true;
+                        names.push(String::new());
+                    }
+                    ('}', true) => {
+                        in_param = false;
+                        literals.push(String::new());
+                    }
+                    (c, true) => names.last_mut().into_iter().for_each(|n| n.push(c)),
+                    (c, false) => literals.last_mut().into_iter().for_each(|l| l.push(c)),
+                }
+            }
+            Segment::Params(literals, names)
+        })
+        .collect()
+}
+
+fn path_capture(path: &str, name: &str) -> Option<Capture> {
+    segments(path)
+        .into_iter()
+        .filter_map(|segment| match segment {
+            Segment::Params(literals, names) => Some((literals, names)),
+            Segment::Literal(_) => None,
+        })
+        .enumerate()
+        .find_map(|(position, (literals, names))| {
+            names.iter().position(|n| n == name).map(|piece| Capture {
+                position,
+                literals,
+                piece,
+            })
+        })
+}
+
+/// The route as axum writes it: one capture `{pN}` per segment that holds parameters
+/// (parameter names from documents may hold characters a router does not accept, and a
+/// segment may mix parameters with text, which the router does not allow); literal segments as
+/// they are. Paths with the same route are served together.
 fn route_path(path: &str) -> String {
     let mut route = String::new();
-    let mut index = 0;
-    let mut in_param = false;
-    if !path.starts_with('/') {
+    let mut position = 0;
+    for segment in segments(path) {
         route.push('/');
-    }
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                route.push_str(&format!("{{p{index}}}"));
-                index += 1;
+        match segment {
+            Segment::Literal(literal) => route.push_str(&literal),
+            Segment::Params(..) => {
+                route.push_str(&format!("{{p{position}}}"));
+                position += 1;
             }
-            '}' => in_param = false,
-            c if !in_param => route.push(c),
-            _ => {}
         }
     }
     route
