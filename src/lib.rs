@@ -37,5 +37,8 @@ pub mod runtime;
 #[path = "../generated/server.rs"]
 pub mod server;
 
+#[cfg(feature = "server")]
+pub mod local_graph;
+
 pub use client::Client;
 pub use runtime::Error;

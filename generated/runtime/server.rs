@@ -340,10 +340,12 @@ impl Incoming {
             let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
                 let whole_value = e.inner().to_string().contains(crate::runtime::variants::NO_ALTERNATIVE);
-                let target = if path == "." && !whole_value {
-                    self.culprit_property::<T>().unwrap_or_else(|| String::from("body"))
-                } else {
-                    path.clone()
+                // At the root, name the property at fault when one is; a body that matches
+                // no alternative as a whole is the body's fault.
+                let target = match (path.as_str(), whole_value) {
+                    (".", true) => String::from("body"),
+                    (".", false) => self.culprit_property::<T>().unwrap_or_else(|| String::from("body")),
+                    _ => path.clone(),
                 };
                 Rejection::new(target, format!("invalid request body at `{path}`: {}", e.inner()))
             })?;

@@ -33,6 +33,13 @@ pub fn shared_specs() -> Option<PathBuf> {
 /// Runs `cargo` with `args` in `dir`, sharing one target directory across test runs so that the
 /// dependencies of generated crates compile once. Returns combined output on failure.
 pub fn cargo(dir: &Path, args: &[&str]) -> Result<String, String> {
+    cargo_env(dir, args, &[])
+}
+
+/// Like [`cargo`], with the variables `env` set for cargo and the programs it runs (such as
+/// `RUST_BACKTRACE=0`, so that the failing tests of a generated crate report without a
+/// backtrace each).
+pub fn cargo_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
     let target = workspace_root().join("target/generated-crates");
     let output = Command::new(env!("CARGO"))
         .args(args)
@@ -40,6 +47,7 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Result<String, String> {
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("RUSTFLAGS")
         .env("RUSTDOCFLAGS", "-D warnings")
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let text = format!(

@@ -1,0 +1,949 @@
+//! The OData system query options the local Graph understands: `$filter`, `$orderby`,
+//! `$select`, `$expand` and `$search`, evaluated over entities stored as JSON objects.
+//!
+//! What is not understood is refused with a [`QueryError`] (answered `400 Bad Request`, the
+//! option as the error's `target`), never ignored: a test that passes against the local Graph
+//! must not rely on an option that had no effect.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Map, Value};
+
+/// The type of a property, as far as queries are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `Edm.String`.
+    String,
+    /// A string enum with these wire values, in declaration order (which is how values of
+    /// the enum compare).
+    Enum(&'static [&'static str]),
+    /// `Edm.DateTimeOffset`, stored as RFC 3339 text.
+    DateTime,
+    /// A collection of strings.
+    Strings,
+}
+
+impl Kind {
+    fn edm_name(self) -> &'static str {
+        match self {
+            Kind::String => "Edm.String",
+            Kind::Enum(_) => "an enum",
+            Kind::DateTime => "Edm.DateTimeOffset",
+            Kind::Strings => "Collection(Edm.String)",
+        }
+    }
+}
+
+/// A property of an entity type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Property {
+    /// The wire name, such as `displayName`.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Set by the service: ignored in a create body, refused in an update body.
+    pub read_only: bool,
+}
+
+/// A query option the local Graph cannot apply: answered with `400` and `target` set to
+/// the option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueryError {
+    /// The query option, such as `$filter`.
+    pub target: &'static str,
+    /// What is wrong, Graph's wording where there is one.
+    pub message: String,
+}
+
+impl QueryError {
+    fn new(target: &'static str, message: impl Into<String>) -> Self {
+        QueryError {
+            target,
+            message: message.into(),
+        }
+    }
+}
+
+fn find<'a>(
+    properties: &'a [Property],
+    name: &str,
+    entity: &str,
+    target: &'static str,
+) -> Result<&'a Property, QueryError> {
+    properties
+        .iter()
+        .find(|property| property.name == name)
+        .ok_or_else(|| {
+            QueryError::new(
+                target,
+                format!(
+                    "Could not find a property named '{name}' on type 'microsoft.graph.{entity}'."
+                ),
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------
+// $select and $expand
+// ---------------------------------------------------------------------------
+
+/// Checks `$select` and returns the names to keep, or `None` for all (`*` or no `$select`).
+pub(crate) fn select(
+    items: &[String],
+    properties: &[Property],
+    entity: &str,
+) -> Result<Option<Vec<&'static str>>, QueryError> {
+    let items: Vec<&str> = items.iter().map(|item| item.trim()).collect();
+    if items.is_empty() || items.contains(&"*") {
+        return Ok(None);
+    }
+    items
+        .iter()
+        .map(|item| find(properties, item, entity, "$select").map(|property| property.name))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Keeps the selected properties of `object`, and always `id` and `@odata.type`, as Graph
+/// does.
+pub(crate) fn apply_select(object: &mut Map<String, Value>, selected: &[&str]) {
+    object.retain(|key, _| key == "id" || key == "@odata.type" || selected.contains(&key.as_str()));
+}
+
+/// These entity types have no navigation properties, so any `$expand` names a property that
+/// does not exist.
+pub(crate) fn expand(items: &[String], entity: &str) -> Result<(), QueryError> {
+    match items
+        .iter()
+        .map(|item| item.trim())
+        .find(|item| !item.is_empty())
+    {
+        Some(item) => Err(QueryError::new(
+            "$expand",
+            format!(
+                "Parsing OData Select and Expand failed: Could not find a property named '{item}' \
+                 on type 'microsoft.graph.{entity}'."
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// $orderby
+// ---------------------------------------------------------------------------
+
+/// One `$orderby` key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OrderBy {
+    property: Property,
+    descending: bool,
+}
+
+/// Parses `$orderby` items (`name`, `name asc`, `name desc`).
+pub(crate) fn order_by(
+    items: &[String],
+    properties: &[Property],
+    entity: &str,
+) -> Result<Vec<OrderBy>, QueryError> {
+    let mut keys = Vec::new();
+    for item in items {
+        let words: Vec<&str> = item.split_whitespace().collect();
+        let (name, descending) = match words.as_slice() {
+            [name] => (*name, false),
+            [name, direction] if direction.eq_ignore_ascii_case("asc") => (*name, false),
+            [name, direction] if direction.eq_ignore_ascii_case("desc") => (*name, true),
+            _ => {
+                return Err(QueryError::new(
+                    "$orderby",
+                    format!(
+                        "'{item}' is not a property name optionally followed by 'asc' or 'desc'."
+                    ),
+                ));
+            }
+        };
+        let property = *find(properties, name, entity, "$orderby")?;
+        if property.kind == Kind::Strings {
+            return Err(QueryError::new(
+                "$orderby",
+                format!(
+                    "The $orderby expression must evaluate to a single value of primitive type; \
+                     '{name}' is a collection."
+                ),
+            ));
+        }
+        keys.push(OrderBy {
+            property,
+            descending,
+        });
+    }
+    Ok(keys)
+}
+
+/// Compares two entities by the `$orderby` keys; `null` sorts first in ascending order.
+pub(crate) fn compare(
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    keys: &[OrderBy],
+) -> Ordering {
+    for key in keys {
+        let left = Operand::of(a, &key.property);
+        let right = Operand::of(b, &key.property);
+        let ordering = match (&left, &right) {
+            (Operand::Null, Operand::Null) => Ordering::Equal,
+            (Operand::Null, _) => Ordering::Less,
+            (_, Operand::Null) => Ordering::Greater,
+            _ => left.compare(&right).unwrap_or(Ordering::Equal),
+        };
+        let ordering = if key.descending {
+            ordering.reverse()
+        } else {
+            ordering
+        };
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    Ordering::Equal
+}
+
+// ---------------------------------------------------------------------------
+// $search
+// ---------------------------------------------------------------------------
+
+/// A parsed `$search`: a case-insensitive substring of one string property, or of any.
+#[derive(Debug, Clone)]
+pub(crate) struct Search {
+    property: Option<&'static str>,
+    term: String,
+    all: Vec<&'static str>,
+}
+
+/// Parses `$search="term"` or `$search="property:term"`.
+pub(crate) fn search(
+    text: &str,
+    properties: &[Property],
+    entity: &str,
+) -> Result<Search, QueryError> {
+    let inner = text
+        .trim()
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+        .ok_or_else(|| {
+            QueryError::new(
+                "$search",
+                "Syntax error: $search takes one clause in double quotes, such as \"displayName:lab\".",
+            )
+        })?;
+    let (property, term) = match inner.split_once(':') {
+        Some((name, term)) => {
+            let property = find(properties, name.trim(), entity, "$search")?;
+            if property.kind != Kind::String {
+                return Err(QueryError::new(
+                    "$search",
+                    format!(
+                        "$search is supported on string properties only; '{}' is not one.",
+                        property.name
+                    ),
+                ));
+            }
+            (Some(property.name), term)
+        }
+        None => (None, inner),
+    };
+    Ok(Search {
+        property,
+        term: term.trim().to_lowercase(),
+        all: properties
+            .iter()
+            .filter(|property| property.kind == Kind::String)
+            .map(|property| property.name)
+            .collect(),
+    })
+}
+
+impl Search {
+    pub(crate) fn matches(&self, object: &Map<String, Value>) -> bool {
+        let hit = |name: &str| {
+            object
+                .get(name)
+                .and_then(Value::as_str)
+                .is_some_and(|text| text.to_lowercase().contains(&self.term))
+        };
+        match self.property {
+            Some(name) => hit(name),
+            None => self.all.iter().any(|name| hit(name)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// $filter
+// ---------------------------------------------------------------------------
+
+/// A parsed `$filter` expression.
+#[derive(Debug, Clone)]
+pub(crate) enum Filter {
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+    Not(Box<Filter>),
+    Compare {
+        property: Property,
+        op: Op,
+        literal: Literal,
+    },
+    Text {
+        function: TextFunction,
+        property: Property,
+        needle: String,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Op {
+    fn parse(word: &str) -> Option<Op> {
+        Some(match word {
+            "eq" => Op::Eq,
+            "ne" => Op::Ne,
+            "gt" => Op::Gt,
+            "ge" => Op::Ge,
+            "lt" => Op::Lt,
+            "le" => Op::Le,
+            _ => return None,
+        })
+    }
+
+    fn kind_name(self) -> &'static str {
+        match self {
+            Op::Eq => "Equal",
+            Op::Ne => "NotEqual",
+            Op::Gt => "GreaterThan",
+            Op::Ge => "GreaterThanOrEqual",
+            Op::Lt => "LessThan",
+            Op::Le => "LessThanOrEqual",
+        }
+    }
+}
+
+/// A string function of `$filter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextFunction {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+/// A literal, checked against the type of the property it is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Literal {
+    Null,
+    String(String),
+    DateTime(DateTime<FixedOffset>),
+}
+
+/// One value to compare: a property of an entity, or a literal.
+#[derive(Debug, Clone, PartialEq)]
+enum Operand {
+    Null,
+    String(String),
+    /// An enum value, compared by its position in the declaration.
+    Enum(usize),
+    DateTime(DateTime<FixedOffset>),
+    /// Something that does not compare (a collection).
+    Other,
+}
+
+impl Operand {
+    fn of(object: &Map<String, Value>, property: &Property) -> Operand {
+        let Some(value) = object.get(property.name).filter(|value| !value.is_null()) else {
+            return Operand::Null;
+        };
+        match (property.kind, value.as_str()) {
+            (Kind::String, Some(text)) => Operand::String(text.to_owned()),
+            (Kind::Enum(values), Some(text)) => {
+                Operand::Enum(values.iter().position(|v| *v == text).unwrap_or(usize::MAX))
+            }
+            (Kind::DateTime, Some(text)) => DateTime::parse_from_rfc3339(text)
+                .map(Operand::DateTime)
+                .unwrap_or(Operand::Other),
+            _ => Operand::Other,
+        }
+    }
+
+    fn literal(literal: &Literal, property: &Property) -> Operand {
+        match (literal, property.kind) {
+            (Literal::Null, _) => Operand::Null,
+            (Literal::String(text), Kind::Enum(values)) => {
+                Operand::Enum(values.iter().position(|v| v == text).unwrap_or(usize::MAX))
+            }
+            (Literal::String(text), _) => Operand::String(text.clone()),
+            (Literal::DateTime(time), _) => Operand::DateTime(*time),
+        }
+    }
+
+    fn compare(&self, other: &Operand) -> Option<Ordering> {
+        match (self, other) {
+            (Operand::String(a), Operand::String(b)) => Some(a.cmp(b)),
+            (Operand::Enum(a), Operand::Enum(b)) => Some(a.cmp(b)),
+            (Operand::DateTime(a), Operand::DateTime(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+impl Filter {
+    /// Whether `object` passes the filter.
+    pub(crate) fn matches(&self, object: &Map<String, Value>) -> bool {
+        match self {
+            Filter::And(left, right) => left.matches(object) && right.matches(object),
+            Filter::Or(left, right) => left.matches(object) || right.matches(object),
+            Filter::Not(inner) => !inner.matches(object),
+            Filter::Compare {
+                property,
+                op,
+                literal,
+            } => {
+                let left = Operand::of(object, property);
+                let right = Operand::literal(literal, property);
+                let equal = match (&left, &right) {
+                    (Operand::Null, Operand::Null) => true,
+                    (Operand::Null, _) | (_, Operand::Null) => false,
+                    _ => left.compare(&right) == Some(Ordering::Equal),
+                };
+                match op {
+                    Op::Eq => equal,
+                    Op::Ne => !equal,
+                    Op::Gt | Op::Ge | Op::Lt | Op::Le => match left.compare(&right) {
+                        Some(ordering) => match op {
+                            Op::Gt => ordering == Ordering::Greater,
+                            Op::Ge => ordering != Ordering::Less,
+                            Op::Lt => ordering == Ordering::Less,
+                            _ => ordering != Ordering::Greater,
+                        },
+                        None => false,
+                    },
+                }
+            }
+            Filter::Text {
+                function,
+                property,
+                needle,
+            } => {
+                let Some(text) = object.get(property.name).and_then(Value::as_str) else {
+                    return false;
+                };
+                let text = text.to_lowercase();
+                let needle = needle.to_lowercase();
+                match function {
+                    TextFunction::StartsWith => text.starts_with(&needle),
+                    TextFunction::EndsWith => text.ends_with(&needle),
+                    TextFunction::Contains => text.contains(&needle),
+                }
+            }
+        }
+    }
+}
+
+/// A token of a `$filter` expression.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// A name, keyword, number or unquoted date-time.
+    Word(String),
+    /// A single-quoted string, unescaped (`''` is `'`).
+    Quoted(String),
+    Open,
+    Close,
+    Comma,
+}
+
+fn filter_error(message: impl Into<String>) -> QueryError {
+    QueryError::new("$filter", message)
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, QueryError> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            _ if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' => {
+                chars.next();
+                tokens.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                tokens.push(Token::Close);
+            }
+            ',' => {
+                chars.next();
+                tokens.push(Token::Comma);
+            }
+            '\'' => {
+                chars.next();
+                let mut value = String::new();
+                loop {
+                    match chars.next() {
+                        Some('\'') if chars.peek() == Some(&'\'') => {
+                            chars.next();
+                            value.push('\'');
+                        }
+                        Some('\'') => break,
+                        Some(c) => value.push(c),
+                        None => {
+                            return Err(filter_error(
+                                "Syntax error: a string literal is not terminated.",
+                            ));
+                        }
+                    }
+                }
+                tokens.push(Token::Quoted(value));
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '(' | ')' | ',' | '\'') {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                tokens.push(Token::Word(word));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Parses a `$filter` expression: comparisons `property op literal` (`eq`, `ne`, `gt`, `ge`,
+/// `lt`, `le`; literals `'text'`, `null`, unquoted RFC 3339 date-times), the functions
+/// `startswith`, `endswith` and `contains` on string properties, `and`, `or`, `not` and
+/// parentheses. Types are checked as Graph checks them.
+pub(crate) fn filter(
+    text: &str,
+    properties: &[Property],
+    entity: &str,
+) -> Result<Filter, QueryError> {
+    let tokens = tokenize(text)?;
+    let mut parser = Parser {
+        tokens,
+        position: 0,
+        properties,
+        entity,
+    };
+    let filter = parser.or()?;
+    match parser.peek() {
+        None => Ok(filter),
+        Some(token) => Err(filter_error(format!(
+            "Syntax error at position {} in '{text}': unexpected {}.",
+            parser.position,
+            describe(token)
+        ))),
+    }
+}
+
+fn describe(token: &Token) -> String {
+    match token {
+        Token::Word(word) => format!("'{word}'"),
+        Token::Quoted(text) => format!("the string '{text}'"),
+        Token::Open => "'('".to_owned(),
+        Token::Close => "')'".to_owned(),
+        Token::Comma => "','".to_owned(),
+    }
+}
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    position: usize,
+    properties: &'a [Property],
+    entity: &'a str,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.position)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.position).cloned();
+        self.position += 1;
+        token
+    }
+
+    fn peek_keyword(&self, keyword: &str) -> bool {
+        matches!(self.peek(), Some(Token::Word(word)) if word == keyword)
+    }
+
+    fn expect(&mut self, expected: &Token) -> Result<(), QueryError> {
+        match self.next() {
+            Some(token) if &token == expected => Ok(()),
+            Some(token) => Err(filter_error(format!(
+                "Syntax error: expected {} but found {}.",
+                describe(expected),
+                describe(&token)
+            ))),
+            None => Err(filter_error(format!(
+                "Syntax error: expected {} but the expression ended.",
+                describe(expected)
+            ))),
+        }
+    }
+
+    fn or(&mut self) -> Result<Filter, QueryError> {
+        let mut left = self.and()?;
+        while self.peek_keyword("or") {
+            self.next();
+            let right = self.and()?;
+            left = Filter::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Filter, QueryError> {
+        let mut left = self.unary()?;
+        while self.peek_keyword("and") {
+            self.next();
+            let right = self.unary()?;
+            left = Filter::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Filter, QueryError> {
+        if self.peek_keyword("not") {
+            self.next();
+            return Ok(Filter::Not(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Filter, QueryError> {
+        match self.next() {
+            Some(Token::Open) => {
+                let inner = self.or()?;
+                self.expect(&Token::Close)?;
+                Ok(inner)
+            }
+            Some(Token::Word(word)) if self.peek() == Some(&Token::Open) => self.function(&word),
+            Some(Token::Word(word)) => self.comparison(&word),
+            Some(token) => Err(filter_error(format!(
+                "Syntax error: expected a property, a function or '(' but found {}.",
+                describe(&token)
+            ))),
+            None => Err(filter_error(
+                "Syntax error: the expression is empty or ends too early.",
+            )),
+        }
+    }
+
+    fn property(&self, name: &str) -> Result<Property, QueryError> {
+        find(self.properties, name, self.entity, "$filter").copied()
+    }
+
+    fn function(&mut self, name: &str) -> Result<Filter, QueryError> {
+        let function = match name {
+            "startswith" => TextFunction::StartsWith,
+            "endswith" => TextFunction::EndsWith,
+            "contains" => TextFunction::Contains,
+            other => {
+                return Err(filter_error(format!(
+                    "The function '{other}' is not supported by the local Graph; \
+                     use startswith, endswith or contains."
+                )));
+            }
+        };
+        self.expect(&Token::Open)?;
+        let property = match self.next() {
+            Some(Token::Word(word)) => self.property(&word)?,
+            _ => {
+                return Err(filter_error(format!(
+                    "{name}() takes a property as its first argument."
+                )));
+            }
+        };
+        if property.kind != Kind::String {
+            return Err(filter_error(format!(
+                "{name}() applies to Edm.String; '{}' is {}.",
+                property.name,
+                property.kind.edm_name()
+            )));
+        }
+        self.expect(&Token::Comma)?;
+        let needle = match self.next() {
+            Some(Token::Quoted(text)) => text,
+            _ => {
+                return Err(filter_error(format!(
+                    "{name}() takes a string literal as its second argument."
+                )));
+            }
+        };
+        self.expect(&Token::Close)?;
+        Ok(Filter::Text {
+            function,
+            property,
+            needle,
+        })
+    }
+
+    fn comparison(&mut self, name: &str) -> Result<Filter, QueryError> {
+        let property = self.property(name)?;
+        let op = match self.next() {
+            Some(Token::Word(word)) => Op::parse(&word).ok_or_else(|| {
+                filter_error(format!(
+                    "'{word}' is not an operator the local Graph supports (eq, ne, gt, ge, lt, le)."
+                ))
+            })?,
+            Some(token) => {
+                return Err(filter_error(format!(
+                    "Syntax error: expected an operator after '{name}' but found {}.",
+                    describe(&token)
+                )));
+            }
+            None => {
+                return Err(filter_error(format!(
+                    "Syntax error: expected an operator after '{name}'."
+                )));
+            }
+        };
+        let literal = match self.next() {
+            Some(token @ (Token::Word(_) | Token::Quoted(_))) => literal(&token, &property, op)?,
+            _ => {
+                return Err(filter_error(format!(
+                    "Syntax error: expected a value after '{name}'."
+                )));
+            }
+        };
+        Ok(Filter::Compare {
+            property,
+            op,
+            literal,
+        })
+    }
+}
+
+/// Reads a literal and checks it against the type of `property`.
+fn literal(token: &Token, property: &Property, op: Op) -> Result<Literal, QueryError> {
+    let incompatible = |found: &str| {
+        filter_error(format!(
+            "A binary operator with incompatible types was detected. Found operand types '{}' \
+             and '{found}' for operator kind '{}'.",
+            property.kind.edm_name(),
+            op.kind_name()
+        ))
+    };
+    if property.kind == Kind::Strings {
+        return Err(filter_error(format!(
+            "'{}' is a collection; comparing it is not supported by the local Graph.",
+            property.name
+        )));
+    }
+    match token {
+        Token::Word(word) if word == "null" => Ok(Literal::Null),
+        Token::Quoted(text) => match property.kind {
+            Kind::String => Ok(Literal::String(text.clone())),
+            Kind::Enum(values) if values.contains(&text.as_str()) => {
+                Ok(Literal::String(text.clone()))
+            }
+            Kind::Enum(values) => Err(filter_error(format!(
+                "The string '{text}' is not a valid enumerated type constant for '{}' \
+                 (one of: {}).",
+                property.name,
+                values.join(", ")
+            ))),
+            _ => Err(incompatible("Edm.String")),
+        },
+        Token::Word(word) if word == "true" || word == "false" => Err(incompatible("Edm.Boolean")),
+        Token::Word(word) if word.parse::<f64>().is_ok() => Err(incompatible("Edm.Int32")),
+        Token::Word(word) => match DateTime::parse_from_rfc3339(word) {
+            Ok(time) if property.kind == Kind::DateTime => Ok(Literal::DateTime(time)),
+            Ok(_) => Err(incompatible("Edm.DateTimeOffset")),
+            Err(_) => Err(filter_error(format!(
+                "'{word}' is not a literal the local Graph understands ('text', null, or an \
+                 RFC 3339 date-time)."
+            ))),
+        },
+        _ => Err(filter_error("Syntax error: expected a value.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const STATES: &[&str] = &["none", "active", "inactive"];
+    const PROPERTIES: &[Property] = &[
+        Property {
+            name: "id",
+            kind: Kind::String,
+            read_only: true,
+        },
+        Property {
+            name: "displayName",
+            kind: Kind::String,
+            read_only: false,
+        },
+        Property {
+            name: "state",
+            kind: Kind::Enum(STATES),
+            read_only: false,
+        },
+        Property {
+            name: "enrolledDateTime",
+            kind: Kind::DateTime,
+            read_only: false,
+        },
+        Property {
+            name: "roleScopeTagIds",
+            kind: Kind::Strings,
+            read_only: false,
+        },
+    ];
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!("test objects are objects"),
+        }
+    }
+
+    fn entities() -> Vec<Map<String, Value>> {
+        vec![
+            object(
+                json!({"id": "1", "displayName": "Lab O'Neil", "state": "active",
+                          "enrolledDateTime": "2024-01-01T10:00:00Z"}),
+            ),
+            object(
+                json!({"id": "2", "displayName": "Lab B", "state": "inactive",
+                          "enrolledDateTime": "2024-03-01T10:00:00+02:00"}),
+            ),
+            object(json!({"id": "3", "displayName": "Prod", "state": "none"})),
+            object(json!({"id": "4", "state": "active"})),
+        ]
+    }
+
+    fn ids(text: &str) -> Vec<String> {
+        let filter = filter(text, PROPERTIES, "ndesConnector").unwrap();
+        entities()
+            .iter()
+            .filter(|entity| filter.matches(entity))
+            .map(|entity| entity["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn error(text: &str) -> String {
+        filter(text, PROPERTIES, "ndesConnector")
+            .unwrap_err()
+            .message
+    }
+
+    #[test]
+    fn comparisons_functions_and_logic() {
+        assert_eq!(ids("state eq 'active'"), ["1", "4"]);
+        assert_eq!(ids("state ne 'active'"), ["2", "3"]);
+        assert_eq!(ids("displayName eq 'Lab O''Neil'"), ["1"]);
+        assert_eq!(ids("displayName eq null"), ["4"]);
+        assert_eq!(ids("displayName ne null and state eq 'active'"), ["1"]);
+        assert_eq!(
+            ids("state eq 'none' or (startswith(displayName,'lab') and not state eq 'active')"),
+            ["2", "3"]
+        );
+        assert_eq!(ids("contains(displayName, 'neil')"), ["1"]);
+        assert_eq!(ids("endswith(displayName,'rod')"), ["3"]);
+        assert_eq!(ids("state gt 'none'"), ["1", "2", "4"]);
+        assert_eq!(ids("enrolledDateTime ge 2024-02-01T00:00:00Z"), ["2"]);
+        assert_eq!(ids("enrolledDateTime lt 2024-03-01T09:00:00+01:00"), ["1"]);
+        assert_eq!(
+            ids("enrolledDateTime le 2024-03-01T09:00:00+01:00"),
+            ["1", "2"]
+        );
+        assert_eq!(ids("displayName gt 'Lab C'"), ["1", "3"]);
+    }
+
+    #[test]
+    fn unsupported_or_ill_typed_filters_are_errors() {
+        assert!(error("foo eq 'x'").contains("Could not find a property named 'foo'"));
+        assert!(error("state eq 'bogus'").contains("not a valid enumerated type constant"));
+        assert!(error("enrolledDateTime eq '2024-01-01'").contains("incompatible types"));
+        assert!(error("displayName eq 5").contains("incompatible types"));
+        assert!(error("displayName eq true").contains("incompatible types"));
+        assert!(error("roleScopeTagIds eq 'x'").contains("collection"));
+        assert!(error("displayName has 'x'").contains("'has' is not an operator"));
+        assert!(error("length(displayName) eq 3").contains("'length' is not supported"));
+        assert!(error("displayName eq 'x").contains("not terminated"));
+        assert!(error("(state eq 'active'").contains("expected ')'"));
+        assert!(error("state eq 'active' state").contains("unexpected 'state'"));
+        assert!(error("").contains("empty"));
+        assert!(error("startswith(state,'a')").contains("applies to Edm.String"));
+    }
+
+    #[test]
+    fn order_by_sorts_with_nulls_first() {
+        let keys = order_by(&["displayName desc".into()], PROPERTIES, "ndesConnector").unwrap();
+        let mut all = entities();
+        all.sort_by(|a, b| compare(a, b, &keys));
+        let order: Vec<&str> = all.iter().map(|e| e["id"].as_str().unwrap()).collect();
+        assert_eq!(order, ["3", "1", "2", "4"]);
+
+        let keys = order_by(
+            &["state".into(), "id desc".into()],
+            PROPERTIES,
+            "ndesConnector",
+        )
+        .unwrap();
+        all.sort_by(|a, b| compare(a, b, &keys));
+        let order: Vec<&str> = all.iter().map(|e| e["id"].as_str().unwrap()).collect();
+        assert_eq!(order, ["3", "4", "1", "2"]);
+
+        assert!(order_by(&["nope".into()], PROPERTIES, "x").is_err());
+        assert!(order_by(&["displayName sideways".into()], PROPERTIES, "x").is_err());
+        assert!(order_by(&["roleScopeTagIds".into()], PROPERTIES, "x").is_err());
+    }
+
+    #[test]
+    fn select_search_and_expand() {
+        assert_eq!(select(&[], PROPERTIES, "x").unwrap(), None);
+        assert_eq!(select(&["*".into()], PROPERTIES, "x").unwrap(), None);
+        assert_eq!(
+            select(&["displayName".into(), "state".into()], PROPERTIES, "x").unwrap(),
+            Some(vec!["displayName", "state"])
+        );
+        assert_eq!(
+            select(&["nope".into()], PROPERTIES, "x")
+                .unwrap_err()
+                .target,
+            "$select"
+        );
+        let mut entity = entities().remove(0);
+        apply_select(&mut entity, &["state"]);
+        assert_eq!(Value::Object(entity), json!({"id": "1", "state": "active"}));
+
+        assert!(expand(&[], "x").is_ok());
+        assert_eq!(
+            expand(&["owner".into()], "x").unwrap_err().target,
+            "$expand"
+        );
+
+        let found = |text: &str| {
+            let search = search(text, PROPERTIES, "x").unwrap();
+            entities().iter().filter(|e| search.matches(e)).count()
+        };
+        assert_eq!(found("\"lab\""), 2);
+        assert_eq!(found("\"displayName:PROD\""), 1);
+        assert!(search("lab", PROPERTIES, "x").is_err());
+        assert!(search("\"state:active\"", PROPERTIES, "x").is_err());
+        assert!(search("\"nope:x\"", PROPERTIES, "x").is_err());
+    }
+}
