@@ -19,6 +19,9 @@ pub mod load;
 pub mod model;
 pub mod names;
 mod output;
+pub mod slice;
+pub mod span;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +34,8 @@ pub use output::WriteSummary;
 pub struct Config {
     spec: PathBuf,
     out_dir: PathBuf,
+    max_input_bytes: u64,
+    selection: slice::Selection,
 }
 
 impl Config {
@@ -40,7 +45,67 @@ impl Config {
         Config {
             spec: spec.into(),
             out_dir: PathBuf::from("generated"),
+            max_input_bytes: load::DEFAULT_MAX_INPUT_BYTES,
+            selection: slice::Selection::new(),
         }
+    }
+
+    /// Generates only the operations `pattern` matches (repeatable; without any include,
+    /// every operation), and only the components they reach. The syntax:
+    ///
+    /// - `/deviceManagement/ndesConnectors/**`: paths; `*` is one segment, `**` any number
+    ///   of segments, `*` inside a segment any characters;
+    /// - `GET,PATCH:/connectors/*`: the same, for these methods only;
+    /// - `tag:deviceManagement.ndesConnector`, `operationId:connectors.*`: by tag or
+    ///   `operationId` (`*` is any characters).
+    ///
+    /// A pattern that matches no operation is an [`ErrorKind::Invalid`] error naming the
+    /// closest paths. Type names are those the whole document gives (see [`mod@slice`]).
+    pub fn include(mut self, pattern: impl Into<String>) -> Self {
+        self.selection = self.selection.include(pattern);
+        self
+    }
+
+    /// Leaves out the operations `pattern` matches (repeatable), whatever includes them;
+    /// the syntax is that of [`Config::include`].
+    pub fn exclude(mut self, pattern: impl Into<String>) -> Self {
+        self.selection = self.selection.exclude(pattern);
+        self
+    }
+
+    /// With `false`, a slice leaves out the types that only a discriminator mapping reaches
+    /// (a polymorphic base's subtypes); values of those types decode into the fallback
+    /// variant of the base's `Any{Name}` enum, or into the base struct itself when no
+    /// subtype is left. On by default.
+    pub fn mapped_subtypes(mut self, keep: bool) -> Self {
+        self.selection = self.selection.mapped_subtypes(keep);
+        self
+    }
+
+    /// The document reduced to the selected operations and the components they reach, with
+    /// an `x-generator-slice` extension recording the patterns (and, when they matter, the
+    /// component names that keep type names stable): what `generator slice` writes.
+    /// Slicing the result again with the same patterns gives the same document.
+    pub fn slice(&self) -> Result<openapiv3::OpenAPI, Error> {
+        let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
+        slice::slice(&document.api, &self.selection)
+            .map_err(|e| span::attach(e.or_in_file(&self.spec), &document.text))
+    }
+
+    /// Writes [`Config::slice`] to `path`: YAML, or JSON when `path` ends in `.json`. Writes
+    /// only when the bytes change; returns whether it wrote.
+    pub fn write_slice(&self, path: impl AsRef<Path>) -> Result<bool, Error> {
+        let path = path.as_ref();
+        let text = slice::to_text(&self.slice()?, path)?;
+        slice::write_text(path, &text)
+    }
+
+    /// The largest document accepted, in bytes ([`load::DEFAULT_MAX_INPUT_BYTES`], 128 MiB,
+    /// unless set): a larger file is refused with an [`ErrorKind::Limit`] error before it is
+    /// read.
+    pub fn max_input_bytes(mut self, bytes: u64) -> Self {
+        self.max_input_bytes = bytes;
+        self
     }
 
     /// The directory the generated files go to.
@@ -57,8 +122,10 @@ impl Config {
     /// Runs the pipeline and returns the module files (`models.rs`, `client.rs`,
     /// `runtime/*.rs`) without writing anything.
     pub fn render(&self) -> Result<Files, Error> {
-        let (api, origin) = self.model()?;
-        emit::module_files(&api, &origin)
+        with_stack(|| {
+            let (api, origin) = self.model()?;
+            emit::module_files(&api, &origin)
+        })
     }
 
     /// Writes the module files to the output directory, touching only files whose bytes
@@ -95,21 +162,87 @@ impl Config {
             )
             .with_help("use ASCII letters, digits, `-` and `_`, starting with a letter"));
         }
-        let (api, origin) = self.model()?;
-        let modules = emit::module_files(&api, &origin)?;
-        output::write_files(
-            &self.out_dir,
-            &emit::crate_files(&api, &origin, name, modules),
-        )
+        let files = with_stack(|| {
+            let (api, origin) = self.model()?;
+            let modules = emit::module_files(&api, &origin)?;
+            Ok(emit::crate_files(&api, &origin, name, modules))
+        })?;
+        output::write_files(&self.out_dir, &files)
+    }
+
+    /// Runs the pipeline on `text` as if it were the document at [`Config::spec`], reading and
+    /// writing nothing: the same checks, limits and diagnostics as [`Config::render`].
+    pub fn render_str(&self, text: &str) -> Result<Files, Error> {
+        let size = u64::try_from(text.len()).unwrap_or(u64::MAX);
+        if size > self.max_input_bytes {
+            return Err(load::too_large(size, self.max_input_bytes).in_file(&self.spec));
+        }
+        with_stack(|| {
+            let (api, origin) = self.model_of(load::parse(&self.spec, text)?)?;
+            emit::module_files(&api, &origin)
+        })
     }
 
     fn model(&self) -> Result<(model::Api, emit::Origin), Error> {
-        let document = load::load(&self.spec)?;
-        let api = model::build(&document).map_err(|e| e.or_in_file(&self.spec))?;
+        self.model_of(load::load_with_limit(&self.spec, self.max_input_bytes)?)
+    }
+
+    fn model_of(&self, document: load::Document) -> Result<(model::Api, emit::Origin), Error> {
+        // Model errors know their JSON pointer; the text tells their line and column.
+        let api = self
+            .build_model(&document)
+            .map_err(|e| span::attach(e.or_in_file(&self.spec), &document.text))?;
         let origin = emit::Origin {
             spec: self.spec.to_string_lossy().replace('\\', "/"),
             sha256: document.sha256,
         };
         Ok((api, origin))
     }
+
+    /// The model of the document, sliced when a selection is set, with the type names of the
+    /// whole document (or those a written slice recorded).
+    fn build_model(&self, document: &load::Document) -> Result<model::Api, Error> {
+        let recorded = slice::recorded_naming(&document.api)?;
+        if self.selection.is_everything() {
+            return model::build_named(&document.api, recorded.as_deref());
+        }
+        let naming = slice::naming(&document.api)?;
+        let sliced = slice::select(&document.api, &self.selection)?;
+        model::build_named(&sliced, Some(&naming))
+    }
+}
+
+/// The stack the pipeline runs on, whatever the caller's own (2 MiB on spawned threads):
+/// the deepest document the limits let through (128 levels of nesting for the parsers, 64
+/// levels of schemas for the model) needs 4 MiB in a debug build; this leaves a wide margin
+/// for sanitizers and future frames. Only touched pages cost memory.
+const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
+/// Runs `f` on a thread with a [`PIPELINE_STACK`] stack and waits for it; runs it on the
+/// caller's thread when no thread can be started.
+pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let f = std::sync::Mutex::new(Some(f));
+    let take = || f.lock().ok().and_then(|mut f| f.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name(String::from("generator"))
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || take().map(|f| f()));
+        let ran = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(ran) => ran,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => None,
+        };
+        match ran {
+            Some(value) => value,
+            // No thread could start (or it found nothing to run): run here.
+            None => match take() {
+                Some(f) => f(),
+                // `f` is taken once, and only the thread that ran it took it.
+                None => unreachable!("the pipeline closure is taken twice"),
+            },
+        }
+    })
 }

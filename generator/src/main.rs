@@ -45,7 +45,50 @@ enum Command {
         /// The package name (defaults to the name of the output directory).
         #[arg(long)]
         name: Option<String>,
+        #[command(flatten)]
+        selection: Selection,
     },
+    /// Writes the part of a document the selected operations need (valid OpenAPI 3.0, YAML,
+    /// or JSON when the output ends in `.json`), to keep a small reviewed slice of a large
+    /// document.
+    Slice {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        /// The slice to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        selection: Selection,
+    },
+}
+
+/// Which operations to keep, and so which components.
+#[derive(Debug, clap::Args)]
+struct Selection {
+    /// Keep only operations matching PATTERN (repeatable; none: every operation):
+    /// `/path/**` (`*` one segment, `**` any number), `GET,POST:/path/*`, `tag:NAME`,
+    /// `operationId:NAME` (`*` in names: any characters).
+    #[arg(long, value_name = "PATTERN")]
+    include: Vec<String>,
+    /// Leave out operations matching PATTERN (repeatable; wins over --include).
+    #[arg(long, value_name = "PATTERN")]
+    exclude: Vec<String>,
+    /// Leave out types only a discriminator mapping reaches (a polymorphic base's subtypes);
+    /// they decode into the base's fallback variant (or the base struct when none is left).
+    #[arg(long)]
+    no_mapped_subtypes: bool,
+}
+
+impl Selection {
+    fn apply(self, mut config: generator::Config) -> generator::Config {
+        for pattern in self.include {
+            config = config.include(pattern);
+        }
+        for pattern in self.exclude {
+            config = config.exclude(pattern);
+        }
+        config.mapped_subtypes(!self.no_mapped_subtypes)
+    }
 }
 
 fn main() -> ExitCode {
@@ -84,7 +127,12 @@ fn run(command: Command) -> Result<(), generator::Error> {
             println!("{} is up to date with {}", out.display(), spec.display());
             Ok(())
         }
-        Command::Generate { spec, out, name } => {
+        Command::Generate {
+            spec,
+            out,
+            name,
+            selection,
+        } => {
             let name = match name {
                 Some(name) => name,
                 None => out
@@ -92,8 +140,8 @@ fn run(command: Command) -> Result<(), generator::Error> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| String::from("generated-client")),
             };
-            let summary = generator::Config::new(&spec)
-                .out_dir(&out)
+            let summary = selection
+                .apply(generator::Config::new(&spec).out_dir(&out))
                 .generate_crate(&name)?;
             println!(
                 "crate `{name}` in {}: {} files written, {} unchanged",
@@ -101,6 +149,21 @@ fn run(command: Command) -> Result<(), generator::Error> {
                 summary.written.len(),
                 summary.unchanged.len()
             );
+            Ok(())
+        }
+        Command::Slice {
+            spec,
+            out,
+            selection,
+        } => {
+            let written = selection
+                .apply(generator::Config::new(&spec))
+                .write_slice(&out)?;
+            if written {
+                println!("wrote {}", out.display());
+            } else {
+                println!("{} is up to date with {}", out.display(), spec.display());
+            }
             Ok(())
         }
     }

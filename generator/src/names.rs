@@ -5,7 +5,7 @@
 //! leading digit prefixed, keywords escaped), and through a [`Namespace`], which makes names
 //! unique deterministically: the first taker keeps the name, later ones get a numeric suffix.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -149,6 +149,9 @@ pub fn last_segment(name: &str) -> &str {
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// For each base name that collided, the next suffix to try, so that many names sharing a
+    /// base cost linear time, not quadratic.
+    next_suffix: HashMap<String, u64>,
 }
 
 impl Namespace {
@@ -177,18 +180,25 @@ impl Namespace {
         if self.taken.insert(fold(candidate)) {
             return candidate.to_owned();
         }
-        let snake = candidate.contains('_') || candidate.starts_with(|c: char| c.is_lowercase());
+        // Type and variant names (`Self_`) get `Self2`; snake_case names `name_2`.
+        let upper = candidate.starts_with(char::is_uppercase);
+        let snake = !upper
+            && (candidate.contains('_') || candidate.starts_with(|c: char| c.is_lowercase()));
         let base = candidate.trim_end_matches('_');
-        (2..)
-            .map(|n| {
-                if snake {
-                    format!("{base}_{n}")
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|name| self.taken.insert(fold(name)))
-            .unwrap_or_default()
+        let key = format!("{}{}", fold(base), if snake { "_" } else { "" });
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(2);
+        loop {
+            let name = if snake {
+                format!("{base}_{n}")
+            } else {
+                format!("{base}{n}")
+            };
+            n += 1;
+            if self.taken.insert(fold(&name)) {
+                self.next_suffix.insert(key, n);
+                return name;
+            }
+        }
     }
 }
 
@@ -306,5 +316,18 @@ mod tests {
         let mut fields = Namespace::new();
         assert_eq!(fields.claim("display_name"), "display_name");
         assert_eq!(fields.claim("displayname"), "displayname_2");
+        let mut variants = Namespace::new();
+        assert_eq!(variants.claim(&variant_name("self")), "Self_");
+        assert_eq!(variants.claim(&variant_name("Self")), "Self2");
+    }
+
+    #[test]
+    fn many_names_sharing_a_base_are_claimed_in_linear_time() {
+        let mut names = Namespace::new();
+        for _ in 0..50_000 {
+            names.claim("Item");
+        }
+        assert_eq!(names.claim("item"), "item_50001");
+        assert_eq!(names.claim("Item"), "Item50002");
     }
 }

@@ -14,7 +14,12 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 }
 
 /// Doc attributes for Markdown the generator wrote itself (spec text in it already sanitized).
+///
+/// Whatever the text, each attribute holds one line with no line break, carriage return or
+/// bidirectional control in it, so the formatter writes it as a `///` comment that ends where
+/// the line ends and reads as it is.
 pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
+    let cleaned = plain_lines(cleaned);
     if cleaned.trim().is_empty() {
         return TokenStream::new();
     }
@@ -40,14 +45,22 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
         .join("\n\n")
 }
 
+/// Line breaks of every kind (CRLF, CR, NEL, the Unicode line and paragraph separators)
+/// become `\n`; hidden controls are dropped.
+fn plain_lines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => '\n',
+            c => c,
+        })
+        .filter(|c| !is_hidden_control(*c))
+        .collect()
+}
+
 /// Makes `text` safe to render with rustdoc (see the module docs).
 pub fn sanitize(text: &str) -> String {
-    let text: String = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .chars()
-        .filter(|c| !is_hidden_control(*c))
-        .collect();
+    let text = plain_lines(text);
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     for raw in text.lines() {
@@ -140,15 +153,26 @@ fn escape_markup(text: &str) -> String {
     out
 }
 
+/// Where the first `http://` or `https://` in `text` starts. One forward scan: searching for
+/// each scheme in the whole rest after every URL would be quadratic in a line of many URLs.
+fn next_url(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("http") {
+        let at = from + found;
+        let tail = &text[at..];
+        if tail.starts_with("https://") || tail.starts_with("http://") {
+            return Some(at);
+        }
+        from = at + "http".len();
+    }
+    None
+}
+
 /// Wraps bare `http(s)://` URLs in `<...>` so rustdoc renders them as links.
 fn link_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
-    while let Some(start) = ["https://", "http://"]
-        .iter()
-        .filter_map(|p| rest.find(p))
-        .min()
-    {
+    while let Some(start) = next_url(rest) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         let mut end = tail
@@ -199,6 +223,21 @@ mod tests {
             sanitize("Located at https://graph.microsoft.com/beta."),
             "Located at <https://graph.microsoft.com/beta>."
         );
+        assert_eq!(
+            link_urls("http or https: see http://a.example, then https://b.example/x."),
+            "http or https: see <http://a.example>, then <https://b.example/x>."
+        );
+        assert_eq!(link_urls("httphttp https://"), "httphttp https://");
+    }
+
+    #[test]
+    fn a_line_of_many_urls_is_linked_in_linear_time() {
+        // 100,000 URLs on one line: a scan of the rest per URL would take minutes.
+        let line = "https://a.example ".repeat(100_000);
+        let started = std::time::Instant::now();
+        let linked = link_urls(&line);
+        assert_eq!(linked.matches("<https://a.example>").count(), 100_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
@@ -215,6 +254,13 @@ mod tests {
     #[test]
     fn bidi_controls_are_dropped() {
         assert_eq!(sanitize("a\u{202E}b\u{2066}c"), "abc");
+    }
+
+    #[test]
+    fn every_line_break_ends_a_doc_line() {
+        assert_eq!(sanitize("a\rb\u{2028}c\u{85}d\u{2029}e"), "a\nb\nc\nd\ne");
+        let tokens = doc_attrs_markdown("x\ry\u{202E}z").to_string();
+        assert_eq!(tokens, "# [doc = \" x\"] # [doc = \" yz\"]");
     }
 
     #[test]

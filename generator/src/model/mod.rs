@@ -455,10 +455,41 @@ pub enum Success {
 
 /// Builds the model of `document`.
 pub fn build(document: &Document) -> Result<Api, Error> {
-    let api = &document.api;
-    let mut space = TypeSpace::new(api)?;
-    space.build_components()?;
-    let operations = build_operations(api, &mut space)?;
+    build_named(&document.api, None)
+}
+
+/// Builds the model of `api`, naming component schemas as [`TypeSpace::with_names`] does.
+pub fn build_named(api: &openapiv3::OpenAPI, naming: Option<&[String]>) -> Result<Api, Error> {
+    let mut space = TypeSpace::with_names(api, naming)?;
+    // Problems in schemas and in operations are reported together.
+    let mut errors = Vec::new();
+    if let Err(error) = space.build_components() {
+        errors.push(error);
+    }
+    let schemas_failed = !errors.is_empty();
+    errors.extend(duplicate_operation_ids(api));
+    let operations = match build_operations(api, &mut space) {
+        Ok(operations) => operations,
+        // A schema that failed stands in as any JSON value, which an operation may then find
+        // unsupported (a parameter must be text): only the operations' own structural
+        // problems are worth reporting beside the schemas'.
+        Err(error) if schemas_failed => {
+            errors.extend(error.into_diagnostics().into_iter().filter(|e| {
+                matches!(
+                    e.kind(),
+                    crate::ErrorKind::Reference | crate::ErrorKind::Invalid
+                )
+            }));
+            Vec::new()
+        }
+        Err(error) => {
+            errors.push(error);
+            Vec::new()
+        }
+    };
+    if let Some(error) = Error::from_diagnostics(errors) {
+        return Err(error);
+    }
     let types = space.finish();
     Ok(Api {
         title: api.info.title.clone(),
@@ -468,4 +499,38 @@ pub fn build(document: &Document) -> Result<Api, Error> {
         types,
         operations,
     })
+}
+
+/// Every operation whose `operationId` an earlier operation already has: OpenAPI requires them
+/// to be unique, and tools (this one included) name methods after them.
+fn duplicate_operation_ids(api: &openapiv3::OpenAPI) -> Vec<Error> {
+    let mut first: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for (path, item) in api.paths.iter() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (key, operation) in item.iter() {
+            let Some(id) = operation.operation_id.as_deref() else {
+                continue;
+            };
+            let pointer =
+                crate::error::join_pointer(&crate::error::join_pointer("#/paths", path), key);
+            match first.get(id) {
+                Some(earlier) => errors.push(
+                    Error::invalid(
+                        &crate::error::join_pointer(&pointer, "operationId"),
+                        format!(
+                            "operationId `{id}` is already used by the operation at `{earlier}`"
+                        ),
+                    )
+                    .with_help("operationIds must be unique in a document: rename one of them"),
+                ),
+                None => {
+                    first.insert(id, pointer);
+                }
+            }
+        }
+    }
+    errors
 }

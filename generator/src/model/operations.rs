@@ -33,16 +33,24 @@ pub fn build_operations<'a>(
         client_types: Namespace::with_reserved(CLIENT_TYPES.iter().copied()),
     };
     let mut operations = Vec::new();
+    // Each operation's problems are independent of the others': report them all at once.
+    let mut errors = Vec::new();
     for (path, item) in api.paths.iter() {
+        if errors.len() >= crate::error::MAX_DIAGNOSTICS {
+            break;
+        }
         let item_pointer = join_pointer("#/paths", path);
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::unsupported(
-                    &item_pointer,
-                    "path items given by `$ref` are not supported",
-                )
-                .with_help("write the path item inline"));
+                errors.push(
+                    Error::unsupported(
+                        &item_pointer,
+                        "path items given by `$ref` are not supported",
+                    )
+                    .with_help("write the path item inline"),
+                );
+                continue;
             }
         };
         for (key, operation) in item.iter() {
@@ -50,17 +58,13 @@ pub fn build_operations<'a>(
                 continue;
             };
             let pointer = join_pointer(&item_pointer, key);
-            operations.push(builder.operation(
-                space,
-                path,
-                method,
-                &item.parameters,
-                operation,
-                &pointer,
-            )?);
+            match builder.operation(space, path, method, &item.parameters, operation, &pointer) {
+                Ok(operation) => operations.push(operation),
+                Err(error) => errors.push(error),
+            }
         }
     }
-    Ok(operations)
+    Error::from_diagnostics(errors).map_or(Ok(operations), Err)
 }
 
 struct OperationBuilder<'a> {

@@ -22,6 +22,17 @@ pub fn component_name(reference: &str, kind: &str, at: &str) -> Result<String, E
         .with_help(
             "bundle the referenced document into this one (for example with `redocly bundle`)",
         )),
+        Some(name) => Err(Error::new(
+            ErrorKind::Reference,
+            format!(
+                "`{reference}` has a `/` in the component name, which separates pointer segments"
+            ),
+        )
+        .at_pointer(at)
+        .with_help(format!(
+            "write `/` inside a name as `~1` (and `~` as `~0`): `{prefix}{}`",
+            name.replace('/', "~1")
+        ))),
         _ => Err(Error::new(
             ErrorKind::Reference,
             format!("`{reference}` does not point at a component of kind `{kind}`"),
@@ -70,8 +81,11 @@ pub fn resolve<'a, T>(
 pub fn dangling(reference: &str, name: &str, kind: &str, names: Vec<&str>, at: &str) -> Error {
     let mut close: Vec<(usize, &str)> = names
         .into_iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(2))
+        .filter_map(|candidate| {
+            let limit = (candidate.len().max(name.len()) / 3).max(2);
+            let distance = bounded_edit_distance(name, candidate, limit)?;
+            Some((distance, candidate))
+        })
         .collect();
     close.sort();
     let error = Error::new(
@@ -92,7 +106,30 @@ pub fn dangling(reference: &str, name: &str, kind: &str, names: Vec<&str>, at: &
     }
 }
 
+/// The edit distance between `a` and `b` when it is at most `limit`. Stops as soon as it
+/// cannot be, so that suggesting names among many long ones stays cheap.
+fn bounded_edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    if a.chars().count().abs_diff(b.chars().count()) > limit || a.len().min(b.len()) > 1024 {
+        return None;
+    }
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        if current.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        previous = current;
+    }
+    Some(previous[b.len()]).filter(|&d| d <= limit)
+}
+
 /// Levenshtein distance over characters.
+#[cfg(test)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();

@@ -65,6 +65,14 @@ struct ObjectParts<'a> {
 impl<'a> TypeSpace<'a> {
     /// Creates the space and names every component schema.
     pub fn new(api: &'a OpenAPI) -> Result<Self, Error> {
+        Self::with_names(api, None)
+    }
+
+    /// Creates the space, naming component schemas as if the document held the components
+    /// `naming` (in that order): names it lacks only reserve their type names, so a slice of a
+    /// larger document keeps the larger document's names. Components missing from `naming`
+    /// are named after it.
+    pub fn with_names(api: &'a OpenAPI, naming: Option<&[String]>) -> Result<Self, Error> {
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         let mut space = TypeSpace {
             schemas,
@@ -77,7 +85,12 @@ impl<'a> TypeSpace<'a> {
             names: Namespace::new(),
             depth: 0,
         };
-        let keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
+        let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
+        if let Some(naming) = naming {
+            let listed: std::collections::HashSet<&String> = naming.iter().collect();
+            keys.retain(|key| !listed.contains(key));
+            keys.splice(0..0, naming.iter());
+        }
         let mut by_short: HashMap<String, usize> = HashMap::new();
         for key in &keys {
             *by_short
@@ -93,6 +106,9 @@ impl<'a> TypeSpace<'a> {
                 short
             };
             let name = space.names.claim(&candidate);
+            if space.components.contains_key(key) || !schemas.is_some_and(|s| s.contains_key(key)) {
+                continue;
+            }
             let pointer = join_pointer("#/components/schemas", key);
             let id = space.push(name, pointer.clone());
             space.components.insert(key.clone(), id);
@@ -128,19 +144,29 @@ impl<'a> TypeSpace<'a> {
         let Some(schemas) = self.schemas else {
             return Ok(());
         };
+        // Each schema's problems are independent of the others': report them all at once.
+        let mut errors = Vec::new();
         for (key, schema) in schemas {
             let id = self.components[key];
             let pointer = self.defs[id.0].pointer.clone();
             let name = self.defs[id.0].name.clone();
-            match schema {
+            let result = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target = self.reference(reference, &pointer)?;
-                    self.defs[id.0].kind = TypeKind::Alias(target.ty);
+                    self.reference(reference, &pointer).map(|target| {
+                        self.defs[id.0].kind = TypeKind::Alias(target.ty);
+                    })
                 }
-                ReferenceOr::Item(schema) => self.define(id, schema, &pointer, &name)?,
+                ReferenceOr::Item(schema) => self.define(id, schema, &pointer, &name),
+            };
+            if let Err(error) = result {
+                errors.push(error);
+                if errors.len() >= crate::error::MAX_DIAGNOSTICS {
+                    break;
+                }
             }
         }
-        Ok(())
+        errors.extend(alias_cycles(&mut self.defs));
+        Error::from_diagnostics(errors).map_or(Ok(()), Err)
     }
 
     /// Fills in the definition `id` from `schema`.
@@ -266,6 +292,8 @@ impl<'a> TypeSpace<'a> {
         let id = self.push(name, self.defs[base.0].pointer.clone());
         self.polymorphic.insert(base, id);
         let mut variants: Vec<OneOfVariant> = Vec::new();
+        // The variant of each target type, so that a mapping of n types costs O(n), not O(n²).
+        let mut variant_of: HashMap<TypeId, usize> = HashMap::new();
         let mut names = Namespace::new();
         let at = join_pointer(&self.defs[base.0].pointer, "discriminator");
         for (tag, target) in &discriminator.mapping {
@@ -284,16 +312,16 @@ impl<'a> TypeSpace<'a> {
                     &at,
                 ));
             };
-            match variants
-                .iter_mut()
-                .find(|v| v.ty == TypeRef::Named(target_id))
-            {
-                Some(existing) => existing.tags.push(tag.clone()),
-                None => variants.push(OneOfVariant {
-                    name: names.claim(&self.defs[target_id.0].name),
-                    ty: TypeRef::Named(target_id),
-                    tags: vec![tag.clone()],
-                }),
+            match variant_of.get(&target_id) {
+                Some(&existing) => variants[existing].tags.push(tag.clone()),
+                None => {
+                    variant_of.insert(target_id, variants.len());
+                    variants.push(OneOfVariant {
+                        name: names.claim(&self.defs[target_id.0].name),
+                        ty: TypeRef::Named(target_id),
+                        tags: vec![tag.clone()],
+                    });
+                }
             }
         }
         let fallback = fallback_name(&names);
@@ -712,6 +740,14 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Reference { reference } => {
                     let (target, target_pointer) =
                         refs::resolve(self.schemas, "schemas", reference, &part_pointer)?;
+                    if visiting.len() >= MAX_DEPTH {
+                        return Err(Error::new(
+                            ErrorKind::Limit,
+                            format!("`allOf` inherits through more than {MAX_DEPTH} schemas"),
+                        )
+                        .at_pointer(part_pointer)
+                        .with_help("flatten the chain of `allOf` references"));
+                    }
                     if visiting.contains(&target_pointer) {
                         return Err(Error::new(
                             ErrorKind::Invalid,
@@ -829,6 +865,133 @@ impl<'a> TypeSpace<'a> {
         order_untagged_variants(&mut self.defs);
         self.defs
     }
+}
+
+/// Type aliases that contain themselves: `A: {$ref: B}` with `B: {$ref: A}` describes no value
+/// at all, and `A: {type: array, items: {$ref: A}}` would be `type A = Vec<A>;`, which Rust
+/// cannot expand. Also refuses chains of aliases longer than [`MAX_DEPTH`], which later stages
+/// follow recursively. A type refers to at most one other type directly, so the aliases form
+/// chains: each is followed once, without recursion. Each reported alias is made an alias of
+/// `serde_json::Value`, so that later stages never follow a cycle or an endless chain.
+fn alias_cycles(defs: &mut [TypeDef]) -> Vec<Error> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        /// Followed; the number of aliases in the chain from here.
+        Done(usize),
+    }
+    /// The alias `id` expands to directly (not through a struct, enum or `oneOf`), and
+    /// whether only references (and `nullable`) lead there, or also arrays and maps.
+    fn next(defs: &[TypeDef], id: usize) -> Option<(usize, bool)> {
+        let TypeKind::Alias(ty) = &defs[id].kind else {
+            return None;
+        };
+        let mut ty: &TypeRef = ty;
+        let mut plain = true;
+        loop {
+            match ty {
+                TypeRef::Named(target) => {
+                    return matches!(defs[target.0].kind, TypeKind::Alias(_))
+                        .then_some((target.0, plain));
+                }
+                TypeRef::Vec(inner) | TypeRef::Map(inner) => {
+                    plain = false;
+                    ty = inner;
+                }
+                TypeRef::Option(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+    }
+    let mut marks = vec![Mark::New; defs.len()];
+    let mut errors = Vec::new();
+    let mut broken = Vec::new();
+    for root in 0..defs.len() {
+        if marks[root] != Mark::New || !matches!(defs[root].kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        let mut path: Vec<(usize, bool)> = Vec::new();
+        let mut node = root;
+        let mut length = 0;
+        loop {
+            match marks[node] {
+                Mark::New => {
+                    marks[node] = Mark::Open;
+                    match next(defs, node) {
+                        Some((target, plain)) => {
+                            path.push((node, plain));
+                            node = target;
+                        }
+                        None => {
+                            path.push((node, true));
+                            break;
+                        }
+                    }
+                }
+                Mark::Open => {
+                    let start = path.iter().position(|(n, _)| *n == node).unwrap_or(0);
+                    let cycle = &path[start..];
+                    let names: Vec<&str> = cycle
+                        .iter()
+                        .chain(std::iter::once(&(node, true)))
+                        .map(|(n, _)| defs[*n].name.as_str())
+                        .collect();
+                    let def = &defs[node];
+                    let chain = names.join("` -> `");
+                    errors.push(if cycle.iter().all(|(_, plain)| *plain) {
+                        Error::new(
+                            ErrorKind::Reference,
+                            format!("a cycle of references with no base case: `{chain}` describes no value"),
+                        )
+                        .at_pointer(def.pointer.clone())
+                        .with_help("end the chain at a schema that is not a `$ref`, or make one schema of the cycle an object")
+                    } else {
+                        Error::unsupported(
+                            &def.pointer,
+                            format!("`{chain}` contains itself through arrays or maps only, which a Rust type alias cannot express"),
+                        )
+                        .with_help("wrap the recursive array or map in an object schema")
+                    });
+                    broken.push(node);
+                    // The cycle is reported; its length is not a second problem.
+                    length = MAX_DEPTH + 1;
+                    break;
+                }
+                Mark::Done(rest) => {
+                    length = rest;
+                    break;
+                }
+            }
+        }
+        let mut reported = false;
+        for &(node, _) in path.iter().rev() {
+            length += 1;
+            marks[node] = Mark::Done(length);
+            if length > MAX_DEPTH {
+                // Later stages follow aliases recursively: no chain may stay this long.
+                broken.push(node);
+            }
+            if length == MAX_DEPTH + 1 && !reported {
+                reported = true;
+                errors.push(
+                    Error::new(
+                        ErrorKind::Limit,
+                        format!("a chain of more than {MAX_DEPTH} schemas that each only refer to the next starts here"),
+                    )
+                    .at_pointer(defs[node].pointer.clone())
+                    .with_help("refer to the schema at the end of the chain directly"),
+                );
+            }
+        }
+        if errors.len() >= crate::error::MAX_DIAGNOSTICS {
+            break;
+        }
+    }
+    for id in broken {
+        defs[id].kind = TypeKind::Alias(TypeRef::Json);
+    }
+    errors
 }
 
 /// The first of `Unknown`, `UnknownValue`, `Other` that `names` does not hold.
