@@ -162,7 +162,6 @@ fn main() -> Result<(), generator::Error> {
 
     let origin = emit::Origin {
         spec: String::from("synthetic.yaml"),
-        sha256: document.sha256.clone(),
     };
     let selection = slice::Selection::new().include(pattern);
     let naming = phase("names of the whole document", || {

@@ -194,7 +194,6 @@ impl Config {
             .map_err(|e| span::attach(e.or_in_file(&self.spec), &document.text))?;
         let origin = emit::Origin {
             spec: self.spec.to_string_lossy().replace('\\', "/"),
-            sha256: document.sha256,
         };
         Ok((api, origin))
     }

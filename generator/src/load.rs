@@ -12,7 +12,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use saphyr_parser::{Event, Parser};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, push_pointer_segment};
 
@@ -31,13 +30,11 @@ pub const MAX_NESTING: usize = 128;
 /// of a few hundred bytes would expand to a billion nodes.
 pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
 
-/// A loaded document: its text, digest and parsed form.
+/// A loaded document: its text and parsed form.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The path as the caller gave it; shown in diagnostics and in generated headers.
     pub path: PathBuf,
-    /// Lowercase hex SHA-256 of the document's bytes.
-    pub sha256: String,
     /// The parsed document.
     pub api: openapiv3::OpenAPI,
     /// The document's text, kept to point at lines in diagnostics.
@@ -126,14 +123,12 @@ pub fn too_large(size: u64, max_bytes: u64) -> Error {
 
 /// Parses `text` as the document named `path` (used only in diagnostics and headers).
 pub fn parse(path: &Path, text: &str) -> Result<Document, Error> {
-    let sha256 = hex(&Sha256::digest(text.as_bytes()));
     // Deserializing `openapiv3` recurses at every level of nesting, with large frames in a
     // debug build: run it on a stack that fits the deepest document the parsers accept.
     let api = crate::with_stack(|| parse_api(text))
         .map_err(|e| crate::span::attach(e.or_in_file(path), text))?;
     Ok(Document {
         path: path.to_owned(),
-        sha256,
         api,
         text: text.to_owned(),
     })
@@ -791,15 +786,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
-        out
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -816,7 +802,6 @@ mod tests {
         )
         .expect("json");
         assert_eq!(json.api.info.title, "j");
-        assert_eq!(yaml.sha256.len(), 64);
     }
 
     #[test]

@@ -109,6 +109,40 @@ fn check_reports_a_spec_that_changed_since_vendoring() {
 }
 
 #[test]
+fn a_spec_edit_that_changes_no_code_rewrites_no_file() {
+    let project = scratch_project();
+    let dir = project.path();
+    assert!(generator(dir, &["vendor"]).status.success());
+    let models = dir.join("generated/models.rs");
+    let before = std::fs::metadata(&models)
+        .expect("models")
+        .modified()
+        .expect("mtime");
+
+    // A comment and an extra blank line: the document means the same.
+    let spec = dir.join("spec/connectors.yaml");
+    let text_before = std::fs::read_to_string(&spec).expect("spec");
+    std::fs::write(
+        &spec,
+        format!("# Reviewed on 2026-11-23.\n\n{text_before}\n"),
+    )
+    .expect("edit spec");
+    let again = generator(dir, &["vendor"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("is up to date"),
+        "nothing rewritten: {}",
+        text(&again)
+    );
+    let after = std::fs::metadata(&models)
+        .expect("models")
+        .modified()
+        .expect("mtime");
+    assert_eq!(before, after, "generated/models.rs was rewritten");
+    assert!(generator(dir, &["check"]).status.success());
+}
+
+#[test]
 fn the_repository_generated_directory_is_up_to_date() {
     let check = generator(&support::workspace_root(), &["check"]);
     assert!(check.status.success(), "{}", text(&check));

@@ -27,8 +27,6 @@ pub struct Origin {
     /// The document's path as given to the generator (kept relative so output is the same on
     /// every machine).
     pub spec: String,
-    /// Hex SHA-256 of the document.
-    pub sha256: String,
 }
 
 /// The first line of every file the generator writes; also how stale files are recognised.
@@ -38,9 +36,8 @@ impl Origin {
     /// The header comment for a generated file.
     pub fn header(&self) -> String {
         format!(
-            "{HEADER_MARK} from `{}`.\n// Source SHA-256: {}\n// Do not edit: change the document and rebuild (or run `generator vendor`).\n\n",
+            "{HEADER_MARK} from `{}`.\n// Do not edit: change the document and rebuild (or run `generator vendor`).\n\n",
             self.spec.replace(['\n', '\r'], " "),
-            self.sha256
         )
     }
 }

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, paragraphs};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
-    Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeKind, TypeRef,
+    Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
 /// The items of `models.rs`.
@@ -387,7 +387,7 @@ fn untagged_def(
     let param_value = one_of
         .variants
         .iter()
-        .all(|v| writable_as_text(api, &v.ty, false))
+        .all(|v| writable_as_text(api, &v.ty, false, &mut Vec::new()))
         .then(|| {
             let arms = one_of.variants.iter().map(|v| {
                 let ident = format_ident!("{}", v.name);
@@ -482,8 +482,15 @@ fn untagged_def(
 }
 
 /// Whether values of `ty` can be written as a path, query or header parameter (arrays as
-/// comma-separated lists, one level deep).
-fn writable_as_text(api: &Api, ty: &TypeRef, inside_array: bool) -> bool {
+/// comma-separated lists, one level deep). `visiting` holds the named types on the way here:
+/// a type that is one of its own alternatives (directly or through aliases) has no text form
+/// of its own, and the walk must not go round it forever.
+fn writable_as_text(
+    api: &Api,
+    ty: &TypeRef,
+    inside_array: bool,
+    visiting: &mut Vec<TypeId>,
+) -> bool {
     match ty {
         TypeRef::Bool
         | TypeRef::I32
@@ -494,20 +501,28 @@ fn writable_as_text(api: &Api, ty: &TypeRef, inside_array: bool) -> bool {
         | TypeRef::DateTime
         | TypeRef::Date
         | TypeRef::Uuid => true,
-        TypeRef::Vec(inner) => !inside_array && writable_as_text(api, inner, true),
-        TypeRef::Named(id) => match &api.type_def(*id).kind {
-            TypeKind::StringEnum(_) => true,
-            TypeKind::Alias(inner) => writable_as_text(api, inner, inside_array),
-            TypeKind::OneOf(one_of) => {
-                !inside_array
-                    && one_of.tag.is_none()
-                    && one_of
-                        .variants
-                        .iter()
-                        .all(|v| writable_as_text(api, &v.ty, false))
+        TypeRef::Vec(inner) => !inside_array && writable_as_text(api, inner, true, visiting),
+        TypeRef::Named(id) => {
+            if visiting.contains(id) {
+                return false;
             }
-            TypeKind::Struct(_) => false,
-        },
+            visiting.push(*id);
+            let writable = match &api.type_def(*id).kind {
+                TypeKind::StringEnum(_) => true,
+                TypeKind::Alias(inner) => writable_as_text(api, inner, inside_array, visiting),
+                TypeKind::OneOf(one_of) => {
+                    !inside_array
+                        && one_of.tag.is_none()
+                        && one_of
+                            .variants
+                            .iter()
+                            .all(|v| writable_as_text(api, &v.ty, false, visiting))
+                }
+                TypeKind::Struct(_) => false,
+            };
+            visiting.pop();
+            writable
+        }
         _ => false,
     }
 }

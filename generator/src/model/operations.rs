@@ -306,7 +306,7 @@ impl<'a> OperationBuilder<'a> {
         let Resolved { ty, .. } =
             space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
         // An array parameter given by a named array schema is still written as an array.
-        let ty = array_behind_alias(space, ty);
+        let ty = array_behind_alias(space, not_null(space, ty));
         if !param_type_supported(space, &ty) {
             return Err(Error::unsupported(
                 at,
@@ -669,6 +669,23 @@ fn array_behind_alias(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
                 _ => break,
             },
             TypeRef::Vec(_) => return current.clone(),
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// The type of a `nullable` parameter schema without the null (through aliases): a path,
+/// query or header has no null to write, and leaving an optional parameter out says the same.
+fn not_null(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let mut current = &ty;
+    for _ in 0..16 {
+        match current {
+            TypeRef::Named(id) => match &space.def(*id).kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => break,
+            },
+            TypeRef::Option(inner) => return (**inner).clone(),
             _ => break,
         }
     }

@@ -166,6 +166,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         errors.extend(alias_cycles(&mut self.defs));
+        errors.extend(one_of_cycles(&mut self.defs));
         Error::from_diagnostics(errors).map_or(Ok(()), Err)
     }
 
@@ -1120,6 +1121,68 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
         TypeRef::Option(inner) => direct_target(inner),
         _ => None,
     }
+}
+
+/// `oneOf`/`anyOf` schemas that are alternatives of themselves, directly or through other
+/// such schemas and plain references, with no object, array or map in between (those end a
+/// recursion; see [`mark_boxed_fields`]). No value has such a type: decoding one means trying
+/// the schema itself as an alternative first, and the Rust enum would contain itself. One
+/// error per cycle, at the first of its schemas in document order. The schemas of a reported
+/// cycle become aliases of any JSON value, so that later stages never follow it.
+fn one_of_cycles(defs: &mut [TypeDef]) -> Vec<Error> {
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::OneOf(one_of) => one_of
+                .variants
+                .iter()
+                .filter_map(|v| direct_target(&v.ty))
+                .map(|t| t.0)
+                .collect(),
+            TypeKind::Alias(ty) => direct_target(ty).map(|t| vec![t.0]).unwrap_or_default(),
+            TypeKind::Struct(_) | TypeKind::StringEnum(_) => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let mut members: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (index, &c) in component.iter().enumerate() {
+        members.entry(c).or_default().push(index);
+    }
+    let mut errors = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    let mut broken = Vec::new();
+    for (index, def) in defs.iter().enumerate() {
+        let cycle = &members[&component[index]];
+        let cyclic = cycle.len() > 1 || edges[index].contains(&index);
+        let has_one_of = cycle
+            .iter()
+            .any(|&m| matches!(defs[m].kind, TypeKind::OneOf(_)));
+        if !cyclic || !has_one_of || !reported.insert(component[index]) {
+            continue;
+        }
+        broken.extend(cycle.iter().copied());
+        let names: Vec<&str> = cycle.iter().map(|&m| defs[m].name.as_str()).collect();
+        let message = match names.as_slice() {
+            [one] => format!("`{one}` is one of its own alternatives, with no base case"),
+            _ => format!(
+                "`{}` are alternatives of one another, with no base case",
+                names.join("`, `")
+            ),
+        };
+        errors.push(
+            Error::new(ErrorKind::Reference, message)
+                .at_pointer(def.pointer.clone())
+                .with_help(
+                    "remove the alternative that refers back, or wrap it in an object schema",
+                ),
+        );
+    }
+    for id in broken {
+        defs[id].kind = TypeKind::Alias(TypeRef::Json);
+    }
+    errors.truncate(crate::error::MAX_DIAGNOSTICS);
+    errors
 }
 
 /// Marks the fields that close a containment cycle (a type that holds itself, directly or
