@@ -100,6 +100,12 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// The property serde reports missing (its message is "missing field `name` ...").
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(field, _)| field)
+}
+
 /// An OData error response: `{"error": {"code", "message", "target"}}`.
 pub fn odata_error(status: StatusCode, code: &str, message: &str, target: Option<&str>) -> Response {
     let mut error = serde_json::json!({ "code": code, "message": message });
@@ -341,9 +347,12 @@ impl Incoming {
                 let whole_value = e.inner().to_string().contains(crate::runtime::variants::NO_ALTERNATIVE);
                 // At the root, name the property at fault when one is; a body that matches
                 // no alternative as a whole is the body's fault.
-                let target = match (path.as_str(), whole_value) {
-                    (".", true) => String::from("body"),
-                    (".", false) => self.culprit_property::<T>().unwrap_or_else(|| String::from("body")),
+                let target = match (path.as_str(), whole_value, missing_field(&e.inner().to_string())) {
+                    // A required property is absent: name it, below the object that lacks it.
+                    (".", false, Some(field)) => field.to_owned(),
+                    (_, false, Some(field)) => format!("{path}.{field}"),
+                    (".", true, _) => String::from("body"),
+                    (".", false, None) => self.culprit_property::<T>().unwrap_or_else(|| String::from("body")),
                     _ => path.clone(),
                 };
                 Rejection::new(target, format!("invalid request body at `{path}`: {}", e.inner()))
@@ -483,6 +492,28 @@ pub fn text<T: Display>(code: u16, body: &T) -> Response {
 /// A response with raw bytes of `content_type`.
 pub fn bytes(code: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     with_body(code, content_type, body)
+}
+
+/// Sets the response header `name` to `value`, written as a parameter is (`None` sets
+/// nothing). A value no header can carry (a line break, a control character) turns the
+/// response into a `500` that says so, rather than an answer without the header.
+pub fn set_header<T: crate::runtime::ParamValue + ?Sized>(response: &mut Response, name: &str, value: Option<&T>) {
+    let Some(value) = value else {
+        return;
+    };
+    match (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_param())) {
+        (Ok(header_name), Ok(value)) => {
+            response.headers_mut().append(header_name, value);
+        }
+        _ => {
+            *response = odata_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerError",
+                &format!("the response header `{name}` cannot carry the value the implementation gave"),
+                None,
+            );
+        }
+    }
 }
 
 fn with_body(code: u16, content_type: &str, body: Vec<u8>) -> Response {

@@ -31,6 +31,9 @@
 //!   without discriminator (`Cursor` or `ResetCursor`) shared by three operations through
 //!   chained `requestBodies` references; responses `200`, `401`, `500` and `default`; a
 //!   deprecated operation.
+//! - `oai-petstore.yaml` (3 operations): a declared response header (`x-next` on `200`), set
+//!   by the implementation and checked on the wire; `default` error responses with any
+//!   status.
 //!
 //! A second test checks that a generated crate depends on axum only with its `server` feature.
 
@@ -67,6 +70,11 @@ const CONTRACTS: &[Contract] = &[
         document: "1password-events.yaml",
         name: "contract-onepassword",
         fixture: "contract_onepassword.rs",
+    },
+    Contract {
+        document: "oai-petstore.yaml",
+        name: "contract-petstore",
+        fixture: "contract_petstore.rs",
     },
 ];
 

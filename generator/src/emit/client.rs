@@ -589,6 +589,7 @@ fn response_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
              status,
              variant,
              body,
+             ..
          }| {
             let variant = format_ident!("{variant}");
             let doc = doc_attrs(&format!("Status `{status}`."));

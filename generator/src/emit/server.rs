@@ -11,7 +11,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
-    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, StatusBody, Success, TypeRef,
+    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
+    Success, TypeRef,
 };
 use crate::names;
 
@@ -139,13 +140,77 @@ fn body_type(api: &Api, body: &Success) -> Option<TokenStream> {
     }
 }
 
+/// The struct carrying the headers a response declares: `{Operation}{Variant}Headers`.
+fn headers_name(op: &Operation, variant: &str) -> Ident {
+    format_ident!("{}{variant}Headers", names::type_name(&op.name))
+}
+
+/// The struct of the headers of one response, when it declares any.
+fn headers_struct(api: &Api, op: &Operation, response: &StatusBody) -> Option<TokenStream> {
+    if response.headers.is_empty() {
+        return None;
+    }
+    let name = headers_name(op, &response.variant);
+    let doc = doc_attrs(&format!(
+        "The headers of the `{}` response of `{}`.",
+        response.status, op.label
+    ));
+    let fields = response.headers.iter().map(|header| {
+        let field = format_ident!("{}", header.name);
+        let ty = rust_type(api, &header.ty, Scope::Crate);
+        let ty = if header.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        let doc = doc_attrs(&paragraphs([
+            header.doc.as_deref(),
+            Some(&format!("Header `{}`.", header.wire)),
+        ]));
+        quote!(#doc pub #field: #ty,)
+    });
+    let derive_default = response
+        .headers
+        .iter()
+        .all(|h| !h.required)
+        .then(|| quote!(Default,));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// Statements that set each declared header of `headers` (a binding of the headers struct)
+/// on `response`.
+fn set_headers(headers: &[ResponseHeader]) -> TokenStream {
+    let sets = headers.iter().map(|header| {
+        let field = format_ident!("{}", header.name);
+        let wire = &header.wire;
+        if header.required {
+            quote!(crate::runtime::server::set_header(&mut response, #wire, Some(&headers.#field));)
+        } else {
+            quote!(crate::runtime::server::set_header(&mut response, #wire, headers.#field.as_ref());)
+        }
+    });
+    quote!(#(#sets)*)
+}
+
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     let name = response_name(op);
+    let header_structs: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .filter_map(|response| headers_struct(api, op, response))
+        .collect();
     let variants = op.responses.iter().map(
         |StatusBody {
              status,
              variant,
              body,
+             headers,
          }| {
             let variant = format_ident!("{variant}");
             let doc = doc_attrs(&if open_status(status) {
@@ -158,6 +223,10 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 fields.push(quote!(u16));
             }
             fields.extend(body_type(api, body));
+            if !headers.is_empty() {
+                let headers = headers_name(op, &variant.to_string());
+                fields.push(quote!(#headers));
+            }
             if fields.is_empty() {
                 quote!(#doc #variant,)
             } else {
@@ -170,6 +239,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
              status,
              variant,
              body,
+             headers,
          }| {
             let variant = format_ident!("{variant}");
             let (pattern_status, code) = if open_status(status) {
@@ -179,11 +249,17 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 (None, quote!(#code))
             };
             let has_body = body_type(api, body).is_some();
-            let pattern = match (pattern_status, has_body) {
-                (Some(s), true) => quote!(Self::#variant(#s, body)),
-                (Some(s), false) => quote!(Self::#variant(#s)),
-                (None, true) => quote!(Self::#variant(body)),
-                (None, false) => quote!(Self::#variant),
+            let mut bindings: Vec<TokenStream> = pattern_status.into_iter().collect();
+            if has_body {
+                bindings.push(quote!(body));
+            }
+            if !headers.is_empty() {
+                bindings.push(quote!(headers));
+            }
+            let pattern = if bindings.is_empty() {
+                quote!(Self::#variant)
+            } else {
+                quote!(Self::#variant(#(#bindings),*))
             };
             let encode = match body {
                 Success::Json(_) => quote!(crate::runtime::server::json(#code, &body)),
@@ -195,7 +271,16 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                     quote!(crate::runtime::server::empty(#code))
                 }
             };
-            quote!(#pattern => #encode,)
+            if headers.is_empty() {
+                quote!(#pattern => #encode,)
+            } else {
+                let set = set_headers(headers);
+                quote!(#pattern => {
+                    let mut response = #encode;
+                    #set
+                    response
+                })
+            }
         },
     );
     let doc = doc_attrs_markdown(&format!(
@@ -230,7 +315,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     };
-    quote!(#doc #body)
+    quote!(#doc #body #(#header_structs)*)
 }
 
 /// How a handler reads one parameter from the request.

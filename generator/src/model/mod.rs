@@ -422,7 +422,7 @@ pub enum BodyKind {
     Text(String),
 }
 
-/// A success response an operation may answer with, when it declares several bodies.
+/// A response an operation may answer with: one variant of a response enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusBody {
     /// The status as written: `200`, `2XX`, `default`.
@@ -431,6 +431,23 @@ pub struct StatusBody {
     pub variant: String,
     /// What it carries (never `Multiple`).
     pub body: Success,
+    /// The headers the response declares (the serving side sets them).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// Rust field name (snake_case, unique among the response's headers).
+    pub name: String,
+    /// The header name as written in the document.
+    pub wire: String,
+    /// Its type: one that is written as text (anything else is carried as a `String`).
+    pub ty: TypeRef,
+    /// `required: true`; otherwise the field is an `Option`.
+    pub required: bool,
+    /// `description`.
+    pub doc: Option<String>,
 }
 
 /// What a successful response carries.

@@ -10,7 +10,7 @@ use super::refs;
 use super::types::{Resolved, TypeSpace};
 use super::{
     ArrayStyle, Body, BodyKind, ErrorResponse, HttpMethod, Operation, Param, ParamLocation,
-    PathPart, StatusBody, Success, TypeKind, TypeRef,
+    PathPart, ResponseHeader, StatusBody, Success, TypeKind, TypeRef,
 };
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace};
@@ -432,9 +432,9 @@ impl<'a> OperationBuilder<'a> {
             entries.push((String::from("default"), !any_success, default));
         }
 
-        let mut successes: Vec<(String, Success)> = Vec::new();
+        let mut successes: Vec<(String, Success, Vec<ResponseHeader>)> = Vec::new();
         let mut errors = Vec::new();
-        let mut all: Vec<(String, Success)> = Vec::new();
+        let mut all: Vec<(String, Success, Vec<ResponseHeader>)> = Vec::new();
         for (code, is_success, response) in entries {
             let response_at = join_pointer(&at, &code);
             let (response, response_at) = match response {
@@ -450,9 +450,11 @@ impl<'a> OperationBuilder<'a> {
                 format!("{type_prefix}Error")
             };
             let body = self.response_body(space, response, &response_at, &hint)?;
-            all.push((code.clone(), body.clone()));
+            let headers = response_headers(self.api, space, response, &response_at, &hint)?;
+            all.push((code.clone(), body.clone(), headers));
             if is_success {
-                successes.push((code, body));
+                // The client returns bodies; the serving side sets headers (see `all`).
+                successes.push((code, body, Vec::new()));
             } else {
                 let ty = match body {
                     Success::Json(ty) => Some(ty),
@@ -470,12 +472,12 @@ impl<'a> OperationBuilder<'a> {
     /// response enum with a variant per status.
     fn combine_successes(
         &mut self,
-        successes: Vec<(String, Success)>,
+        successes: Vec<(String, Success, Vec<ResponseHeader>)>,
         type_prefix: &str,
     ) -> Success {
         let mut bodies: Vec<&Success> = successes
             .iter()
-            .map(|(_, b)| b)
+            .map(|(_, b, _)| b)
             .filter(|b| **b != Success::Empty)
             .collect();
         bodies.dedup();
@@ -529,10 +531,60 @@ impl<'a> OperationBuilder<'a> {
     }
 }
 
+/// The headers `response` declares, but `Content-Type` (which OpenAPI says to ignore: the
+/// body's media type sets it). A header of a type that is not written as text (an object, an
+/// array of arrays) is carried as the text itself.
+fn response_headers<'a>(
+    api: &'a OpenAPI,
+    space: &mut TypeSpace<'a>,
+    response: &'a Response,
+    at: &str,
+    hint: &str,
+) -> Result<Vec<ResponseHeader>, Error> {
+    let mut names = Namespace::new();
+    let mut headers = Vec::new();
+    for (wire, header) in &response.headers {
+        if wire.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let header_at = join_pointer(&join_pointer(at, "headers"), wire);
+        let (header, header_at) = match header {
+            ReferenceOr::Item(header) => (header, header_at),
+            ReferenceOr::Reference { reference } => {
+                let components = api.components.as_ref().map(|c| &c.headers);
+                refs::resolve(components, "headers", reference, &header_at)?
+            }
+        };
+        let ty = match &header.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let hint = format!("{hint}{}", names::type_name(wire));
+                let ty = space
+                    .type_of_unboxed(schema, &join_pointer(&header_at, "schema"), &hint)?
+                    .ty;
+                let ty = not_null(space, ty);
+                if param_type_supported(space, &ty) && !matches!(ty, TypeRef::Vec(_)) {
+                    ty
+                } else {
+                    TypeRef::String
+                }
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        headers.push(ResponseHeader {
+            name: names.claim(&names::value_name(wire)),
+            wire: wire.clone(),
+            ty,
+            required: header.required,
+            doc: header.description.clone(),
+        });
+    }
+    Ok(headers)
+}
+
 /// Orders responses as they are matched (exact codes, then ranges, then `default`) and names
 /// a variant for each.
-fn status_bodies(mut responses: Vec<(String, Success)>) -> Vec<StatusBody> {
-    responses.sort_by_key(|(status, _)| match status.as_str() {
+fn status_bodies(mut responses: Vec<(String, Success, Vec<ResponseHeader>)>) -> Vec<StatusBody> {
+    responses.sort_by_key(|(status, _, _)| match status.as_str() {
         "default" => 2,
         s if s.ends_with("XX") || s.ends_with("xx") => 1,
         _ => 0,
@@ -540,10 +592,11 @@ fn status_bodies(mut responses: Vec<(String, Success)>) -> Vec<StatusBody> {
     let mut names = Namespace::new();
     responses
         .into_iter()
-        .map(|(status, body)| StatusBody {
+        .map(|(status, body, headers)| StatusBody {
             variant: names.claim(&status_variant(&status)),
             status,
             body,
+            headers,
         })
         .collect()
 }
