@@ -1,0 +1,115 @@
+//! Time of each stage of the generator (load, model, emit, format) on the project's document,
+//! the Graph slice in `../shared/specs` (when present) and synthetic Graph-like documents of
+//! 100, 1,000 and 10,000 operations.
+//!
+//! ```sh
+//! cargo bench -p generator --bench pipeline                 # everything
+//! cargo bench -p generator --bench pipeline -- synthetic_   # the synthetic documents only
+//! ```
+//!
+//! Stages: `load` parses the text (YAML into `openapiv3`, with the position bookkeeping),
+//! `model` resolves it, `emit` builds the token streams of `models.rs`, `client.rs` and
+//! `server.rs`, `format` parses those with `syn` and prints them with `prettyplease`. Each is
+//! timed on the output of the one before, computed once outside the measurement.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use generator::{emit, load, model};
+
+/// One input document.
+struct Input {
+    /// The benchmark group's name.
+    name: String,
+    /// The path the document is parsed as (it names the file in headers and errors).
+    path: PathBuf,
+    /// Its text.
+    text: String,
+}
+
+fn inputs() -> Vec<Input> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut inputs = Vec::new();
+    for (name, path) in [
+        ("connectors", root.join("spec/connectors.yaml")),
+        (
+            "graph_slice",
+            root.join("../shared/specs/graph-beta-connectors.yaml"),
+        ),
+    ] {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => inputs.push(Input {
+                name: name.to_owned(),
+                path,
+                text,
+            }),
+            Err(error) => eprintln!(
+                "note: skipping `{name}`: cannot read {} ({error})",
+                path.display()
+            ),
+        }
+    }
+    for operations in [100, 1_000, 10_000] {
+        inputs.push(Input {
+            name: format!("synthetic_{operations}"),
+            path: PathBuf::from(format!("synthetic-{operations}.yaml")),
+            text: generator::synthetic::document(operations),
+        });
+    }
+    inputs
+}
+
+fn stages(c: &mut Criterion) {
+    for input in inputs() {
+        let origin = emit::Origin {
+            spec: input.path.to_string_lossy().into_owned(),
+        };
+        // One run of the whole pipeline outside the measurement: the inputs of each stage, and
+        // how long a run takes, to size the measurement of large documents.
+        let started = Instant::now();
+        let document = load::parse(&input.path, &input.text).expect("the document loads");
+        let api = model::build(&document).expect("the document has a model");
+        let tokens = emit::module_tokens(&api);
+        for (name, tokens) in tokens.clone() {
+            emit::format_file(&origin, name, tokens).expect("the output formats");
+        }
+        let once = started.elapsed();
+
+        let mut group = c.benchmark_group(&input.name);
+        if once > Duration::from_millis(200) {
+            // Large documents: ten samples of one run each per stage, with room for them.
+            group
+                .sample_size(10)
+                .sampling_mode(SamplingMode::Flat)
+                .warm_up_time(Duration::from_secs(1))
+                .measurement_time(once.mul_f64(12.0).max(Duration::from_secs(3)));
+        } else if once > Duration::from_millis(10) {
+            group.sample_size(20);
+        }
+        group.bench_function("load", |b| {
+            b.iter(|| load::parse(black_box(&input.path), black_box(&input.text)).unwrap())
+        });
+        group.bench_function("model", |b| {
+            b.iter(|| model::build(black_box(&document)).unwrap())
+        });
+        group.bench_function("emit", |b| b.iter(|| emit::module_tokens(black_box(&api))));
+        group.bench_function("format", |b| {
+            b.iter_batched(
+                || tokens.clone(),
+                |tokens| {
+                    tokens
+                        .into_iter()
+                        .map(|(name, tokens)| emit::format_file(&origin, name, tokens).unwrap())
+                        .collect::<Vec<_>>()
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
