@@ -47,8 +47,11 @@ pub fn write_files(dir: &Path, files: &Files) -> Result<WriteSummary, Error> {
 
 /// Writes through a temporary file in the same directory and a rename, so a reader (or an
 /// interrupted build) never sees half a file.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
     let file_name = path
         .file_name()

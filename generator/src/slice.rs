@@ -1524,21 +1524,7 @@ pub fn write_text(path: &Path, text: &str) -> Result<bool, Error> {
     if std::fs::read(path).is_ok_and(|existing| existing == text.as_bytes()) {
         return Ok(false);
     }
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, text).map_err(|e| Error::io(&temporary, &e))?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::io(path, &e)
-    })?;
+    crate::output::write_atomically(path, text.as_bytes())?;
     Ok(true)
 }
 

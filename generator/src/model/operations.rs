@@ -712,37 +712,39 @@ fn paging(
     })
 }
 
-/// `ty` itself, or the array type a chain of aliases names.
-fn array_behind_alias(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
-    let mut current = &ty;
+/// The type a chain of aliases names (`ty` itself when it is no alias), followed for at most
+/// 16 links, as the model allows no longer chain.
+fn behind_aliases<'s>(space: &'s TypeSpace<'_>, ty: &'s TypeRef) -> &'s TypeRef {
+    let mut current = ty;
     for _ in 0..16 {
         match current {
             TypeRef::Named(id) => match &space.def(*id).kind {
                 TypeKind::Alias(inner) => current = inner,
                 _ => break,
             },
-            TypeRef::Vec(_) => return current.clone(),
             _ => break,
         }
     }
-    ty
+    current
+}
+
+/// `ty` itself, or the array type a chain of aliases names.
+fn array_behind_alias(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let array = match behind_aliases(space, &ty) {
+        array @ TypeRef::Vec(_) => Some(array.clone()),
+        _ => None,
+    };
+    array.unwrap_or(ty)
 }
 
 /// The type of a `nullable` parameter schema without the null (through aliases): a path,
 /// query or header has no null to write, and leaving an optional parameter out says the same.
 fn not_null(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
-    let mut current = &ty;
-    for _ in 0..16 {
-        match current {
-            TypeRef::Named(id) => match &space.def(*id).kind {
-                TypeKind::Alias(inner) => current = inner,
-                _ => break,
-            },
-            TypeRef::Option(inner) => return (**inner).clone(),
-            _ => break,
-        }
-    }
-    ty
+    let inner = match behind_aliases(space, &ty) {
+        TypeRef::Option(inner) => Some((**inner).clone()),
+        _ => None,
+    };
+    inner.unwrap_or(ty)
 }
 
 /// A file part of a multipart body: bytes, or a list of them.

@@ -1123,6 +1123,21 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
     }
 }
 
+/// The types `def` holds directly (see [`direct_target`]): its alternatives, the type it
+/// names, and with `fields` the types of its fields.
+fn held_directly(def: &TypeDef, fields: bool) -> Vec<usize> {
+    let held: Vec<&TypeRef> = match &def.kind {
+        TypeKind::Struct(s) if fields => s.fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::OneOf(one_of) => one_of.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Struct(_) | TypeKind::StringEnum(_) => Vec::new(),
+    };
+    held.into_iter()
+        .filter_map(direct_target)
+        .map(|t| t.0)
+        .collect()
+}
+
 /// `oneOf`/`anyOf` schemas that are alternatives of themselves, directly or through other
 /// such schemas and plain references, with no object, array or map in between (those end a
 /// recursion; see [`mark_boxed_fields`]). No value has such a type: decoding one means trying
@@ -1130,19 +1145,7 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
 /// error per cycle, at the first of its schemas in document order. The schemas of a reported
 /// cycle become aliases of any JSON value, so that later stages never follow it.
 fn one_of_cycles(defs: &mut [TypeDef]) -> Vec<Error> {
-    let edges: Vec<Vec<usize>> = defs
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::OneOf(one_of) => one_of
-                .variants
-                .iter()
-                .filter_map(|v| direct_target(&v.ty))
-                .map(|t| t.0)
-                .collect(),
-            TypeKind::Alias(ty) => direct_target(ty).map(|t| vec![t.0]).unwrap_or_default(),
-            TypeKind::Struct(_) | TypeKind::StringEnum(_) => Vec::new(),
-        })
-        .collect();
+    let edges: Vec<Vec<usize>> = defs.iter().map(|def| held_directly(def, false)).collect();
     let component = strongly_connected_components(&edges);
     let mut members: std::collections::BTreeMap<usize, Vec<usize>> =
         std::collections::BTreeMap::new();
@@ -1189,25 +1192,7 @@ fn one_of_cycles(defs: &mut [TypeDef]) -> Vec<Error> {
 /// through other types) as boxed. Two types are on a cycle when they are in the same strongly
 /// connected component of the "holds directly" graph.
 fn mark_boxed_fields(defs: &mut [TypeDef]) {
-    let edges: Vec<Vec<usize>> = defs
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .filter_map(|f| direct_target(&f.ty))
-                .map(|t| t.0)
-                .collect(),
-            TypeKind::Alias(ty) => direct_target(ty).map(|t| vec![t.0]).unwrap_or_default(),
-            TypeKind::OneOf(one_of) => one_of
-                .variants
-                .iter()
-                .filter_map(|v| direct_target(&v.ty))
-                .map(|t| t.0)
-                .collect(),
-            TypeKind::StringEnum(_) => Vec::new(),
-        })
-        .collect();
+    let edges: Vec<Vec<usize>> = defs.iter().map(|def| held_directly(def, true)).collect();
     let component = strongly_connected_components(&edges);
     for (index, def) in defs.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut def.kind {
