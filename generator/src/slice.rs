@@ -880,59 +880,51 @@ impl Reached {
     /// its references in `walker`.
     fn copy(&mut self, walker: &mut Walker<'_>, source: &Components, kind: Kind, name: String) {
         match kind {
-            Kind::Schemas => {
-                if let Some(schema) = source.schemas.get(&name) {
-                    let mut schema = schema.clone();
-                    // A component that is itself a `$ref` names another type: a value use.
-                    walker.schema(&mut schema, true);
-                    self.schemas.insert(name, schema);
+            // A component that is itself a `$ref` names another type: a value use.
+            Kind::Schemas => copy_walked(&source.schemas, &mut self.schemas, name, |schema| {
+                walker.schema(schema, true)
+            }),
+            Kind::Responses => copy_walked(&source.responses, &mut self.responses, name, |r| {
+                walker.response(r)
+            }),
+            Kind::Parameters => copy_walked(&source.parameters, &mut self.parameters, name, |p| {
+                walker.parameter(p)
+            }),
+            Kind::Examples => copy_walked(&source.examples, &mut self.examples, name, |example| {
+                if let ReferenceOr::Reference { reference } = example {
+                    walker.reference(reference, false);
                 }
-            }
-            Kind::Responses => {
-                if let Some(response) = source.responses.get(&name) {
-                    let mut response = response.clone();
-                    walker.response(&mut response);
-                    self.responses.insert(name, response);
+            }),
+            Kind::RequestBodies => copy_walked(
+                &source.request_bodies,
+                &mut self.request_bodies,
+                name,
+                |b| walker.request_body(b),
+            ),
+            Kind::Headers => copy_walked(&source.headers, &mut self.headers, name, |h| {
+                walker.header(h)
+            }),
+            Kind::Links => copy_walked(&source.links, &mut self.links, name, |link| {
+                if let ReferenceOr::Reference { reference } = link {
+                    walker.reference(reference, false);
                 }
-            }
-            Kind::Parameters => {
-                if let Some(parameter) = source.parameters.get(&name) {
-                    let mut parameter = parameter.clone();
-                    walker.parameter(&mut parameter);
-                    self.parameters.insert(name, parameter);
-                }
-            }
-            Kind::Examples => {
-                if let Some(example) = source.examples.get(&name) {
-                    if let ReferenceOr::Reference { reference } = example {
-                        walker.reference(reference, false);
-                    }
-                    self.examples.insert(name, example.clone());
-                }
-            }
-            Kind::RequestBodies => {
-                if let Some(body) = source.request_bodies.get(&name) {
-                    let mut body = body.clone();
-                    walker.request_body(&mut body);
-                    self.request_bodies.insert(name, body);
-                }
-            }
-            Kind::Headers => {
-                if let Some(header) = source.headers.get(&name) {
-                    let mut header = header.clone();
-                    walker.header(&mut header);
-                    self.headers.insert(name, header);
-                }
-            }
-            Kind::Links => {
-                if let Some(link) = source.links.get(&name) {
-                    if let ReferenceOr::Reference { reference } = link {
-                        walker.reference(reference, false);
-                    }
-                    self.links.insert(name, link.clone());
-                }
-            }
+            }),
         }
+    }
+}
+
+/// Copies the component `name` of `from`, when there is one, into `to`, after `walk` has
+/// recorded the references it holds.
+fn copy_walked<T: Clone>(
+    from: &IndexMap<String, T>,
+    to: &mut HashMap<String, T>,
+    name: String,
+    walk: impl FnOnce(&mut T),
+) {
+    if let Some(item) = from.get(&name) {
+        let mut item = item.clone();
+        walk(&mut item);
+        to.insert(name, item);
     }
 }
 
