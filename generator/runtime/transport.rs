@@ -62,16 +62,16 @@ const TEXT_SNIPPET_LEN: usize = 100;
 
 /// The header correlating a request with the service's logs (Microsoft Graph
 /// echoes it in responses and in `innerError.client-request-id`).
-const CLIENT_REQUEST_ID: &str = "client-request-id";
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
 /// The header Microsoft Graph requires for advanced queries (`$search`,
 /// `$count`) on directory objects.
-const CONSISTENCY_LEVEL: &str = "consistencylevel";
+const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
 
 /// The header numbering retries (`1` for the first retry), as Microsoft's
 /// Graph SDK retry handlers send it, so the service can tell a retry from a
 /// new request.
-const RETRY_ATTEMPT: &str = "retry-attempt";
+const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
 
 /// Supplies bearer tokens for requests.
 ///
@@ -788,15 +788,27 @@ impl Transport {
     }
 
     /// The attempts of [`send`](Self::send), inside its span.
-    async fn send_attempts(&self, request: Request) -> Result<Response, Error> {
+    async fn send_attempts(&self, mut request: Request) -> Result<Response, Error> {
         let inner = &*self.inner;
         let operation = request.operation;
         let policy = inner.retry_policy;
-        let prepared = self.prepare(request)?;
+        // A byte buffer behind a reference count: every attempt sends it without a copy.
+        let body = request
+            .body
+            .take()
+            .map(|body| (body.content_type, bytes::Bytes::from(body.bytes)));
+        let content_type = body.as_ref().map(|(content_type, _)| *content_type);
+        let mut request_id = None;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 1;
         loop {
-            let outcome = self.attempt(&prepared, operation, attempt).await?;
+            // Each attempt is prepared afresh (with the first attempt's request id) rather
+            // than copied from a kept original: the usual single attempt copies nothing.
+            let mut prepared = self.prepare(&request, content_type, &mut request_id)?;
+            if let Some((_, bytes)) = &body {
+                *prepared.body_mut() = Some(reqwest::Body::from(bytes.clone()));
+            }
+            let outcome = self.attempt(prepared, operation, attempt).await?;
             let (delay, result) = match outcome {
                 Attempt::Success(response) => {
                     tracing::debug!(attempt, status = response.status, "attempt succeeded");
@@ -807,7 +819,7 @@ impl Transport {
                         attempt,
                         waited,
                         Failure::Status(status, &headers),
-                        prepared.method(),
+                        &request.method,
                     );
                     let mut error = ApiError::new(operation, status.as_u16(), headers, body);
                     error.attempts = attempt;
@@ -818,7 +830,7 @@ impl Transport {
                         attempt,
                         waited,
                         Failure::Transport(&source),
-                        prepared.method(),
+                        &request.method,
                     );
                     let error = Error::Transport {
                         operation,
@@ -852,9 +864,16 @@ impl Transport {
         }
     }
 
-    /// Checks a request and turns it into what every attempt sends: the URL
-    /// and all headers but `Authorization` and `Retry-Attempt`.
-    fn prepare(&self, request: Request) -> Result<reqwest::Request, Error> {
+    /// Checks a request and turns it into what an attempt sends, without its
+    /// body: the URL and all headers but `Authorization` and `Retry-Attempt`.
+    /// The `client-request-id` generated for the first attempt is kept in
+    /// `request_id` for the others.
+    fn prepare(
+        &self,
+        request: &Request,
+        content_type: Option<&'static str>,
+        request_id: &mut Option<HeaderValue>,
+    ) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
         let operation = request.operation;
         let invalid = |message: String| Error::InvalidRequest { operation, message };
@@ -892,66 +911,66 @@ impl Transport {
                     "the path segment `{segment}` would be removed by URL normalization"
                 )));
             }
-            let base_url = &inner.base_url.text;
-            let mut url = String::with_capacity(
-                base_url.len() + request.path.len() + request.query.as_str().len() + 2,
-            );
-            url.push_str(base_url);
+            // The base URL is parsed once, when the client is built: each request copies it
+            // and parses only its own path and query.
+            let mut url = inner.base_url.url.clone();
+            let base_path = url.path().trim_end_matches('/');
+            let mut path = String::with_capacity(base_path.len() + request.path.len() + 1);
+            path.push_str(base_path);
             if !request.path.starts_with('/') {
-                url.push('/');
+                path.push('/');
             }
-            url.push_str(&request.path);
+            path.push_str(&request.path);
+            url.set_path(&path);
             if !request.query.is_empty() {
-                url.push('?');
-                url.push_str(request.query.as_str());
+                url.set_query(Some(request.query.as_str()));
             }
-            reqwest::Url::parse(&url)
-                .map_err(|error| invalid(format!("the URL `{url}` is invalid: {error}")))?
+            url
         };
 
         let mut headers = inner.default_headers.clone();
-        // `extend` replaces values of the same names and keeps repeated new ones.
-        headers.extend(HeaderMap::clone(&self.extra_headers));
+        if !self.extra_headers.is_empty() {
+            // `extend` replaces values of the same names and keeps repeated new ones.
+            headers.extend(HeaderMap::clone(&self.extra_headers));
+        }
         let accept = HeaderValue::from_str(request.accept)
             .map_err(|_| invalid(format!("invalid Accept media type `{}`", request.accept)))?;
         headers.insert(ACCEPT, accept);
-        if let Some(body) = &request.body {
-            let content_type = HeaderValue::from_str(body.content_type).map_err(|_| {
-                invalid(format!(
-                    "invalid Content-Type media type `{}`",
-                    body.content_type
-                ))
-            })?;
-            headers.insert(CONTENT_TYPE, content_type);
+        if let Some(content_type) = content_type {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| invalid(format!("invalid Content-Type media type `{content_type}`")))?;
+            headers.insert(CONTENT_TYPE, value);
         }
-        let mut request_headers = HeaderMap::with_capacity(request.headers.len());
-        for (name, value) in request.headers {
+        let mut request_headers = HeaderMap::new();
+        for (name, value) in &request.headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("invalid header name `{name}`")))?;
-            let header_value = HeaderValue::from_str(&value).map_err(|_| {
+            let header_value = HeaderValue::from_str(value).map_err(|_| {
                 invalid(format!(
                     "the value of header `{name}` contains characters not allowed in HTTP headers"
                 ))
             })?;
             request_headers.append(header_name, header_value);
         }
-        headers.extend(request_headers);
+        if !request_headers.is_empty() {
+            headers.extend(request_headers);
+        }
         if !headers.contains_key(CLIENT_REQUEST_ID) {
-            let id = uuid::Uuid::new_v4().hyphenated().to_string();
-            if let Ok(value) = HeaderValue::from_str(&id) {
-                headers.insert(CLIENT_REQUEST_ID, value);
+            if request_id.is_none() {
+                let mut buffer = uuid::Uuid::encode_buffer();
+                let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buffer);
+                *request_id = HeaderValue::from_str(id).ok();
+            }
+            if let Some(id) = request_id {
+                headers.insert(CLIENT_REQUEST_ID, id.clone());
             }
         }
         if needs_eventual_consistency(&url) && !headers.contains_key(CONSISTENCY_LEVEL) {
             headers.insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
         }
 
-        let mut prepared = reqwest::Request::new(request.method, url);
+        let mut prepared = reqwest::Request::new(request.method.clone(), url);
         *prepared.headers_mut() = headers;
-        if let Some(body) = request.body {
-            // A byte buffer, so every attempt can send it again.
-            *prepared.body_mut() = Some(reqwest::Body::from(body.bytes));
-        }
         Ok(prepared)
     }
 
@@ -960,18 +979,11 @@ impl Transport {
     /// (no token); the outcomes a retry may follow are in [`Attempt`].
     async fn attempt(
         &self,
-        prepared: &reqwest::Request,
+        mut request: reqwest::Request,
         operation: &'static str,
         attempt: u32,
     ) -> Result<Attempt, Error> {
         let inner = &*self.inner;
-        let Some(mut request) = prepared.try_clone() else {
-            // Unreachable: the body, if any, is a byte buffer, which clones.
-            return Err(Error::InvalidRequest {
-                operation,
-                message: "the request body cannot be sent again".to_owned(),
-            });
-        };
         if attempt > 1 {
             request
                 .headers_mut()
@@ -1354,6 +1366,11 @@ impl Response {
     /// the operation and the JSON path of the offending value (such as
     /// `value[1].state`). Trailing data after the JSON value is an error too.
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        // Tracking the path costs on every value, and only a failure needs it: decode once
+        // plainly, and again with the path only when that fails.
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value: T =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| Error::Decode {

@@ -6,6 +6,7 @@ use crate::model::Api;
 /// The dependencies of a generated crate: the same versions and features as the root crate's
 /// `[dependencies]`, which a test keeps in step.
 pub const DEPENDENCIES: &str = r#"axum = { version = "0.8", optional = true }
+bytes = "1.10"
 chrono = { version = "0.4.42", default-features = false, features = ["serde", "std"] }
 futures-util = { version = "0.3.31", default-features = false }
 httpdate = "1.0.3"
