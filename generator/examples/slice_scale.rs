@@ -178,7 +178,9 @@ fn main() -> Result<(), generator::Error> {
     let api = phase("model of the slice", || {
         model::build_named(&sliced, Some(&naming))
     })?;
-    let files = phase("emit of the slice", || emit::module_files(&api, &origin))?;
+    let files = phase("emit of the slice", || {
+        emit::module_files(&api, &origin, emit::Modules::default())
+    })?;
     println!(
         "emitted: {} types, {} operations, {:.1} KiB of Rust",
         api.types.len(),
@@ -199,7 +201,7 @@ fn main() -> Result<(), generator::Error> {
             model::build_named(&document.api, None)
         })?;
         let files = phase("emit of the whole document", || {
-            emit::module_files(&api, &origin)
+            emit::module_files(&api, &origin, emit::Modules::default())
         })?;
         println!(
             "whole: {} types, {} operations, {:.1} MiB of Rust",

@@ -36,6 +36,7 @@ pub struct Config {
     out_dir: PathBuf,
     max_input_bytes: u64,
     selection: slice::Selection,
+    modules: emit::Modules,
 }
 
 impl Config {
@@ -47,6 +48,7 @@ impl Config {
             out_dir: PathBuf::from("generated"),
             max_input_bytes: load::DEFAULT_MAX_INPUT_BYTES,
             selection: slice::Selection::new(),
+            modules: emit::Modules::default(),
         }
     }
 
@@ -108,6 +110,14 @@ impl Config {
         self
     }
 
+    /// With `false`, leaves out `server.rs` (the serving side behind the generated crate's
+    /// `server` feature) for a crate that is only a client: less to generate and to review.
+    /// On by default.
+    pub fn server(mut self, server: bool) -> Self {
+        self.modules.server = server;
+        self
+    }
+
     /// The directory the generated files go to.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = dir.into();
@@ -124,7 +134,7 @@ impl Config {
     pub fn render(&self) -> Result<Files, Error> {
         with_stack(|| {
             let (api, origin) = self.model()?;
-            emit::module_files(&api, &origin)
+            emit::module_files(&api, &origin, self.modules)
         })
     }
 
@@ -164,7 +174,7 @@ impl Config {
         }
         let files = with_stack(|| {
             let (api, origin) = self.model()?;
-            let modules = emit::module_files(&api, &origin)?;
+            let modules = emit::module_files(&api, &origin, self.modules)?;
             Ok(emit::crate_files(&api, &origin, name, modules))
         })?;
         output::write_files(&self.out_dir, &files)
@@ -179,7 +189,7 @@ impl Config {
         }
         with_stack(|| {
             let (api, origin) = self.model_of(load::parse(&self.spec, text)?)?;
-            emit::module_files(&api, &origin)
+            emit::module_files(&api, &origin, self.modules)
         })
     }
 
@@ -215,18 +225,29 @@ impl Config {
 /// the deepest document the limits let through (128 levels of nesting for the parsers, 64
 /// levels of schemas for the model) needs 4 MiB in a debug build; this leaves a wide margin
 /// for sanitizers and future frames. Only touched pages cost memory.
-const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+pub(crate) const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
+std::thread_local! {
+    /// Whether this thread has a [`PIPELINE_STACK`] stack: nested stages run in place.
+    static ON_PIPELINE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// Runs `f` on a thread with a [`PIPELINE_STACK`] stack and waits for it; runs it on the
-/// caller's thread when no thread can be started.
+/// caller's thread when that is such a thread already, or when no thread can be started.
 pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if ON_PIPELINE_STACK.get() {
+        return f();
+    }
     let f = std::sync::Mutex::new(Some(f));
     let take = || f.lock().ok().and_then(|mut f| f.take());
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name(String::from("generator"))
             .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, || take().map(|f| f()));
+            .spawn_scoped(scope, || {
+                ON_PIPELINE_STACK.set(true);
+                take().map(|f| f())
+            });
         let ran = match spawned {
             Ok(handle) => match handle.join() {
                 Ok(ran) => ran,

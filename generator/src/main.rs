@@ -45,6 +45,9 @@ enum Command {
         /// The package name (defaults to the name of the output directory).
         #[arg(long)]
         name: Option<String>,
+        /// Leave out the `server` module (and the crate's `server` feature): a client only.
+        #[arg(long)]
+        no_server: bool,
         #[command(flatten)]
         selection: Selection,
     },
@@ -131,6 +134,7 @@ fn run(command: Command) -> Result<(), generator::Error> {
             spec,
             out,
             name,
+            no_server,
             selection,
         } => {
             let name = match name {
@@ -142,6 +146,7 @@ fn run(command: Command) -> Result<(), generator::Error> {
             };
             let summary = selection
                 .apply(generator::Config::new(&spec).out_dir(&out))
+                .server(!no_server)
                 .generate_crate(&name)?;
             println!(
                 "crate `{name}` in {}: {} files written, {} unchanged",

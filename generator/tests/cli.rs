@@ -186,3 +186,58 @@ fn generate_refuses_an_invalid_crate_name() {
         text(&output)
     );
 }
+
+#[test]
+fn generate_no_server_writes_a_client_only_crate_that_compiles() {
+    let project = scratch_project();
+    for (out, extra) in [("full", None), ("client", Some("--no-server"))] {
+        let mut args = vec!["generate", "spec/connectors.yaml", "--out", out];
+        args.extend(extra);
+        let output = generator(project.path(), &args);
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    let full = project.path().join("full");
+    let client = project.path().join("client");
+    assert!(full.join("src/server.rs").is_file());
+    assert!(!client.join("src/server.rs").exists());
+    let lib = std::fs::read_to_string(client.join("src/lib.rs")).expect("lib.rs");
+    assert!(!lib.contains("mod server"), "{lib}");
+    // Leaving the server out changes nothing else: the client, the models and the runtime
+    // are those of the full crate.
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.join("src")];
+        while let Some(next) = stack.pop() {
+            for entry in std::fs::read_dir(&next).expect("read_dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if !path.ends_with("server.rs") && !path.ends_with("lib.rs") {
+                    let relative = path
+                        .strip_prefix(dir)
+                        .expect("inside")
+                        .display()
+                        .to_string();
+                    files.push((relative, std::fs::read(&path).expect("read")));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let client_files = files(&client);
+    assert!(client_files.len() > 3, "{client_files:?}");
+    assert_eq!(client_files, files(&full));
+
+    // The client-only crate compiles warning-free with every feature (the runtime's serving
+    // helpers stay behind `server`).
+    support::isolate_crate(&client);
+    let check = support::cargo_env(
+        &client,
+        &["clippy", "--all-features", "--", "-D", "warnings"],
+        &[],
+    );
+    if let Err(output) = check {
+        panic!("the client-only crate does not compile:\n{output}");
+    }
+}

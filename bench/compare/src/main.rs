@@ -18,7 +18,7 @@
 //!
 //! What is timed. Generation: from the document's text to formatted Rust files in memory,
 //! nothing written. Ours is `Config::render_str` (load with located errors, model, emit,
-//! prettyplease); progenitor's is what its build-script recipe does: `serde_yaml`/`serde_json`
+//! prettyplease) with `Config::server(false)`: a client, as progenitor generates; progenitor's is what its build-script recipe does: `serde_yaml`/`serde_json`
 //! into `openapiv3`, `Generator::generate_tokens`, then `prettyplease`. `cargo check`: each
 //! generated crate is written into one workspace (`--work`) that shares a target directory; the
 //! dependencies of each generator's crates are checked first (a crate with the same
@@ -28,7 +28,7 @@
 //! Lines: every line of the `.rs` files the crate compiles by default. For ours that includes
 //! the hand-written runtime (`src/runtime/`, emitted verbatim, the same for every document),
 //! shown apart; progenitor keeps its runtime in the `progenitor-client` dependency. Our
-//! `server.rs` (behind a feature that is off by default) is not counted.
+//! crates are generated without `server.rs` (`generator generate --no-server`).
 //!
 //! Progenitor panics on some input: each call runs under `catch_unwind`, and a document it
 //! refuses or panics on is listed as such.
@@ -202,7 +202,7 @@ impl Outcome {
             Outcome::Generated { files, .. } => Some(
                 files
                     .iter()
-                    .filter(|(path, _)| path.ends_with(".rs") && path != "src/server.rs")
+                    .filter(|(path, _)| path.ends_with(".rs"))
                     .map(|(_, text)| text.lines().count())
                     .sum(),
             ),
@@ -247,7 +247,7 @@ where
 }
 
 fn ours(input: &Input, runs: usize) -> Outcome {
-    let config = generator::Config::new(&input.path);
+    let config = generator::Config::new(&input.path).server(false);
     let result = timed(runs, || {
         config
             .render_str(&input.text)
@@ -265,7 +265,11 @@ fn ours(input: &Input, runs: usize) -> Outcome {
         let origin = generator::emit::Origin {
             spec: input.path.to_string_lossy().into_owned(),
         };
-        let modules = generator::emit::module_files(&api, &origin)?;
+        let modules = generator::emit::module_files(
+            &api,
+            &origin,
+            generator::emit::Modules { server: false },
+        )?;
         let name = crate_name("ours", &input.name);
         Ok::<_, generator::Error>(generator::emit::crate_files(&api, &origin, &name, modules))
     })();

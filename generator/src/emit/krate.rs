@@ -41,6 +41,9 @@ pub fn crate_files(api: &Api, origin: &Origin, name: &str, module_files: Files) 
         "Client for {}, generated from {}",
         api.title, origin.spec
     ));
+    // The feature stays when `server.rs` is left out: the runtime's serving helpers are
+    // behind it too, and the dependency list is the same for every crate.
+    let server = files.contains_key("src/server.rs");
     files.insert(
         String::from("Cargo.toml"),
         format!(
@@ -48,13 +51,18 @@ pub fn crate_files(api: &Api, origin: &Origin, name: &str, module_files: Files) 
             spec = origin.spec.replace(['\n', '\r'], " "),
         ),
     );
-    files.insert(String::from("src/lib.rs"), lib_rs(origin));
+    files.insert(String::from("src/lib.rs"), lib_rs(origin, server));
     files
 }
 
-fn lib_rs(origin: &Origin) -> String {
+fn lib_rs(origin: &Origin, server: bool) -> String {
+    let server_module = if server {
+        "#[cfg(feature = \"server\")]\npub mod server;\n"
+    } else {
+        ""
+    };
     format!(
-        "{}//! Client generated from an OpenAPI description: `models` holds the types, `client`\n//! the `Client` with one async method per operation, `runtime` the transport they share.\n\npub mod client;\npub mod models;\npub mod runtime;\n#[cfg(feature = \"server\")]\npub mod server;\n\npub use client::Client;\npub use runtime::Error;\n",
+        "{}//! Client generated from an OpenAPI description: `models` holds the types, `client`\n//! the `Client` with one async method per operation, `runtime` the transport they share.\n\npub mod client;\npub mod models;\npub mod runtime;\n{server_module}\npub use client::Client;\npub use runtime::Error;\n",
         origin.header()
     )
 }

@@ -42,13 +42,63 @@ impl Origin {
     }
 }
 
-/// The module files of the generated crate: `models.rs`, `client.rs`, `server.rs` (compiled
-/// with the `server` feature) and `runtime/*.rs`.
-pub fn module_files(api: &Api, origin: &Origin) -> Result<Files, Error> {
-    let mut files = Files::new();
-    for (name, tokens) in module_tokens(api) {
-        files.insert(String::from(name), format_file(origin, name, tokens)?);
+/// Which modules to generate besides `models.rs` and `client.rs` (always generated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Modules {
+    /// `server.rs`: the serving side (trait, response enums, axum router), compiled with the
+    /// generated crate's `server` feature.
+    pub server: bool,
+}
+
+impl Default for Modules {
+    fn default() -> Self {
+        Modules { server: true }
     }
+}
+
+/// The module files of the generated crate: `models.rs`, `client.rs`, `server.rs` (when
+/// `modules` asks for it; compiled with the `server` feature) and `runtime/*.rs`.
+///
+/// Each module is emitted and formatted on a thread of its own: they are independent, and
+/// formatting is most of the time.
+pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<Files, Error> {
+    let emitters: &[Emitter] = if modules.server {
+        &EMITTERS
+    } else {
+        &EMITTERS[..2]
+    };
+    let formatted = std::thread::scope(|scope| {
+        // The first module on this thread, each other one on a thread of its own.
+        let threads: Vec<_> = emitters[1..]
+            .iter()
+            .map(|&(name, emit)| {
+                // Token streams cannot cross threads: each thread builds its own.
+                let work = move || format_file(origin, name, emit(api));
+                let spawned = std::thread::Builder::new()
+                    .name(format!("emit {name}"))
+                    .stack_size(crate::PIPELINE_STACK)
+                    .spawn_scoped(scope, work);
+                (name, emit, spawned)
+            })
+            .collect();
+        let (first, emit_first) = emitters[0];
+        let mut formatted = vec![(first, format_file(origin, first, emit_first(api)))];
+        for (name, emit, spawned) in threads {
+            let text = match spawned {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread could start: emit here.
+                Err(_) => format_file(origin, name, emit(api)),
+            };
+            formatted.push((name, text));
+        }
+        formatted
+            .into_iter()
+            .map(|(name, text)| text.map(|text| (String::from(name), text)))
+            .collect::<Result<Vec<_>, Error>>()
+    })?;
+    let mut files: Files = formatted.into_iter().collect();
     for (path, text) in runtime::FILES {
         files.insert(
             format!("runtime/{path}"),
@@ -58,15 +108,21 @@ pub fn module_files(api: &Api, origin: &Origin) -> Result<Files, Error> {
     Ok(files)
 }
 
+/// A formatted module's file name and the function that emits it.
+type Emitter = (&'static str, fn(&Api) -> TokenStream);
+
+/// Each formatted module, `models.rs` first.
+const EMITTERS: [Emitter; 3] = [
+    ("models.rs", models::models),
+    ("client.rs", client::client),
+    ("server.rs", server::server),
+];
+
 /// The token streams of the formatted modules (`models.rs`, `client.rs`, `server.rs`), before
 /// [`format_file`]: what [`module_files`] formats. Public so that benchmarks can time emitting
 /// and formatting apart.
 pub fn module_tokens(api: &Api) -> [(&'static str, TokenStream); 3] {
-    [
-        ("models.rs", models::models(api)),
-        ("client.rs", client::client(api)),
-        ("server.rs", server::server(api)),
-    ]
+    EMITTERS.map(|(name, emit)| (name, emit(api)))
 }
 
 /// Formats `tokens` as a Rust file with the header; `name` names the file in errors.
