@@ -116,7 +116,8 @@ crate::runtime::string_enum!(ConnectorStatus, Unknown);
 /// Changes to a `Connector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 pub struct ConnectorUpdate {
     /// Defaults to `"#microsoft.graph.connector"`.
     #[serde(
@@ -240,7 +241,8 @@ crate::runtime::string_enum!(DeviceManagementDomainJoinConnectorState, Unknown);
 /// Changes to a `DeviceManagementDomainJoinConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 pub struct DeviceManagementDomainJoinConnectorUpdate {
     /// Defaults to `"#microsoft.graph.deviceManagementDomainJoinConnector"`.
     #[serde(
@@ -450,7 +452,8 @@ crate::runtime::string_enum!(NdesConnectorState, Unknown);
 /// Changes to a `NdesConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 pub struct NdesConnectorUpdate {
     /// Defaults to `"#microsoft.graph.ndesConnector"`.
     #[serde(

@@ -125,7 +125,14 @@ fn struct_def(
     // `Default` when every field can default: optional fields to `None`, others to the spec's default.
     let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
     let derive_default = defaultable && defaults.is_empty();
-    let derives = if derive_default {
+    let derives = if body.patch {
+        // A client only sends update bodies; decoding them is the server's job. `Deserialize`
+        // is the costliest derive to compile, and update structs repeat every entity.
+        quote! {
+            #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+            #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+        }
+    } else if derive_default {
         quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
