@@ -10,7 +10,12 @@
 //! Stages: `load` parses the text (YAML into `openapiv3`, with the position bookkeeping),
 //! `model` resolves it, `emit` builds the token streams of `models.rs`, `client.rs` and
 //! `server.rs`, `format` parses those with `syn` and prints them with `prettyplease`. Each is
-//! timed on the output of the one before, computed once outside the measurement.
+//! timed on the output of the one before, computed once outside the measurement, on one
+//! thread. `parser` is the baseline of `load`: `serde_yaml` (or `serde_json`) alone into
+//! `openapiv3`. `emit_format` is what the generator runs after the model: emit and format, each
+//! module on a thread of its own (`emit::module_files`, with `server.rs`), and `client` the
+//! whole pipeline from text to files for a client-only crate (`Config::server(false)`, what
+//! the progenitor comparison times).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -91,6 +96,17 @@ fn stages(c: &mut Criterion) {
         group.bench_function("load", |b| {
             b.iter(|| load::parse(black_box(&input.path), black_box(&input.text)).unwrap())
         });
+        // The parser alone into `openapiv3`, without the checks, positions and limits of
+        // `load`: the baseline `load` is measured against.
+        if input.text.trim_start().starts_with('{') {
+            group.bench_function("parser", |b| {
+                b.iter(|| serde_json::from_str::<openapiv3::OpenAPI>(black_box(&input.text)))
+            });
+        } else {
+            group.bench_function("parser", |b| {
+                b.iter(|| serde_yaml::from_str::<openapiv3::OpenAPI>(black_box(&input.text)))
+            });
+        }
         group.bench_function("model", |b| {
             b.iter(|| model::build(black_box(&document)).unwrap())
         });
@@ -106,6 +122,13 @@ fn stages(c: &mut Criterion) {
                 },
                 BatchSize::PerIteration,
             )
+        });
+        group.bench_function("emit_format", |b| {
+            b.iter(|| emit::module_files(black_box(&api), &origin, emit::Modules::default()))
+        });
+        let client_only = generator::Config::new(&input.path).server(false);
+        group.bench_function("client", |b| {
+            b.iter(|| client_only.render_str(black_box(&input.text)).unwrap())
         });
         group.finish();
     }

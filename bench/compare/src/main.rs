@@ -9,11 +9,12 @@
 //! cargo run --release --manifest-path bench/compare/Cargo.toml -- --synthetic 1000,10000 --ours-only
 //! ```
 //!
-//! Options: `--runs N` generation runs per document (default 5; the median is printed),
-//! `--no-check` skips `cargo check`, `--only TEXT` keeps the documents whose name contains
-//! `TEXT`, `--synthetic N,N` checks synthetic documents of these sizes instead of the default
-//! set, `--ours-only` leaves progenitor out, `--work DIR` is where the generated crates and
-//! their target directory go (default `bench/compare/target/work`, kept between runs so that
+//! Options: `--runs N` generation runs per document at least (default 5; a small document runs
+//! as often as fits in a second, up to 200 times; the median is printed), `--no-check` skips
+//! `cargo check`, `--only TEXT` keeps the documents whose name contains `TEXT`, `--synthetic
+//! N,N` checks synthetic documents of these sizes instead of the default set, `--ours-only`
+//! leaves progenitor out, `--work DIR` is where the generated crates and their target
+//! directory go (default `bench/compare/target/work`, kept between runs so that
 //! the dependencies are compiled once; the crates are rewritten on every run).
 //!
 //! What is timed. Generation: from the document's text to formatted Rust files in memory,
@@ -217,13 +218,20 @@ fn median(mut times: Vec<Duration>) -> Duration {
 }
 
 /// Runs `generate` `runs` times (each under `catch_unwind`) and keeps the last output.
+/// The most generation runs of one document.
+const MAX_RUNS: usize = 200;
+
 fn timed<F>(runs: usize, mut generate: F) -> Result<(Vec<(String, String)>, Duration), String>
 where
     F: FnMut() -> Result<Vec<(String, String)>, String>,
 {
     let mut times = Vec::new();
     let mut last = None;
-    for _ in 0..runs {
+    let began = Instant::now();
+    // At least `runs` runs, and more for a small document (up to a second, at most 200 runs):
+    // a median of five runs of a millisecond is mostly noise.
+    while times.len() < runs || (times.len() < MAX_RUNS && began.elapsed() < Duration::from_secs(1))
+    {
         let started = Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut generate));
         let elapsed = started.elapsed();
@@ -413,6 +421,13 @@ fn ratio(ours: Option<f64>, theirs: Option<f64>) -> String {
     }
 }
 
+fn milliseconds(time: Option<Duration>) -> String {
+    time.map_or_else(
+        || String::from("-"),
+        |t| format!("{:.2}", t.as_secs_f64() * 1000.0),
+    )
+}
+
 fn seconds(time: Option<Duration>) -> String {
     time.map_or_else(|| String::from("-"), |t| format!("{:.3}", t.as_secs_f64()))
 }
@@ -526,10 +541,10 @@ fn main() {
 
     // The table.
     println!(
-        "{:<44} {:>9} {:>9} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
+        "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
         "document",
-        "gen ours",
-        "gen prog",
+        "gen ours ms",
+        "gen prog ms",
         "ratio",
         "lines",
         "runtime",
@@ -581,10 +596,10 @@ fn main() {
         let check_theirs = check_time(check_theirs, "progenitor");
         let float = |n: Option<usize>| n.map(|n| n as f64);
         println!(
-            "{:<44} {:>9} {:>9} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
+            "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
             row.name,
-            seconds(ours_time),
-            seconds(theirs_time),
+            milliseconds(ours_time),
+            milliseconds(theirs_time),
             ratio(
                 ours_time.map(|t| t.as_secs_f64()),
                 theirs_time.map(|t| t.as_secs_f64())
