@@ -96,84 +96,79 @@ fn bench_pair(c: &mut Criterion, group_name: &str, base_url: &str, id: &str) {
     });
     assert_eq!(a.id, b.id);
 
+    let generated_call = async || {
+        black_box(
+            generated
+                .get_ndes_connector(black_box(id), &options)
+                .await
+                .unwrap(),
+        )
+    };
+    let hand_written_call = async || black_box(hand_written(&http, black_box(&url)).await);
+
     // Each timed request follows an untimed one of the other kind, so both see the same
     // machine: the same connection reuse, caches and background load. Without the pairing,
     // drift between two measurement phases is larger than the difference being measured.
     let mut group = c.benchmark_group(group_name);
     group.bench_function("generated", |bench| {
         bench.iter_custom(|iterations| {
-            client_rt.block_on(async {
-                let mut timed = Duration::ZERO;
-                for _ in 0..iterations {
-                    black_box(hand_written(&http, &url).await);
-                    let started = Instant::now();
-                    black_box(
-                        generated
-                            .get_ndes_connector(black_box(id), &options)
-                            .await
-                            .unwrap(),
-                    );
-                    timed += started.elapsed();
-                }
-                timed
-            })
+            client_rt.block_on(each_after(iterations, &hand_written_call, &generated_call))
         })
     });
     group.bench_function("reqwest", |bench| {
         bench.iter_custom(|iterations| {
-            client_rt.block_on(async {
-                let mut timed = Duration::ZERO;
-                for _ in 0..iterations {
-                    black_box(generated.get_ndes_connector(id, &options).await.unwrap());
-                    let started = Instant::now();
-                    black_box(hand_written(&http, black_box(&url)).await);
-                    timed += started.elapsed();
-                }
-                timed
-            })
+            client_rt.block_on(each_after(iterations, &generated_call, &hand_written_call))
         })
     });
     group.finish();
 
-    paired(
-        &client_rt, group_name, &generated, &http, id, &url, &options,
-    );
+    paired(&client_rt, group_name, generated_call, hand_written_call);
+}
+
+/// The time of `iterations` calls of `measured`, each after an untimed call of `partner`.
+async fn each_after<A, B>(
+    iterations: u64,
+    partner: impl AsyncFn() -> A,
+    measured: impl AsyncFn() -> B,
+) -> Duration {
+    let mut timed = Duration::ZERO;
+    for _ in 0..iterations {
+        partner().await;
+        let started = Instant::now();
+        measured().await;
+        timed += started.elapsed();
+    }
+    timed
+}
+
+/// The time of one call of `call`.
+async fn time_of<T>(call: impl AsyncFn() -> T) -> Duration {
+    let started = Instant::now();
+    call().await;
+    started.elapsed()
 }
 
 /// Requests timed one by one, alternating the two clients (and which goes first) within one
 /// loop, so that both are measured over the same stretch of time: on a shared machine the
 /// level drifts between criterion's measurement phases by more than the difference measured
 /// here. Prints the medians and their ratio.
-fn paired(
+fn paired<A, B>(
     client_rt: &Runtime,
     group: &str,
-    generated: &Client,
-    http: &reqwest::Client,
-    id: &str,
-    url: &str,
-    options: &GetNdesConnectorOptions,
+    generated: impl AsyncFn() -> A,
+    hand_written: impl AsyncFn() -> B,
 ) {
     const WARM_UP: usize = 2_000;
     const PAIRS: usize = 20_000;
     let (mut ours, mut theirs) = (Vec::with_capacity(PAIRS), Vec::with_capacity(PAIRS));
     client_rt.block_on(async {
         for round in 0..WARM_UP + PAIRS {
-            let time_generated = async {
-                let started = Instant::now();
-                black_box(generated.get_ndes_connector(id, options).await.unwrap());
-                started.elapsed()
-            };
-            let time_hand_written = async {
-                let started = Instant::now();
-                black_box(hand_written(http, url).await);
-                started.elapsed()
-            };
             let (a, b) = if round % 2 == 0 {
-                let a = time_generated.await;
-                (a, time_hand_written.await)
+                let a = time_of(&generated).await;
+                (a, time_of(&hand_written).await)
             } else {
-                let b = time_hand_written.await;
-                (time_generated.await, b)
+                let b = time_of(&hand_written).await;
+                (time_of(&generated).await, b)
             };
             if round >= WARM_UP {
                 ours.push(a);

@@ -171,11 +171,12 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
 }
 
 fn parse_json(text: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let body = text.trim_start_matches('\u{feff}');
     // As for YAML: the path is tracked only to report an error.
-    if let Ok(api) = serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+    if let Ok(api) = serde_json::from_str(body) {
         return Ok(api);
     }
-    let mut deserializer = serde_json::Deserializer::from_str(text.trim_start_matches('\u{feff}'));
+    let mut deserializer = serde_json::Deserializer::from_str(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let inner = e.inner();

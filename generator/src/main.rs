@@ -45,7 +45,8 @@ enum Command {
         /// The package name (defaults to the name of the output directory).
         #[arg(long)]
         name: Option<String>,
-        /// Leave out the `server` module (and the crate's `server` feature): a client only.
+        /// Leave out the `server` module: a client only (the `server` feature keeps only the
+        /// runtime's serving helpers).
         #[arg(long)]
         no_server: bool,
         #[command(flatten)]

@@ -19,8 +19,8 @@
 //!
 //! What is timed. Generation: from the document's text to formatted Rust files in memory,
 //! nothing written. Ours is `Config::render_str` (load with located errors, model, emit,
-//! prettyplease) with `Config::server(false)`: a client, as progenitor generates; progenitor's is what its build-script recipe does: `serde_yaml`/`serde_json`
-//! into `openapiv3`, `Generator::generate_tokens`, then `prettyplease`. `cargo check`: each
+//! prettyplease) with `Config::server(false)`: a client, as progenitor generates. Progenitor's
+//! is what its build-script recipe does: `serde_yaml`/`serde_json` into `openapiv3`, `Generator::generate_tokens`, then `prettyplease`. `cargo check`: each
 //! generated crate is written into one workspace (`--work`) that shares a target directory; the
 //! dependencies of each generator's crates are checked first (a crate with the same
 //! `Cargo.toml` and an empty `lib.rs`), so the timed `cargo check -p NAME` compiles only the
@@ -217,10 +217,10 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-/// Runs `generate` `runs` times (each under `catch_unwind`) and keeps the last output.
 /// The most generation runs of one document.
 const MAX_RUNS: usize = 200;
 
+/// Runs `generate` at least `runs` times (each under `catch_unwind`) and keeps the last output.
 fn timed<F>(runs: usize, mut generate: F) -> Result<(Vec<(String, String)>, Duration), String>
 where
     F: FnMut() -> Result<Vec<(String, String)>, String>,
