@@ -142,10 +142,12 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
             .with_help("an OpenAPI document is a mapping that starts with `openapi: 3.0.3`"));
     }
     let syntax = Syntax::detect(text);
-    if syntax == Syntax::Yaml {
-        check_structure(text)?;
+    // The event parser's duplicate-key check is final when it read the whole document and
+    // every key was a plain scalar; otherwise the parser `openapiv3` reads with checks again.
+    let keys_checked = syntax == Syntax::Yaml && check_structure(text)? == Keys::Checked;
+    if !keys_checked {
+        check_unique_keys(text, syntax)?;
     }
-    check_unique_keys(text, syntax)?;
     // `openapiv3` panics on input its two readings of a value disagree on (duplicate keys are
     // refused above for that reason; see `parse_via_value` for another): no document may
     // crash the caller, so the panic becomes the error `openapiv3` meant to report.
@@ -512,13 +514,23 @@ fn check_version(openapi: Option<&serde_json::Value>, swagger: bool) -> Result<(
     .with_help(help))
 }
 
+/// Whether [`check_structure`] settled that no mapping has a key twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// The whole document was read and every key was a scalar written out: no key repeats.
+    Checked,
+    /// The event parser stopped early, or a key was an alias or a collection, whose equality
+    /// `serde_yaml` decides differently: [`check_unique_keys`] must look.
+    Unsettled,
+}
+
 /// Refuses YAML nested deeper than [`MAX_NESTING`] levels, or whose aliases would expand it
-/// beyond [`MAX_ALIAS_EXPANSION`] nodes, in one linear pass over its events, before
-/// `serde_yaml` reads it: libyaml's scanner does work proportional to the nesting depth for
-/// every token, so ten thousand levels would take it minutes to refuse. Counts aliases without
-/// expanding them: each anchor's size is measured once, each alias adds that size. Text the
-/// event parser cannot read is left to `serde_yaml` to diagnose.
-fn check_structure(text: &str) -> Result<(), Error> {
+/// beyond [`MAX_ALIAS_EXPANSION`] nodes, or with a key twice in a mapping, in one linear pass
+/// over its events, before `serde_yaml` reads it: libyaml's scanner does work proportional to
+/// the nesting depth for every token, so ten thousand levels would take it minutes to refuse.
+/// Counts aliases without expanding them: each anchor's size is measured once, each alias adds
+/// that size. Text the event parser cannot read is left to `serde_yaml` to diagnose.
+fn check_structure(text: &str) -> Result<Keys, Error> {
     /// An open collection: its anchor (0 for none), the node count when it started, and for
     /// a mapping the keys seen so far and whether the next node is a key.
     struct Open {
@@ -562,6 +574,17 @@ fn check_structure(text: &str) -> Result<(), Error> {
     let mut sizes: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
     let mut open: Vec<Open> = Vec::new();
     let mut first_alias: Option<((usize, usize), String)> = None;
+    let mut keys_settled = false;
+    let mut plain_keys = true;
+    let expecting_key = |open: &[Open]| {
+        matches!(
+            open.last(),
+            Some(Open {
+                keys: Some((_, true)),
+                ..
+            })
+        )
+    };
     let mut parser = Parser::new_from_str(text);
     while let Some(Ok((event, span))) = parser.next_event() {
         let total = written.saturating_add(added);
@@ -595,6 +618,7 @@ fn check_structure(text: &str) -> Result<(), Error> {
             }
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 written += 1;
+                plain_keys &= !expecting_key(&open);
                 node_starts(&mut open);
                 if open.len() >= MAX_NESTING {
                     return Err(too_deep()
@@ -620,6 +644,7 @@ fn check_structure(text: &str) -> Result<(), Error> {
                 node_done(&mut open);
             }
             Event::Alias(anchor) => {
+                plain_keys &= !expecting_key(&open);
                 added = added.saturating_add(sizes.get(&anchor).copied().unwrap_or(1));
                 node_starts(&mut open);
                 if first_alias.is_none() {
@@ -627,13 +652,20 @@ fn check_structure(text: &str) -> Result<(), Error> {
                 }
                 node_done(&mut open);
             }
-            Event::DocumentEnd => break,
+            Event::DocumentEnd => {
+                keys_settled = plain_keys;
+                break;
+            }
             _ => {}
         }
     }
     let limit = MAX_ALIAS_EXPANSION.max(written.saturating_mul(10));
     if added <= limit {
-        return Ok(());
+        return Ok(if keys_settled {
+            Keys::Checked
+        } else {
+            Keys::Unsettled
+        });
     }
     let mut error = Error::new(
         ErrorKind::Limit,
@@ -847,6 +879,24 @@ mod tests {
         let error = parse(Path::new("v.yaml"), &text).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Shape);
         assert_eq!(error.pointer(), Some("#/openapi"));
+    }
+
+    #[test]
+    fn a_key_repeated_through_an_alias_is_refused() {
+        // The event parser sees an alias where `serde_yaml` sees the anchored text, so the
+        // second check decides.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-name: &name title\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        *name : {type: string}\n        title: {type: integer}\n";
+        let error = parse(Path::new("alias.yaml"), text).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Syntax, "{error}");
+        assert!(
+            error.to_string().contains("`title` appears twice"),
+            "{error}"
+        );
+        let distinct = text.replace(
+            "        title: {type: integer}",
+            "        other: {type: integer}",
+        );
+        parse(Path::new("alias.yaml"), &distinct).expect("distinct keys through an alias");
     }
 
     #[test]
