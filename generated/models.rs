@@ -10,42 +10,53 @@
     clippy::large_enum_variant
 )]
 /// Paging and count annotations shared by all collection responses.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct BaseCollectionPaginationCountResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
 }
+impl crate::runtime::objects::Fields for BaseCollectionPaginationCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(BaseCollectionPaginationCountResponse);
 /// Represents an Application Proxy connector. Connectors are lightweight agents that sit on-premises and facilitate the outbound connection to the Microsoft Entra application proxy service. Each connector is part of a connectorGroup.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Connector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.connector"`.
-    #[serde(rename = "@odata.type", default = "Connector::default_odata_type")]
+    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// The name of the computer on which the connector is installed and runs.
-    #[serde(rename = "machineName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "machineName", skip_serializing_if = "Option::is_none")]
     pub machine_name: Option<String>,
     /// The external IP address as detected by the connector server. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "externalIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "externalIp", skip_serializing_if = "Option::is_none")]
     pub external_ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// The version of the connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl Connector {
@@ -65,23 +76,54 @@ impl Default for Connector {
         }
     }
 }
+impl crate::runtime::objects::Fields for Connector {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "machineName" => self.machine_name = map.next_value()?,
+            "externalIp" => self.external_ip = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(Connector);
 /// A page of connector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct ConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The connector objects in this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Connector>>,
 }
+impl crate::runtime::objects::Fields for ConnectorCollectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(ConnectorCollectionResponse);
 /// Indicates the status of an Application Proxy connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectorStatus {
@@ -140,33 +182,26 @@ pub struct ConnectorUpdate {
     pub version: crate::runtime::Patch<String>,
 }
 /// A Domain Join Connector is a connector that is responsible to allocate (and delete) machine account blobs
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeviceManagementDomainJoinConnector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.deviceManagementDomainJoinConnector"`.
-    #[serde(
-        rename = "@odata.type",
-        default = "DeviceManagementDomainJoinConnector::default_odata_type"
-    )]
+    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// The connector display name.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Last time connector contacted Intune.
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Option::is_none")]
     pub last_connection_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl DeviceManagementDomainJoinConnector {
@@ -186,23 +221,59 @@ impl Default for DeviceManagementDomainJoinConnector {
         }
     }
 }
+impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnector {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(DeviceManagementDomainJoinConnector);
 /// A page of deviceManagementDomainJoinConnector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct DeviceManagementDomainJoinConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The deviceManagementDomainJoinConnector objects in this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<DeviceManagementDomainJoinConnector>>,
 }
+impl crate::runtime::objects::Fields
+for DeviceManagementDomainJoinConnectorCollectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(
+    DeviceManagementDomainJoinConnectorCollectionResponse
+);
 /// The ODJ request states.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementDomainJoinConnectorState {
@@ -297,22 +368,34 @@ pub struct ErrorDetails {
     pub target: Option<String>,
 }
 /// Service-specific diagnostic information about the error.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct InnerError {
     /// Request Id as tracked internally by the service
-    #[serde(rename = "request-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "request-id", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Client request Id as sent by the client application.
-    #[serde(
-        rename = "client-request-id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "client-request-id", skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
     /// Date and time when the error occurred. Microsoft Graph writes it without a UTC offset (for example 2024-05-01T10:00:00), so it is not an RFC 3339 date-time and is kept as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
+impl crate::runtime::objects::Fields for InnerError {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "request-id" => self.request_id = map.next_value()?,
+            "client-request-id" => self.client_request_id = map.next_value()?,
+            "date" => self.date = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(InnerError);
 /// The top-level error: a code, a human-readable message and optional details.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MainError {
@@ -330,51 +413,35 @@ pub struct MainError {
     pub inner_error: Option<InnerError>,
 }
 /// Entity which represents an OnPrem Ndes connector.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NdesConnector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.ndesConnector"`.
-    #[serde(rename = "@odata.type", default = "NdesConnector::default_odata_type")]
+    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// Last connection time for the Ndes Connector
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Option::is_none")]
     pub last_connection_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<NdesConnectorState>,
     /// The friendly name of the Ndes Connector.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Name of the machine running on-prem certificate connector service.
-    #[serde(rename = "machineName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "machineName", skip_serializing_if = "Option::is_none")]
     pub machine_name: Option<String>,
     /// Timestamp when on-prem certificate connector was enrolled in Intune.
-    #[serde(
-        rename = "enrolledDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enrolledDateTime", skip_serializing_if = "Option::is_none")]
     pub enrolled_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// List of Scope Tags for this Entity instance.
-    #[serde(
-        rename = "roleScopeTagIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "roleScopeTagIds", skip_serializing_if = "Option::is_none")]
     pub role_scope_tag_ids: Option<Vec<Option<String>>>,
     /// The build version of the Ndes Connector.
-    #[serde(
-        rename = "connectorVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "connectorVersion", skip_serializing_if = "Option::is_none")]
     pub connector_version: Option<String>,
 }
 impl NdesConnector {
@@ -397,23 +464,59 @@ impl Default for NdesConnector {
         }
     }
 }
+impl crate::runtime::objects::Fields for NdesConnector {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "machineName" => self.machine_name = map.next_value()?,
+            "enrolledDateTime" => self.enrolled_date_time = map.next_value()?,
+            "roleScopeTagIds" => self.role_scope_tag_ids = map.next_value()?,
+            "connectorVersion" => self.connector_version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(NdesConnector);
 /// A page of ndesConnector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 pub struct NdesConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The ndesConnector objects in this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<NdesConnector>>,
 }
+impl crate::runtime::objects::Fields for NdesConnectorCollectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "@odata.nextLink" => self.odata_next_link = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+crate::runtime::deserialize_fields!(NdesConnectorCollectionResponse);
 /// The current status of the Ndes Connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NdesConnectorState {

@@ -104,10 +104,17 @@ fn struct_def(
     doc: TokenStream,
     body: &Struct,
 ) -> TokenStream {
+    // `Default` when every field can default: optional fields to `None`, others to the spec's default.
+    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
+    // A struct that decodes onto its `Default` implements the runtime's `Fields` (one
+    // `match`) instead of deriving `Deserialize`, whose expansion is the costliest part of
+    // checking a large generated crate. Flattened extra properties need serde's buffering.
+    let read_fields =
+        !body.patch && defaultable && body.additional.is_none() && !body.fields.is_empty();
     let fields: Vec<TokenStream> = body
         .fields
         .iter()
-        .map(|f| field(api, name, f, body.patch))
+        .map(|f| field(api, name, f, body.patch, !read_fields))
         .collect();
     let additional = body.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Models);
@@ -122,9 +129,8 @@ fn struct_def(
     } else {
         body.fields.iter().filter(|f| has_default(f)).collect()
     };
-    // `Default` when every field can default: optional fields to `None`, others to the spec's default.
-    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
     let derive_default = defaultable && defaults.is_empty();
+    let deserialize = (!read_fields).then(|| quote!(, ::serde::Deserialize));
     let derives = if body.patch {
         // A client only sends update bodies; decoding them is the server's job. `Deserialize`
         // is the costliest derive to compile, and update structs repeat every entity.
@@ -133,10 +139,11 @@ fn struct_def(
             #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
         }
     } else if derive_default {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+        quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize #deserialize)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize #deserialize)])
     };
+    let fields_impl = read_fields.then(|| fields_impl(name, &body.fields));
     let default_fns = defaults.iter().map(|f| {
         let fn_name = format_ident!("default_{}", f.name);
         let ty = field_type(api, f, false);
@@ -188,6 +195,32 @@ fn struct_def(
         }
         #helpers
         #default_impl
+        #fields_impl
+    }
+}
+
+/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent.
+fn fields_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let arms = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.name);
+        let wire = &f.wire;
+        quote!(#wire => self.#ident = map.next_value()?,)
+    });
+    quote! {
+        impl crate::runtime::objects::Fields for #name {
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+        crate::runtime::deserialize_fields!(#name);
     }
 }
 
@@ -210,7 +243,15 @@ fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
     }
 }
 
-fn field(api: &Api, owner: &proc_macro2::Ident, field: &Field, patch: bool) -> TokenStream {
+/// A field and its serde attributes; `derived_decode` when serde's derive decodes the struct
+/// (and needs to know the defaults), not [`fields_impl`].
+fn field(
+    api: &Api,
+    owner: &proc_macro2::Ident,
+    field: &Field,
+    patch: bool,
+    derived_decode: bool,
+) -> TokenStream {
     let ident = format_ident!("{}", field.name);
     let ty = field_type(api, field, patch);
     let notes = [
@@ -229,6 +270,12 @@ fn field(api: &Api, owner: &proc_macro2::Ident, field: &Field, patch: bool) -> T
     });
     let serde = if patch {
         quote!(#[serde(#rename default, skip_serializing_if = "crate::runtime::Patch::is_absent")])
+    } else if !derived_decode {
+        match (field.optional() && !field.required, rename) {
+            (true, rename) => quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+            (false, Some(rename)) => quote!(#[serde(#rename)]),
+            (false, None) => TokenStream::new(),
+        }
     } else if field.optional() {
         if field.required {
             // Required but nullable: always sent, `null` when `None`.

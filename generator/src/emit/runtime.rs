@@ -10,6 +10,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
+    ("objects.rs", include_str!("../../runtime/objects.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
     ("patch.rs", include_str!("../../runtime/patch.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),

@@ -1,0 +1,108 @@
+//! Shared decoding for generated structs whose every field may be absent.
+//!
+//! Most of an API's objects have only optional fields (or fields with a default). For those,
+//! the generated code implements [`Fields`], one `match` from member name to field, and the
+//! `deserialize_fields!` macro adds `Deserialize`, which calls the one [`deserialize`] here.
+//! Decoding behaves as serde's derive does for such a struct (absent members keep their
+//! default, unknown members are skipped, the error for a non-object names the struct), at a
+//! fraction of its compile time: the derive expands to a field enum, its visitor and two
+//! decoding paths per struct, and type-checking that is most of the cost of checking a large
+//! generated crate. Unlike the derive, a member given twice is not an error: the last one
+//! counts, as in `serde_json::Value`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A struct decoded member by member onto its [`Default`].
+pub trait Fields: Default {
+    /// Decodes the value of the member `key` into its field, and says whether a field has that
+    /// name; the value of an unknown member is left for the caller to skip.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// Decodes an object into `T`, starting from `T::default()`; `name` names `T` in errors.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Fields>(
+    deserializer: D,
+    name: &'static str,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor {
+        name,
+        target: PhantomData,
+    })
+}
+
+struct ObjectVisitor<T> {
+    name: &'static str,
+    target: PhantomData<T>,
+}
+
+impl<'de, T: Fields> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(Key(key)) = map.next_key()? {
+            if !value.read_field(&key, &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// A member name, borrowed from the input when the format allows.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Implements `Deserialize` for a struct that implements [`Fields`].
+// Unused in a crate whose API description has no such struct.
+#[allow(unused_macros)]
+macro_rules! deserialize_fields {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::objects::deserialize(deserializer, stringify!($name))
+            }
+        }
+    };
+}
+
+pub(crate) use deserialize_fields;

@@ -1,0 +1,123 @@
+//! How the generated models decode JSON. Structs whose members may all be absent decode through
+//! the runtime's `objects::Fields`; structs with required members through serde's derive. Both
+//! must behave as a client of Microsoft Graph expects.
+
+use graph_connectors::models::{
+    Connector, ConnectorStatus, MainError, NdesConnector, NdesConnectorState, ODataError,
+};
+use serde_json::json;
+
+#[test]
+fn absent_members_keep_their_defaults() {
+    let connector: Connector = serde_json::from_str("{}").expect("an empty object");
+    assert_eq!(connector, Connector::default());
+    // A member with a default in the description takes it, not the type's own default.
+    assert_eq!(connector.odata_type, "#microsoft.graph.connector");
+    assert_eq!(connector.machine_name, None);
+}
+
+#[test]
+fn members_decode_by_their_wire_names() {
+    let connector: Connector = serde_json::from_str(
+        r##"{"id":"c1","@odata.type":"#microsoft.graph.connector","machineName":"host","externalIp":"10.0.0.1","status":"active","version":"1.5"}"##,
+    )
+    .expect("a connector");
+    assert_eq!(connector.id.as_deref(), Some("c1"));
+    assert_eq!(connector.machine_name.as_deref(), Some("host"));
+    assert_eq!(connector.external_ip.as_deref(), Some("10.0.0.1"));
+    assert_eq!(connector.status, Some(ConnectorStatus::Active));
+    assert_eq!(connector.version.as_deref(), Some("1.5"));
+}
+
+#[test]
+fn unknown_members_of_any_shape_are_skipped() {
+    let connector: Connector = serde_json::from_str(
+        r#"{"newMember":{"nested":[1,{"deep":null}]},"machineName":"host","another":[],"yetAnother":"x"}"#,
+    )
+    .expect("unknown members are not an error");
+    assert_eq!(connector.machine_name.as_deref(), Some("host"));
+    assert_eq!(
+        connector,
+        Connector {
+            machine_name: Some("host".into()),
+            ..Connector::default()
+        }
+    );
+}
+
+#[test]
+fn null_clears_an_optional_member() {
+    let connector: Connector =
+        serde_json::from_str(r#"{"machineName":null,"status":null}"#).expect("nulls");
+    assert_eq!(connector.machine_name, None);
+    assert_eq!(connector.status, None);
+}
+
+#[test]
+fn escaped_member_names_are_read_like_plain_ones() {
+    // `\u004e` is `N`: serde_json cannot lend this key from the input and hands over a copy.
+    let connector: Connector =
+        serde_json::from_str(r#"{"machine\u004eame":"host"}"#).expect("an escaped key");
+    assert_eq!(connector.machine_name.as_deref(), Some("host"));
+}
+
+#[test]
+fn decodes_from_a_json_value_as_from_text() {
+    let body = json!({"displayName": "NDES", "state": "active", "connectorVersion": "2.0"});
+    let from_value: NdesConnector = serde_json::from_value(body.clone()).expect("from a Value");
+    let from_text: NdesConnector = serde_json::from_str(&body.to_string()).expect("from text");
+    assert_eq!(from_value, from_text);
+    assert_eq!(from_value.state, Some(NdesConnectorState::Active));
+    // Encoding writes back what was read, with the default type annotation added.
+    let encoded = serde_json::to_value(&from_value).expect("encode");
+    assert_eq!(encoded["displayName"], "NDES");
+    assert_eq!(encoded["@odata.type"], "#microsoft.graph.ndesConnector");
+}
+
+#[test]
+fn the_last_of_a_repeated_member_counts() {
+    let connector: Connector =
+        serde_json::from_str(r#"{"machineName":"first","machineName":"second"}"#).expect("decode");
+    assert_eq!(connector.machine_name.as_deref(), Some("second"));
+}
+
+#[test]
+fn a_value_that_is_not_an_object_is_refused_naming_the_struct() {
+    for body in ["[]", "\"text\"", "42", "null"] {
+        let error = serde_json::from_str::<Connector>(body).expect_err(body);
+        assert!(
+            error.to_string().contains("expected struct Connector"),
+            "{body}: {error}"
+        );
+    }
+}
+
+#[test]
+fn a_member_of_the_wrong_type_is_refused_with_its_path() {
+    let body = r#"{"machineName":"host","status":7}"#;
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let error = serde_path_to_error::deserialize::<_, Connector>(&mut deserializer)
+        .expect_err("a number is no status");
+    assert_eq!(error.path().to_string(), "status");
+    assert!(
+        error.inner().to_string().contains("invalid type"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_struct_with_required_members_still_requires_them() {
+    // `MainError` has required `code` and `message`: it keeps serde's derive.
+    let error = serde_json::from_str::<MainError>(r#"{"code":"x"}"#).expect_err("no message");
+    assert!(
+        error.to_string().contains("missing field `message`"),
+        "{error}"
+    );
+    let body: ODataError = serde_json::from_str(
+        r#"{"error":{"code":"Request_ResourceNotFound","message":"Not found","innerError":{"request-id":"r1","unknownInner":1}}}"#,
+    )
+    .expect("an OData error");
+    assert_eq!(body.error.code, "Request_ResourceNotFound");
+    let inner = body.error.inner_error.expect("the inner error");
+    assert_eq!(inner.request_id.as_deref(), Some("r1"));
+}
