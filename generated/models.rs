@@ -10,15 +10,28 @@
     clippy::large_enum_variant
 )]
 /// Paging and count annotations shared by all collection responses.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseCollectionPaginationCountResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
 }
+impl crate::runtime::objects::Members for BaseCollectionPaginationCountResponse {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.odata_count {
+            map.serialize_entry("@odata.count", value)?;
+        }
+        if let Some(value) = &self.odata_next_link {
+            map.serialize_entry("@odata.nextLink", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(BaseCollectionPaginationCountResponse);
 impl crate::runtime::objects::Fields for BaseCollectionPaginationCountResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -35,28 +48,22 @@ impl crate::runtime::objects::Fields for BaseCollectionPaginationCountResponse {
 }
 crate::runtime::deserialize_fields!(BaseCollectionPaginationCountResponse);
 /// Represents an Application Proxy connector. Connectors are lightweight agents that sit on-premises and facilitate the outbound connection to the Microsoft Entra application proxy service. Each connector is part of a connectorGroup.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.connector"`.
-    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// The name of the computer on which the connector is installed and runs.
-    #[serde(rename = "machineName", skip_serializing_if = "Option::is_none")]
     pub machine_name: Option<String>,
     /// The external IP address as detected by the connector server. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(rename = "externalIp", skip_serializing_if = "Option::is_none")]
     pub external_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// The version of the connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl Connector {
@@ -76,6 +83,31 @@ impl Default for Connector {
         }
     }
 }
+impl crate::runtime::objects::Members for Connector {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("@odata.type", &self.odata_type)?;
+        if let Some(value) = &self.machine_name {
+            map.serialize_entry("machineName", value)?;
+        }
+        if let Some(value) = &self.external_ip {
+            map.serialize_entry("externalIp", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(Connector);
 impl crate::runtime::objects::Fields for Connector {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -96,18 +128,33 @@ impl crate::runtime::objects::Fields for Connector {
 }
 crate::runtime::deserialize_fields!(Connector);
 /// A page of connector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The connector objects in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Connector>>,
 }
+impl crate::runtime::objects::Members for ConnectorCollectionResponse {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.odata_count {
+            map.serialize_entry("@odata.count", value)?;
+        }
+        if let Some(value) = &self.odata_next_link {
+            map.serialize_entry("@odata.nextLink", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(ConnectorCollectionResponse);
 impl crate::runtime::objects::Fields for ConnectorCollectionResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -158,50 +205,71 @@ crate::runtime::string_enum!(ConnectorStatus, Unknown);
 /// Changes to a `Connector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectorUpdate {
     /// Defaults to `"#microsoft.graph.connector"`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub odata_type: crate::runtime::Patch<String>,
     /// The name of the computer on which the connector is installed and runs.
-    #[serde(
-        rename = "machineName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub machine_name: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub status: crate::runtime::Patch<ConnectorStatus>,
     /// The version of the connector.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub version: crate::runtime::Patch<String>,
 }
+impl crate::runtime::objects::Members for ConnectorUpdate {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if !self.odata_type.is_absent() {
+            map.serialize_entry("@odata.type", &self.odata_type)?;
+        }
+        if !self.machine_name.is_absent() {
+            map.serialize_entry("machineName", &self.machine_name)?;
+        }
+        if !self.status.is_absent() {
+            map.serialize_entry("status", &self.status)?;
+        }
+        if !self.version.is_absent() {
+            map.serialize_entry("version", &self.version)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(ConnectorUpdate);
+#[cfg(feature = "server")]
+impl crate::runtime::objects::Fields for ConnectorUpdate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "machineName" => self.machine_name = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+#[cfg(feature = "server")]
+crate::runtime::deserialize_fields!(ConnectorUpdate);
 /// A Domain Join Connector is a connector that is responsible to allocate (and delete) machine account blobs
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeviceManagementDomainJoinConnector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.deviceManagementDomainJoinConnector"`.
-    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// The connector display name.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Last time connector contacted Intune.
-    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Option::is_none")]
     pub last_connection_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 impl DeviceManagementDomainJoinConnector {
@@ -221,6 +289,31 @@ impl Default for DeviceManagementDomainJoinConnector {
         }
     }
 }
+impl crate::runtime::objects::Members for DeviceManagementDomainJoinConnector {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("@odata.type", &self.odata_type)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.last_connection_date_time {
+            map.serialize_entry("lastConnectionDateTime", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(DeviceManagementDomainJoinConnector);
 impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnector {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -243,18 +336,36 @@ impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnector {
 }
 crate::runtime::deserialize_fields!(DeviceManagementDomainJoinConnector);
 /// A page of deviceManagementDomainJoinConnector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceManagementDomainJoinConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The deviceManagementDomainJoinConnector objects in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<DeviceManagementDomainJoinConnector>>,
 }
+impl crate::runtime::objects::Members
+for DeviceManagementDomainJoinConnectorCollectionResponse {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.odata_count {
+            map.serialize_entry("@odata.count", value)?;
+        }
+        if let Some(value) = &self.odata_next_link {
+            map.serialize_entry("@odata.nextLink", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(
+    DeviceManagementDomainJoinConnectorCollectionResponse
+);
 impl crate::runtime::objects::Fields
 for DeviceManagementDomainJoinConnectorCollectionResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -312,74 +423,147 @@ crate::runtime::string_enum!(DeviceManagementDomainJoinConnectorState, Unknown);
 /// Changes to a `DeviceManagementDomainJoinConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceManagementDomainJoinConnectorUpdate {
     /// Defaults to `"#microsoft.graph.deviceManagementDomainJoinConnector"`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub odata_type: crate::runtime::Patch<String>,
     /// The connector display name.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub display_name: crate::runtime::Patch<String>,
     /// Last time connector contacted Intune.
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub last_connection_date_time: crate::runtime::Patch<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub state: crate::runtime::Patch<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub version: crate::runtime::Patch<String>,
 }
+impl crate::runtime::objects::Members for DeviceManagementDomainJoinConnectorUpdate {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if !self.odata_type.is_absent() {
+            map.serialize_entry("@odata.type", &self.odata_type)?;
+        }
+        if !self.display_name.is_absent() {
+            map.serialize_entry("displayName", &self.display_name)?;
+        }
+        if !self.last_connection_date_time.is_absent() {
+            map.serialize_entry(
+                "lastConnectionDateTime",
+                &self.last_connection_date_time,
+            )?;
+        }
+        if !self.state.is_absent() {
+            map.serialize_entry("state", &self.state)?;
+        }
+        if !self.version.is_absent() {
+            map.serialize_entry("version", &self.version)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(DeviceManagementDomainJoinConnectorUpdate);
+#[cfg(feature = "server")]
+impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnectorUpdate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+#[cfg(feature = "server")]
+crate::runtime::deserialize_fields!(DeviceManagementDomainJoinConnectorUpdate);
 /// Base type of all Microsoft Graph entities.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct Entity {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The OData type annotation naming the concrete type of the entity, for example '#microsoft.graph.ndesConnector'.
     #[serde(rename = "@odata.type")]
     pub odata_type: String,
 }
+impl crate::runtime::objects::Members for Entity {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("@odata.type", &self.odata_type)?;
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(Entity);
 /// An additional error detail.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ErrorDetails {
     /// An error code string for the detail.
     pub code: String,
     /// A developer-ready message about the detail.
     pub message: String,
     /// The target of the detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub target: Option<String>,
 }
+impl crate::runtime::objects::Members for ErrorDetails {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(ErrorDetails);
 /// Service-specific diagnostic information about the error.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InnerError {
     /// Request Id as tracked internally by the service
-    #[serde(rename = "request-id", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Client request Id as sent by the client application.
-    #[serde(rename = "client-request-id", skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
     /// Date and time when the error occurred. Microsoft Graph writes it without a UTC offset (for example 2024-05-01T10:00:00), so it is not an RFC 3339 date-time and is kept as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
+impl crate::runtime::objects::Members for InnerError {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.request_id {
+            map.serialize_entry("request-id", value)?;
+        }
+        if let Some(value) = &self.client_request_id {
+            map.serialize_entry("client-request-id", value)?;
+        }
+        if let Some(value) = &self.date {
+            map.serialize_entry("date", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(InnerError);
 impl crate::runtime::objects::Fields for InnerError {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -397,51 +581,62 @@ impl crate::runtime::objects::Fields for InnerError {
 }
 crate::runtime::deserialize_fields!(InnerError);
 /// The top-level error: a code, a human-readable message and optional details.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct MainError {
     /// An error code string for the error that occurred.
     pub code: String,
     /// A developer-ready message about the error that occurred.
     pub message: String,
     /// The target of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub target: Option<String>,
     /// Optional list of additional error details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub details: Option<Vec<ErrorDetails>>,
-    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "innerError", default)]
     pub inner_error: Option<InnerError>,
 }
+impl crate::runtime::objects::Members for MainError {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.inner_error {
+            map.serialize_entry("innerError", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(MainError);
 /// Entity which represents an OnPrem Ndes connector.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NdesConnector {
     /// The unique identifier for an entity. Read-only.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Defaults to `"#microsoft.graph.ndesConnector"`.
-    #[serde(rename = "@odata.type")]
     pub odata_type: String,
     /// Last connection time for the Ndes Connector
-    #[serde(rename = "lastConnectionDateTime", skip_serializing_if = "Option::is_none")]
     pub last_connection_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<NdesConnectorState>,
     /// The friendly name of the Ndes Connector.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Name of the machine running on-prem certificate connector service.
-    #[serde(rename = "machineName", skip_serializing_if = "Option::is_none")]
     pub machine_name: Option<String>,
     /// Timestamp when on-prem certificate connector was enrolled in Intune.
-    #[serde(rename = "enrolledDateTime", skip_serializing_if = "Option::is_none")]
     pub enrolled_date_time: Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// List of Scope Tags for this Entity instance.
-    #[serde(rename = "roleScopeTagIds", skip_serializing_if = "Option::is_none")]
     pub role_scope_tag_ids: Option<Vec<Option<String>>>,
     /// The build version of the Ndes Connector.
-    #[serde(rename = "connectorVersion", skip_serializing_if = "Option::is_none")]
     pub connector_version: Option<String>,
 }
 impl NdesConnector {
@@ -464,6 +659,40 @@ impl Default for NdesConnector {
         }
     }
 }
+impl crate::runtime::objects::Members for NdesConnector {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("@odata.type", &self.odata_type)?;
+        if let Some(value) = &self.last_connection_date_time {
+            map.serialize_entry("lastConnectionDateTime", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.machine_name {
+            map.serialize_entry("machineName", value)?;
+        }
+        if let Some(value) = &self.enrolled_date_time {
+            map.serialize_entry("enrolledDateTime", value)?;
+        }
+        if let Some(value) = &self.role_scope_tag_ids {
+            map.serialize_entry("roleScopeTagIds", value)?;
+        }
+        if let Some(value) = &self.connector_version {
+            map.serialize_entry("connectorVersion", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(NdesConnector);
 impl crate::runtime::objects::Fields for NdesConnector {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -489,18 +718,33 @@ impl crate::runtime::objects::Fields for NdesConnector {
 }
 crate::runtime::deserialize_fields!(NdesConnector);
 /// A page of ndesConnector objects.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NdesConnectorCollectionResponse {
     /// The total number of items in the collection; returned only when the request asks for it with $count=true.
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub odata_next_link: Option<String>,
     /// The ndesConnector objects in this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<NdesConnector>>,
 }
+impl crate::runtime::objects::Members for NdesConnectorCollectionResponse {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if let Some(value) = &self.odata_count {
+            map.serialize_entry("@odata.count", value)?;
+        }
+        if let Some(value) = &self.odata_next_link {
+            map.serialize_entry("@odata.nextLink", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(NdesConnectorCollectionResponse);
 impl crate::runtime::objects::Fields for NdesConnectorCollectionResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -555,67 +799,101 @@ crate::runtime::string_enum!(NdesConnectorState, Unknown);
 /// Changes to a `NdesConnector`, for update (PATCH) requests.
 ///
 /// Each field is left out of the request (`Patch::Absent`, the default), sent as `null` (`Patch::Null`), or sent with a value (`Patch::Value`); the server changes only what is sent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NdesConnectorUpdate {
     /// Defaults to `"#microsoft.graph.ndesConnector"`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub odata_type: crate::runtime::Patch<String>,
     /// Last connection time for the Ndes Connector
-    #[serde(
-        rename = "lastConnectionDateTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub last_connection_date_time: crate::runtime::Patch<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub state: crate::runtime::Patch<NdesConnectorState>,
     /// The friendly name of the Ndes Connector.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub display_name: crate::runtime::Patch<String>,
     /// Name of the machine running on-prem certificate connector service.
-    #[serde(
-        rename = "machineName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub machine_name: crate::runtime::Patch<String>,
     /// Timestamp when on-prem certificate connector was enrolled in Intune.
-    #[serde(
-        rename = "enrolledDateTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub enrolled_date_time: crate::runtime::Patch<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// List of Scope Tags for this Entity instance.
-    #[serde(
-        rename = "roleScopeTagIds",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub role_scope_tag_ids: crate::runtime::Patch<Vec<Option<String>>>,
     /// The build version of the Ndes Connector.
-    #[serde(
-        rename = "connectorVersion",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
     pub connector_version: crate::runtime::Patch<String>,
 }
+impl crate::runtime::objects::Members for NdesConnectorUpdate {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        if !self.odata_type.is_absent() {
+            map.serialize_entry("@odata.type", &self.odata_type)?;
+        }
+        if !self.last_connection_date_time.is_absent() {
+            map.serialize_entry(
+                "lastConnectionDateTime",
+                &self.last_connection_date_time,
+            )?;
+        }
+        if !self.state.is_absent() {
+            map.serialize_entry("state", &self.state)?;
+        }
+        if !self.display_name.is_absent() {
+            map.serialize_entry("displayName", &self.display_name)?;
+        }
+        if !self.machine_name.is_absent() {
+            map.serialize_entry("machineName", &self.machine_name)?;
+        }
+        if !self.enrolled_date_time.is_absent() {
+            map.serialize_entry("enrolledDateTime", &self.enrolled_date_time)?;
+        }
+        if !self.role_scope_tag_ids.is_absent() {
+            map.serialize_entry("roleScopeTagIds", &self.role_scope_tag_ids)?;
+        }
+        if !self.connector_version.is_absent() {
+            map.serialize_entry("connectorVersion", &self.connector_version)?;
+        }
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(NdesConnectorUpdate);
+#[cfg(feature = "server")]
+impl crate::runtime::objects::Fields for NdesConnectorUpdate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "lastConnectionDateTime" => {
+                self.last_connection_date_time = map.next_value()?;
+            }
+            "state" => self.state = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "machineName" => self.machine_name = map.next_value()?,
+            "enrolledDateTime" => self.enrolled_date_time = map.next_value()?,
+            "roleScopeTagIds" => self.role_scope_tag_ids = map.next_value()?,
+            "connectorVersion" => self.connector_version = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+#[cfg(feature = "server")]
+crate::runtime::deserialize_fields!(NdesConnectorUpdate);
 /// The error payload returned by Microsoft Graph for a failed request.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ODataError {
     pub error: MainError,
 }
+impl crate::runtime::objects::Members for ODataError {
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        map.serialize_entry("error", &self.error)?;
+        Ok(())
+    }
+}
+crate::runtime::serialize_members!(ODataError);

@@ -1,11 +1,62 @@
-//! How the generated models decode JSON. Structs whose members may all be absent decode through
-//! the runtime's `objects::Fields`; structs with required members through serde's derive. Both
-//! must behave as a client of Microsoft Graph expects.
+//! How the generated models encode and decode JSON. Structs encode through the runtime's
+//! `objects::Members`; those whose members may all be absent decode through `objects::Fields`,
+//! those with required members through serde's derive. All must behave as a client of
+//! Microsoft Graph expects.
 
 use graph_connectors::models::{
-    Connector, ConnectorStatus, MainError, NdesConnector, NdesConnectorState, ODataError,
+    Connector, ConnectorStatus, ConnectorUpdate, MainError, NdesConnector, NdesConnectorState,
+    ODataError,
 };
+use graph_connectors::runtime::Patch;
 use serde_json::json;
+
+#[test]
+fn encoding_writes_present_members_in_field_order_and_leaves_absent_ones_out() {
+    let connector = Connector {
+        machine_name: Some("host".into()),
+        status: Some(ConnectorStatus::Inactive),
+        ..Connector::default()
+    };
+    assert_eq!(
+        serde_json::to_string(&connector).expect("encode"),
+        r##"{"@odata.type":"#microsoft.graph.connector","machineName":"host","status":"inactive"}"##
+    );
+    let decoded: Connector =
+        serde_json::from_str(&serde_json::to_string(&connector).expect("encode")).expect("decode");
+    assert_eq!(decoded, connector);
+}
+
+#[test]
+fn an_update_sends_only_what_changes_and_null_to_clear() {
+    let update = ConnectorUpdate {
+        machine_name: Patch::Value("renamed".into()),
+        version: Patch::Null,
+        ..ConnectorUpdate::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&update).expect("encode"),
+        json!({"machineName": "renamed", "version": null})
+    );
+    assert_eq!(
+        serde_json::to_string(&ConnectorUpdate::default()).expect("encode"),
+        "{}"
+    );
+}
+
+#[test]
+fn a_struct_with_required_members_encodes_them_all() {
+    let error = MainError {
+        code: "badRequest".into(),
+        message: "Bad".into(),
+        target: None,
+        details: Some(Vec::new()),
+        inner_error: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&error).expect("encode"),
+        json!({"code": "badRequest", "message": "Bad", "details": []})
+    );
+}
 
 #[test]
 fn absent_members_keep_their_defaults() {

@@ -18,8 +18,8 @@
 //!   tokens, which never appear in `Debug` output or errors.
 //! - [`ParamValue`], [`path_segment`] and [`Query`] encode path, query and
 //!   header parameters.
-//! - [`objects`] decodes the generated structs whose fields may all be
-//!   absent.
+//! - [`objects`] encodes the generated structs, and decodes those whose
+//!   fields may all be absent.
 //! - [`Patch`] is the three-state (absent / null / value) property of PATCH
 //!   bodies.
 //! - [`Error`] and [`ApiError`] describe failures, with the operation, the HTTP
@@ -40,9 +40,10 @@ pub mod variants;
 // Not every API description has a string enum.
 #[allow(unused_imports)]
 pub(crate) use enums::string_enum;
-// Not every API description has a struct decoded through `objects::Fields`.
+// Not every API description has a struct encoded through `objects::Members`, or one decoded
+// through `objects::Fields`.
 #[allow(unused_imports)]
-pub(crate) use objects::deserialize_fields;
+pub(crate) use objects::{deserialize_fields, serialize_members};
 pub use error::{ApiError, BoxError, DecodeError, Error};
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;

@@ -1,20 +1,38 @@
-//! Shared decoding for generated structs whose every field may be absent.
+//! Shared encoding and decoding for generated structs.
 //!
-//! Most of an API's objects have only optional fields (or fields with a default). For those,
-//! the generated code implements [`Fields`], one `match` from member name to field, and the
-//! `deserialize_fields!` macro adds `Deserialize`, which calls the one [`deserialize`] here.
-//! Decoding behaves as serde's derive does for such a struct (absent members keep their
-//! default, unknown members are skipped, the error for a non-object names the struct), at a
-//! fraction of its compile time: the derive expands to a field enum, its visitor and two
-//! decoding paths per struct, and type-checking that is most of the cost of checking a large
-//! generated crate. Unlike the derive, a member given twice is not an error: the last one
-//! counts, as in `serde_json::Value`.
+//! A generated struct implements [`Members`], one statement per field, and the
+//! `serialize_members!` macro adds `Serialize`, which calls the one [`serialize`] here. Most
+//! of an API's objects have only optional fields (or fields with a default); those also
+//! implement [`Fields`], one `match` from member name to field, and the `deserialize_fields!`
+//! macro adds `Deserialize`, which calls [`deserialize`].
+//!
+//! Both behave as serde's derives do for such a struct (fields in order, absent optional
+//! members left out; absent members keep their default, unknown members are skipped, the
+//! error for a non-object names the struct), at a fraction of their compile time: the derives
+//! expand to a field enum, its visitor, two decoding paths and a branch per field for every
+//! struct, and type-checking that is most of the cost of checking a large generated crate.
+//! Unlike the derive, a member given twice is not an error: the last one counts, as in
+//! `serde_json::Value`.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+
+/// A struct encoded member by member, as an object.
+pub trait Members {
+    /// Writes each member that is present, in the order of the fields.
+    fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// Encodes `value` as an object of its [`Members`].
+pub fn serialize<S: Serializer, T: Members>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.write_members(&mut map)?;
+    map.end()
+}
 
 /// A struct decoded member by member onto its [`Default`].
 pub trait Fields: Default {
@@ -89,6 +107,24 @@ impl<'de> Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(KeyVisitor)
     }
 }
+
+/// Implements `Serialize` for a struct that implements [`Members`].
+// Unused in a crate whose API description has no struct.
+#[allow(unused_macros)]
+macro_rules! serialize_members {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::runtime::objects::serialize(self, serializer)
+            }
+        }
+    };
+}
+
+pub(crate) use serialize_members;
 
 /// Implements `Deserialize` for a struct that implements [`Fields`].
 // Unused in a crate whose API description has no such struct.

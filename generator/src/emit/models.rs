@@ -106,15 +106,11 @@ fn struct_def(
 ) -> TokenStream {
     // `Default` when every field can default: optional fields to `None`, others to the spec's default.
     let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
-    // A struct that decodes onto its `Default` implements the runtime's `Fields` (one
-    // `match`) instead of deriving `Deserialize`, whose expansion is the costliest part of
-    // checking a large generated crate. Flattened extra properties need serde's buffering.
-    let read_fields =
-        !body.patch && defaultable && body.additional.is_none() && !body.fields.is_empty();
+    let serde = Serde::of(body, defaultable);
     let fields: Vec<TokenStream> = body
         .fields
         .iter()
-        .map(|f| field(api, name, f, body.patch, !read_fields))
+        .map(|f| field(api, name, f, body.patch, serde))
         .collect();
     let additional = body.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Models);
@@ -130,20 +126,30 @@ fn struct_def(
         body.fields.iter().filter(|f| has_default(f)).collect()
     };
     let derive_default = defaultable && defaults.is_empty();
-    let deserialize = (!read_fields).then(|| quote!(, ::serde::Deserialize));
-    let derives = if body.patch {
-        // A client only sends update bodies; decoding them is the server's job. `Deserialize`
-        // is the costliest derive to compile, and update structs repeat every entity.
-        quote! {
-            #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+    let default = derive_default.then(|| quote!(Default,));
+    let derives = match serde {
+        // A client only sends update bodies; decoding them is the server's job.
+        Serde::Derived if body.patch => quote! {
+            #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
             #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+        },
+        Serde::Derived => {
+            quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)])
         }
-    } else if derive_default {
-        quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize #deserialize)])
-    } else {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize #deserialize)])
+        Serde::Members { read_fields: false } => {
+            quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
+        }
+        Serde::Members { read_fields: true } => quote!(#[derive(Debug, Clone, #default PartialEq)]),
     };
-    let fields_impl = read_fields.then(|| fields_impl(name, &body.fields));
+    let serde_impls = match serde {
+        Serde::Derived => TokenStream::new(),
+        Serde::Members { read_fields } => {
+            let write = members_impl(name, &body.fields, body.patch);
+            // As with the derive above: update bodies decode only in a server.
+            let read = read_fields.then(|| fields_impl(name, &body.fields, body.patch));
+            quote!(#write #read)
+        }
+    };
     let default_fns = defaults.iter().map(|f| {
         let fn_name = format_ident!("default_{}", f.name);
         let ty = field_type(api, f, false);
@@ -195,18 +201,86 @@ fn struct_def(
         }
         #helpers
         #default_impl
-        #fields_impl
+        #serde_impls
     }
 }
 
-/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent.
-fn fields_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+/// How a struct is encoded and decoded.
+///
+/// serde's derives expand, per struct, to a field enum with its visitor and two decoding paths
+/// (`Deserialize`) and a field count and a branch per field (`Serialize`): type-checking those
+/// expansions is most of the cost of checking a large generated crate. Where it can, a struct
+/// implements the runtime's `objects` traits instead: one statement per field to encode, one
+/// `match` to decode, through one generic function in the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Serde {
+    /// serde's derives and field attributes: extra properties are flattened into a map,
+    /// which needs serde's buffering.
+    Derived,
+    /// `objects::Members` encodes; `objects::Fields` decodes when the struct decodes onto its
+    /// `Default` (`read_fields`), serde's derive otherwise (a required member must be present).
+    Members { read_fields: bool },
+}
+
+impl Serde {
+    fn of(body: &Struct, defaultable: bool) -> Serde {
+        if body.additional.is_some() || body.fields.is_empty() {
+            Serde::Derived
+        } else {
+            Serde::Members {
+                read_fields: defaultable,
+            }
+        }
+    }
+}
+
+/// `Members` and `Serialize` through the runtime: each field in order, an absent optional
+/// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`.
+fn members_impl(name: &proc_macro2::Ident, fields: &[Field], patch: bool) -> TokenStream {
+    let members = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.name);
+        let wire = &f.wire;
+        if patch {
+            quote! {
+                if !self.#ident.is_absent() {
+                    map.serialize_entry(#wire, &self.#ident)?;
+                }
+            }
+        } else if f.optional() && !f.required {
+            quote! {
+                if let Some(value) = &self.#ident {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        } else {
+            quote!(map.serialize_entry(#wire, &self.#ident)?;)
+        }
+    });
+    quote! {
+        impl crate::runtime::objects::Members for #name {
+            fn write_members<M: ::serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> ::std::result::Result<(), M::Error> {
+                #(#members)*
+                Ok(())
+            }
+        }
+        crate::runtime::serialize_members!(#name);
+    }
+}
+
+/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent;
+/// compiled only with the `server` feature when `server_only`.
+fn fields_impl(name: &proc_macro2::Ident, fields: &[Field], server_only: bool) -> TokenStream {
+    let cfg = server_only.then(|| quote!(#[cfg(feature = "server")]));
     let arms = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let wire = &f.wire;
         quote!(#wire => self.#ident = map.next_value()?,)
     });
     quote! {
+        #cfg
         impl crate::runtime::objects::Fields for #name {
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -220,6 +294,7 @@ fn fields_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
                 Ok(true)
             }
         }
+        #cfg
         crate::runtime::deserialize_fields!(#name);
     }
 }
@@ -243,14 +318,13 @@ fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
     }
 }
 
-/// A field and its serde attributes; `derived_decode` when serde's derive decodes the struct
-/// (and needs to know the defaults), not [`fields_impl`].
+/// A field and the serde attributes the struct's derives need.
 fn field(
     api: &Api,
     owner: &proc_macro2::Ident,
     field: &Field,
     patch: bool,
-    derived_decode: bool,
+    serde: Serde,
 ) -> TokenStream {
     let ident = format_ident!("{}", field.name);
     let ty = field_type(api, field, patch);
@@ -268,13 +342,22 @@ fn field(
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let serde = if patch {
+    let serde = if serde == (Serde::Members { read_fields: true }) {
+        // No derive reads attributes.
+        TokenStream::new()
+    } else if patch {
         quote!(#[serde(#rename default, skip_serializing_if = "crate::runtime::Patch::is_absent")])
-    } else if !derived_decode {
-        match (field.optional() && !field.required, rename) {
-            (true, rename) => quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
-            (false, Some(rename)) => quote!(#[serde(#rename)]),
-            (false, None) => TokenStream::new(),
+    } else if serde != Serde::Derived {
+        // Only `Deserialize` is derived.
+        if field.optional() {
+            quote!(#[serde(#rename default)])
+        } else if has_default(field) {
+            let path = format!("{owner}::default_{}", field.name);
+            quote!(#[serde(#rename default = #path)])
+        } else if let Some(rename) = rename {
+            quote!(#[serde(#rename)])
+        } else {
+            TokenStream::new()
         }
     } else if field.optional() {
         if field.required {
