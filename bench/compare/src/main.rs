@@ -471,6 +471,9 @@ fn main() {
         Option<Result<Duration, String>>,
         Option<Result<Duration, String>>,
     )> = Vec::new();
+    // `cargo check` of each empty crate once its dependencies are built: what any generated
+    // crate with those dependencies pays before its first line.
+    let mut floors: Vec<(&str, Result<Duration, String>)> = Vec::new();
     if options.check {
         eprintln!(
             "checking the dependencies of the generated crates in {}",
@@ -520,6 +523,19 @@ fn main() {
                 eprintln!("error: the dependencies of progenitor's crates do not build: {error}");
                 std::process::exit(1);
             }
+        }
+        for name in ["ours_dependencies", "progenitor_dependencies"] {
+            if name.starts_with("progenitor") && !options.progenitor {
+                continue;
+            }
+            // New text, so that cargo checks the crate again.
+            let lib = workspace.root.join("crates").join(name).join("src/lib.rs");
+            std::fs::write(
+                lib,
+                "//! No code: the floor of `cargo check` with these dependencies.\n",
+            )
+            .expect("rewrite an empty crate");
+            floors.push((name, workspace.check(name)));
         }
         for row in &rows {
             let mut check = |generator: &str, outcome: &Outcome| match outcome {
@@ -619,6 +635,18 @@ fn main() {
                 check_theirs.map(|t| t.as_secs_f64())
             ),
         );
+    }
+    if !floors.is_empty() {
+        println!();
+        for (name, floor) in &floors {
+            match floor {
+                Ok(time) => println!(
+                    "{name}: cargo check of an empty crate with these dependencies: {:.3} s",
+                    time.as_secs_f64()
+                ),
+                Err(error) => println!("{name}: {error}"),
+            }
+        }
     }
     if !failures.is_empty() {
         println!();
