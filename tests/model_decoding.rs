@@ -172,3 +172,17 @@ fn a_struct_with_required_members_still_requires_them() {
     let inner = body.error.inner_error.expect("the inner error");
     assert_eq!(inner.request_id.as_deref(), Some("r1"));
 }
+
+#[test]
+fn a_struct_encodes_as_a_form_too() {
+    // Form bodies (`application/x-www-form-urlencoded`) are encoded with serde_urlencoded,
+    // which takes the struct's members as pairs.
+    let connector = Connector {
+        machine_name: Some("host one".into()),
+        ..Connector::default()
+    };
+    assert_eq!(
+        serde_urlencoded::to_string(&connector).expect("a form"),
+        "%40odata.type=%23microsoft.graph.connector&machineName=host+one"
+    );
+}

@@ -342,7 +342,7 @@ fn field(
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let serde = if serde == (Serde::Members { read_fields: true }) {
+    let attrs = if serde == (Serde::Members { read_fields: true }) {
         // No derive reads attributes.
         TokenStream::new()
     } else if patch {
@@ -377,7 +377,7 @@ fn field(
     };
     quote! {
         #doc
-        #serde
+        #attrs
         pub #ident: #ty,
     }
 }
