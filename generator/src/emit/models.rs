@@ -342,30 +342,18 @@ fn field(
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
+    // What serde's derives read: the name and default for `Deserialize`, when to leave the
+    // field out for `Serialize` (derived only for `Serde::Derived`).
     let attrs = if serde == (Serde::Members { read_fields: true }) {
         // No derive reads attributes.
         TokenStream::new()
     } else if patch {
         quote!(#[serde(#rename default, skip_serializing_if = "crate::runtime::Patch::is_absent")])
-    } else if serde != Serde::Derived {
-        // Only `Deserialize` is derived.
-        if field.optional() {
-            quote!(#[serde(#rename default)])
-        } else if has_default(field) {
-            let path = format!("{owner}::default_{}", field.name);
-            quote!(#[serde(#rename default = #path)])
-        } else if let Some(rename) = rename {
-            quote!(#[serde(#rename)])
-        } else {
-            TokenStream::new()
-        }
     } else if field.optional() {
-        if field.required {
-            // Required but nullable: always sent, `null` when `None`.
-            quote!(#[serde(#rename default)])
-        } else {
-            quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
-        }
+        // A required but nullable field is always sent, `null` when `None`.
+        let skip = (serde == Serde::Derived && !field.required)
+            .then(|| quote!(skip_serializing_if = "Option::is_none"));
+        quote!(#[serde(#rename default, #skip)])
     } else if has_default(field) {
         // serde resolves the path inside its own visitor, where `Self` is not the struct.
         let path = format!("{owner}::default_{}", field.name);
