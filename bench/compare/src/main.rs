@@ -20,7 +20,9 @@
 //! What is timed. Generation: from the document's text to formatted Rust files in memory,
 //! nothing written. Ours is `Config::render_str` (load with located errors, model, emit,
 //! prettyplease) with `Config::server(false)`: a client, as progenitor generates. Progenitor's
-//! is what its build-script recipe does: `serde_yaml`/`serde_json` into `openapiv3`, `Generator::generate_tokens`, then `prettyplease`. `cargo check`: each
+//! is what its build-script recipe does: `serde_yaml`/`serde_json` into `openapiv3`,
+//! `Generator::generate_tokens`, then `prettyplease`. The two alternate run by run on each
+//! document, so that the machine's drift weighs on both alike. `cargo check`: each
 //! generated crate is written into one workspace (`--work`) that shares a target directory; the
 //! dependencies of each generator's crates are checked first (a crate with the same
 //! `Cargo.toml` and an empty `lib.rs`), so the timed `cargo check -p NAME` compiles only the
@@ -220,49 +222,117 @@ fn median(mut times: Vec<Duration>) -> Duration {
 /// The most generation runs of one document.
 const MAX_RUNS: usize = 200;
 
-/// Runs `generate` at least `runs` times (each under `catch_unwind`) and keeps the last output.
-fn timed<F>(runs: usize, mut generate: F) -> Result<(Vec<(String, String)>, Duration), String>
-where
-    F: FnMut() -> Result<Vec<(String, String)>, String>,
-{
-    let mut times = Vec::new();
-    let mut last = None;
-    let began = Instant::now();
-    // At least `runs` runs, and more for a small document (up to a second, at most 200 runs):
-    // a median of five runs of a millisecond is mostly noise.
-    while times.len() < runs || (times.len() < MAX_RUNS && began.elapsed() < Duration::from_secs(1))
-    {
-        let started = Instant::now();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut generate));
-        let elapsed = started.elapsed();
-        match result {
-            Ok(Ok(files)) => {
-                times.push(elapsed);
-                last = Some(files);
+/// Files a generator made: path relative to the crate -> text.
+type Generated = Vec<(String, String)>;
+
+/// One generator's runs on one document: its last output and its median time, or why it
+/// failed.
+type Timing = Result<(Generated, Duration), String>;
+
+/// Runs one generation under `catch_unwind`: its output and duration, or why it failed.
+fn run_once(
+    generate: &mut dyn FnMut() -> Result<Generated, String>,
+) -> Result<(Generated, Duration), String> {
+    let started = Instant::now();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(generate));
+    let elapsed = started.elapsed();
+    match result {
+        Ok(Ok(files)) => Ok((files, elapsed)),
+        Ok(Err(error)) => Err(error),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| String::from("(no message)"));
+            Err(format!("panicked: {}", first_line(&message)))
+        }
+    }
+}
+
+/// Times both generators on one document, alternating run by run (and which one goes first),
+/// so that the machine's drift over the seconds of the measurement weighs on both alike. Each
+/// runs at least `runs` times, and more for a small document (up to a second, at most
+/// [`MAX_RUNS`]): a median of five runs of a millisecond is mostly noise. A generator that
+/// fails stops; the other goes on.
+fn timed_pair(
+    runs: usize,
+    ours: &mut dyn FnMut() -> Result<Generated, String>,
+    mut theirs: Option<&mut dyn FnMut() -> Result<Generated, String>>,
+) -> (Timing, Option<Timing>) {
+    struct Side {
+        times: Vec<Duration>,
+        last: Option<Generated>,
+        failed: Option<String>,
+    }
+    impl Side {
+        fn record(&mut self, result: Result<(Generated, Duration), String>) {
+            match result {
+                Ok((files, time)) => {
+                    self.times.push(time);
+                    self.last = Some(files);
+                }
+                Err(error) => self.failed = Some(error),
             }
-            Ok(Err(error)) => return Err(error),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_else(|| String::from("(no message)"));
-                return Err(format!("panicked: {}", first_line(&message)));
+        }
+        fn timing(self) -> Timing {
+            match self.failed {
+                Some(error) => Err(error),
+                None => Ok((self.last.unwrap_or_default(), median(self.times))),
             }
         }
     }
-    Ok((last.unwrap_or_default(), median(times)))
+    let new_side = || Side {
+        times: Vec::new(),
+        last: None,
+        failed: None,
+    };
+    let mut our_side = new_side();
+    let mut their_side = theirs.as_ref().map(|_| new_side());
+    let began = Instant::now();
+    for round in 0.. {
+        let wanted = |side: &Side| {
+            side.failed.is_none()
+                && (side.times.len() < runs
+                    || (side.times.len() < MAX_RUNS && began.elapsed() < Duration::from_secs(1)))
+        };
+        let ours_due = wanted(&our_side);
+        let theirs_due = their_side.as_ref().is_some_and(wanted);
+        if !ours_due && !theirs_due {
+            break;
+        }
+        let mut run_theirs = |their_side: &mut Option<Side>| {
+            if let (Some(side), Some(generate)) = (their_side.as_mut(), theirs.as_mut()) {
+                side.record(run_once(*generate));
+            }
+        };
+        if round % 2 == 1 && theirs_due {
+            run_theirs(&mut their_side);
+        }
+        if ours_due {
+            our_side.record(run_once(ours));
+        }
+        if round % 2 == 0 && theirs_due {
+            run_theirs(&mut their_side);
+        }
+    }
+    (our_side.timing(), their_side.map(Side::timing))
 }
 
-fn ours(input: &Input, runs: usize) -> Outcome {
+/// Our generation of `input`, as timed: a client-only crate in memory.
+fn ours_generate(input: &Input) -> impl FnMut() -> Result<Generated, String> + '_ {
     let config = generator::Config::new(&input.path).server(false);
-    let result = timed(runs, || {
+    move || {
         config
             .render_str(&input.text)
             .map(|files| files.into_iter().collect())
             .map_err(|e| first_line(&e.to_string()))
-    });
-    let time = match result {
+    }
+}
+
+/// Our outcome on `input`, from its timing.
+fn ours(input: &Input, timing: Timing) -> Outcome {
+    let time = match timing {
         Ok((_, time)) => time,
         Err(error) => return Outcome::Failed(error),
     };
@@ -298,9 +368,10 @@ fn ours(input: &Input, runs: usize) -> Outcome {
     }
 }
 
-fn progenitor(input: &Input, runs: usize) -> Outcome {
+/// Progenitor's generation of `input`, as its build-script recipe does it.
+fn progenitor_generate(input: &Input) -> impl FnMut() -> Result<Generated, String> + '_ {
     let json = input.text.trim_start().starts_with('{');
-    let result = timed(runs, || {
+    move || {
         let spec: openapiv3::OpenAPI = if json {
             serde_json::from_str(&input.text).map_err(|e| e.to_string())?
         } else {
@@ -315,7 +386,11 @@ fn progenitor(input: &Input, runs: usize) -> Outcome {
             String::from("src/lib.rs"),
             prettyplease::unparse(&file),
         )])
-    });
+    }
+}
+
+/// Progenitor's outcome on `input`, from its timing.
+fn progenitor(input: &Input, result: Timing) -> Outcome {
     match result {
         Ok((mut files, time)) => {
             files.push((
@@ -457,8 +532,17 @@ fn main() {
             options.runs
         };
         eprintln!("generating {} ({} runs each)", input.name, runs);
-        let ours = ours(input, runs);
-        let theirs = options.progenitor.then(|| progenitor(input, runs));
+        let mut our_generate = ours_generate(input);
+        let mut their_generate = progenitor_generate(input);
+        let (our_timing, their_timing) = timed_pair(
+            runs,
+            &mut our_generate,
+            options
+                .progenitor
+                .then_some(&mut their_generate as &mut dyn FnMut() -> _),
+        );
+        let ours = ours(input, our_timing);
+        let theirs = their_timing.map(|timing| progenitor(input, timing));
         rows.push(Row {
             name: input.name.clone(),
             ours,
@@ -467,10 +551,9 @@ fn main() {
     }
 
     // `cargo check`: dependencies first, then each generated crate.
-    let mut checks: Vec<(
-        Option<Result<Duration, String>>,
-        Option<Result<Duration, String>>,
-    )> = Vec::new();
+    // Each generator's `cargo check` of each document: its time or its first error.
+    type Check = Option<Result<Duration, String>>;
+    let mut checks: Vec<(Check, Check)> = Vec::new();
     // `cargo check` of each empty crate once its dependencies are built: what any generated
     // crate with those dependencies pays before its first line.
     let mut floors: Vec<(&str, Result<Duration, String>)> = Vec::new();
