@@ -246,7 +246,8 @@ fn members_impl(name: &proc_macro2::Ident, fields: &[Field], patch: bool) -> Tok
                     map.serialize_entry(#wire, &self.#ident)?;
                 }
             }
-        } else if f.optional() && !f.required {
+        } else if !f.required {
+            // Not required, so an `Option`: left out when `None`.
             quote! {
                 if let Some(value) = &self.#ident {
                     map.serialize_entry(#wire, value)?;
