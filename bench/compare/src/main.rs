@@ -258,7 +258,7 @@ fn run_once(
 fn timed_pair(
     runs: usize,
     ours: &mut dyn FnMut() -> Result<Generated, String>,
-    mut theirs: Option<&mut dyn FnMut() -> Result<Generated, String>>,
+    theirs: Option<&mut dyn FnMut() -> Result<Generated, String>>,
 ) -> (Timing, Option<Timing>) {
     struct Side {
         times: Vec<Duration>,
@@ -288,7 +288,7 @@ fn timed_pair(
         failed: None,
     };
     let mut our_side = new_side();
-    let mut their_side = theirs.as_ref().map(|_| new_side());
+    let mut theirs = theirs.map(|generate| (new_side(), generate));
     let began = Instant::now();
     for round in 0.. {
         let wanted = |side: &Side| {
@@ -297,26 +297,26 @@ fn timed_pair(
                     || (side.times.len() < MAX_RUNS && began.elapsed() < Duration::from_secs(1)))
         };
         let ours_due = wanted(&our_side);
-        let theirs_due = their_side.as_ref().is_some_and(wanted);
+        let theirs_due = theirs.as_ref().is_some_and(|(side, _)| wanted(side));
         if !ours_due && !theirs_due {
             break;
         }
-        let mut run_theirs = |their_side: &mut Option<Side>| {
-            if let (Some(side), Some(generate)) = (their_side.as_mut(), theirs.as_mut()) {
+        let mut run_theirs = || {
+            if let Some((side, generate)) = theirs.as_mut() {
                 side.record(run_once(*generate));
             }
         };
         if round % 2 == 1 && theirs_due {
-            run_theirs(&mut their_side);
+            run_theirs();
         }
         if ours_due {
             our_side.record(run_once(ours));
         }
         if round % 2 == 0 && theirs_due {
-            run_theirs(&mut their_side);
+            run_theirs();
         }
     }
-    (our_side.timing(), their_side.map(Side::timing))
+    (our_side.timing(), theirs.map(|(side, _)| side.timing()))
 }
 
 /// Our generation of `input`, as timed: a client-only crate in memory.
