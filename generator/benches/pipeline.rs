@@ -9,11 +9,11 @@
 //!
 //! Stages: `load` parses the text (YAML into `openapiv3`, with the position bookkeeping),
 //! `model` resolves it, `emit` builds the token streams of `models.rs`, `client.rs` and
-//! `server.rs`, `format` parses those with `syn` and prints them with `prettyplease`. Each is
-//! timed on the output of the one before, computed once outside the measurement, on one
-//! thread. `parser` is the baseline of `load`: `serde_yaml` (or `serde_json`) alone into
-//! `openapiv3`. `emit_format` is what the generator runs after the model: emit and format, each
-//! module on a thread of its own (`emit::module_files`, with `server.rs`), and `client` the
+//! `server.rs` (each cut into parts of a few dozen items), `format` parses those with `syn` and
+//! prints them with `prettyplease`. Each is timed on the output of the one before, computed
+//! once outside the measurement, on one thread. `parser` is the baseline of `load`: `serde_yaml` (or `serde_json`) alone into
+//! `openapiv3`. `emit_format` is what the generator runs after the model: emit and format, the
+//! parts spread over the machine's threads (`emit::module_files`, with `server.rs`), and `client` the
 //! whole pipeline from text to files for a client-only crate (`Config::server(false)`, what
 //! the progenitor comparison times).
 
@@ -77,8 +77,8 @@ fn stages(c: &mut Criterion) {
         let document = load::parse(&input.path, &input.text).expect("the document loads");
         let api = model::build(&document).expect("the document has a model");
         let tokens = emit::module_tokens(&api);
-        for (name, tokens) in tokens.clone() {
-            emit::format_file(&origin, name, tokens).expect("the output formats");
+        for module in tokens.clone() {
+            emit::format_module(&origin, module).expect("the output formats");
         }
         let once = started.elapsed();
 
@@ -117,7 +117,7 @@ fn stages(c: &mut Criterion) {
                 |tokens| {
                     tokens
                         .into_iter()
-                        .map(|(name, tokens)| emit::format_file(&origin, name, tokens).unwrap())
+                        .map(|module| emit::format_module(&origin, module).unwrap())
                         .collect::<Vec<_>>()
                 },
                 BatchSize::PerIteration,

@@ -8,14 +8,54 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
+use super::format::{PART_LEN, Part};
 use super::rust_type::{Scope, argument_type, rust_type};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
     TypeRef,
 };
 
-/// The items of `client.rs`.
-pub fn client(api: &Api) -> TokenStream {
+/// The parts of `client.rs`: the module's attributes with the `Client` type, then the `impl
+/// Client` block (its constructors, then the operations' methods), the option structs and the
+/// response enums, [`PART_LEN`] operations to a part.
+pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::items(|| client_type(api))];
+    let runs: Vec<&[Operation]> = if api.operations.is_empty() {
+        // The block still has its constructors.
+        vec![&[]]
+    } else {
+        api.operations.chunks(PART_LEN).collect()
+    };
+    let count = runs.len();
+    parts.extend(runs.iter().enumerate().map(|(index, &run)| {
+        Part::impl_items(index, count, move || {
+            let constructors = (index == 0).then(constructors);
+            let methods = run.iter().map(|op| method(api, op));
+            quote! {
+                impl Client {
+                    #constructors
+                    #(#methods)*
+                }
+            }
+        })
+    }));
+    parts.extend(runs.iter().map(|&run| {
+        Part::items(move || {
+            let options = run.iter().filter_map(|op| options_struct(api, op));
+            quote!(#(#options)*)
+        })
+    }));
+    parts.extend(runs.iter().map(|&run| {
+        Part::items(move || {
+            let responses = run.iter().filter_map(|op| response_enum(api, op));
+            quote!(#(#responses)*)
+        })
+    }));
+    parts
+}
+
+/// The module's attributes, the base URL and the `Client` type.
+fn client_type(api: &Api) -> TokenStream {
     let base_url = api.servers.first().cloned().unwrap_or_default();
     let title = sanitize(&format!(
         "Client for {} (version {}).",
@@ -32,15 +72,6 @@ pub fn client(api: &Api) -> TokenStream {
     let base_url_doc = doc_attrs(&format!(
         "The base URL of the first server the API description lists: `{base_url}`."
     ));
-    let methods = api.operations.iter().map(|op| method(api, op));
-    let responses = api
-        .operations
-        .iter()
-        .filter_map(|op| response_enum(api, op));
-    let options = api
-        .operations
-        .iter()
-        .filter_map(|op| options_struct(api, op));
     quote! {
         //! The client: one async method per operation of the API description.
         #![allow(deprecated, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -59,30 +90,27 @@ pub fn client(api: &Api) -> TokenStream {
                 Self { transport }
             }
         }
+    }
+}
 
-        impl Client {
-            /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
-            /// timeouts, base URL and headers, then call `build`.
-            pub fn builder() -> crate::runtime::ClientBuilder<Client> {
-                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
-            }
-
-            /// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.
-            pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {
-                Self::builder().bearer_token(token).build()
-            }
-
-            /// The transport that sends this client's requests.
-            pub fn transport(&self) -> &crate::runtime::Transport {
-                &self.transport
-            }
-
-            #(#methods)*
+/// The methods every client has, first in its `impl` block.
+fn constructors() -> TokenStream {
+    quote! {
+        /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
+        /// timeouts, base URL and headers, then call `build`.
+        pub fn builder() -> crate::runtime::ClientBuilder<Client> {
+            crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
         }
 
-        #(#options)*
+        /// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.
+        pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {
+            Self::builder().bearer_token(token).build()
+        }
 
-        #(#responses)*
+        /// The transport that sends this client's requests.
+        pub fn transport(&self) -> &crate::runtime::Transport {
+            &self.transport
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod format;
 mod krate;
 mod models;
 mod runtime;
@@ -13,9 +14,11 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::model::Api;
+use format::ModuleParts;
 
+pub use format::Shape;
 pub use krate::{crate_files, valid_crate_name};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
@@ -59,46 +62,18 @@ impl Default for Modules {
 /// The module files of the generated crate: `models.rs`, `client.rs`, `server.rs` (when
 /// `modules` asks for it; compiled with the `server` feature) and `runtime/*.rs`.
 ///
-/// Each module is emitted and formatted on a thread of its own: they are independent, and
-/// formatting is most of the time.
+/// Each module is cut into parts that are emitted and formatted on as many threads as the
+/// machine has (see [`format`]): formatting is most of the time.
 pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<Files, Error> {
-    let emitters: &[Emitter] = if modules.server {
-        &EMITTERS
-    } else {
-        &EMITTERS[..2]
-    };
-    let formatted = std::thread::scope(|scope| {
-        // The first module on this thread, each other one on a thread of its own.
-        let threads: Vec<_> = emitters[1..]
-            .iter()
-            .map(|&(name, emit)| {
-                // Token streams cannot cross threads: each thread builds its own.
-                let work = move || format_file(origin, name, emit(api));
-                let spawned = std::thread::Builder::new()
-                    .name(format!("emit {name}"))
-                    .stack_size(crate::PIPELINE_STACK)
-                    .spawn_scoped(scope, work);
-                (name, emit, spawned)
-            })
-            .collect();
-        let (first, emit_first) = emitters[0];
-        let mut formatted = vec![(first, format_file(origin, first, emit_first(api)))];
-        for (name, emit, spawned) in threads {
-            let text = match spawned {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread could start: emit here.
-                Err(_) => format_file(origin, name, emit(api)),
-            };
-            formatted.push((name, text));
-        }
-        formatted
-            .into_iter()
-            .map(|(name, text)| text.map(|text| (String::from(name), text)))
-            .collect::<Result<Vec<_>, Error>>()
-    })?;
-    let mut files: Files = formatted.into_iter().collect();
+    let parts = module_parts(api, modules);
+    let texts = format::format_modules(&parts);
+    let mut files = Files::new();
+    for (module, text) in parts.iter().zip(texts) {
+        files.insert(
+            String::from(module.name),
+            format!("{}{}", origin.header(), text?),
+        );
+    }
     for (path, text) in runtime::FILES {
         files.insert(
             format!("runtime/{path}"),
@@ -108,34 +83,53 @@ pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<File
     Ok(files)
 }
 
-/// A formatted module's file name and the function that emits it.
-type Emitter = (&'static str, fn(&Api) -> TokenStream);
-
-/// Each formatted module, `models.rs` first.
-const EMITTERS: [Emitter; 3] = [
-    ("models.rs", models::models),
-    ("client.rs", client::client),
-    ("server.rs", server::server),
-];
-
-/// The token streams of the formatted modules (`models.rs`, `client.rs`, `server.rs`), before
-/// [`format_file`]: what [`module_files`] formats. Public so that benchmarks can time emitting
-/// and formatting apart.
-pub fn module_tokens(api: &Api) -> [(&'static str, TokenStream); 3] {
-    EMITTERS.map(|(name, emit)| (name, emit(api)))
+/// The parts of each formatted module, `models.rs` first.
+fn module_parts(api: &Api, modules: Modules) -> Vec<ModuleParts<'_>> {
+    let mut parts = vec![
+        ModuleParts {
+            name: "models.rs",
+            parts: models::parts(api),
+        },
+        ModuleParts {
+            name: "client.rs",
+            parts: client::parts(api),
+        },
+    ];
+    if modules.server {
+        parts.push(ModuleParts {
+            name: "server.rs",
+            parts: server::parts(api),
+        });
+    }
+    parts
 }
 
-/// Formats `tokens` as a Rust file with the header; `name` names the file in errors.
-pub fn format_file(origin: &Origin, name: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
-            ErrorKind::Unsupported,
-            format!("internal error: the generated `{name}` does not parse ({e}); please report this with the document"),
-        )
-    })?;
-    Ok(format!(
-        "{}{}",
-        origin.header(),
-        prettyplease::unparse(&file)
-    ))
+/// A formatted module's name and its parts' token streams, emitted on one thread: what
+/// [`module_files`] formats, for benchmarks that time emitting and formatting apart.
+#[derive(Debug, Clone)]
+pub struct ModuleTokens {
+    /// The file name, such as `models.rs`.
+    pub name: &'static str,
+    /// Each part's shape and tokens, in order.
+    pub parts: Vec<(Shape, TokenStream)>,
+}
+
+/// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
+pub fn module_tokens(api: &Api) -> Vec<ModuleTokens> {
+    module_parts(api, Modules::default())
+        .iter()
+        .map(|module| ModuleTokens {
+            name: module.name,
+            parts: module.parts.iter().map(|part| part.tokens()).collect(),
+        })
+        .collect()
+}
+
+/// Formats `module` on this thread, header first.
+pub fn format_module(origin: &Origin, module: ModuleTokens) -> Result<String, Error> {
+    let mut text = origin.header();
+    for (shape, tokens) in module.parts {
+        text.push_str(&format::format_part(module.name, shape, tokens)?);
+    }
+    Ok(text)
 }

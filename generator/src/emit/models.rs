@@ -6,24 +6,35 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
+use super::format::{PART_LEN, Part};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
     Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
-/// The items of `models.rs`.
-pub fn models(api: &Api) -> TokenStream {
-    let items: BTreeMap<&str, TokenStream> = api
+/// The parts of `models.rs`: the module's attributes, then the named types sorted by name,
+/// [`PART_LEN`] to a part.
+pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
+    let by_name: BTreeMap<&str, &TypeDef> = api
         .types
         .iter()
-        .map(|def| (def.name.as_str(), type_def(api, def)))
+        .map(|def| (def.name.as_str(), def))
         .collect();
-    let items = items.values();
-    quote! {
-        //! Types of the request and response bodies, generated from the document's schemas.
-        #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
-        #(#items)*
-    }
+    let defs: Vec<&TypeDef> = by_name.into_values().collect();
+    let mut parts = vec![Part::items(|| {
+        quote! {
+            //! Types of the request and response bodies, generated from the document's schemas.
+            #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
+        }
+    })];
+    parts.extend(defs.chunks(PART_LEN).map(|run| {
+        let run = run.to_vec();
+        Part::items(move || {
+            let items = run.iter().map(|def| type_def(api, def));
+            quote!(#(#items)*)
+        })
+    }));
+    parts
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {

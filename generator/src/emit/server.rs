@@ -9,6 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
+use super::format::{PART_LEN, Part};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
@@ -16,9 +17,65 @@ use crate::model::{
 };
 use crate::names;
 
-/// The items of `server.rs`.
-pub fn server(api: &Api) -> TokenStream {
-    let trait_doc = doc_attrs_markdown(&paragraphs([
+/// The parts of `server.rs`: the module's attributes, the `Api` trait (its methods
+/// [`PART_LEN`] operations to a part), the router, then the handlers and the response enums.
+pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::items(|| {
+        quote! {
+            //! The serving side of the API description: implement [`Api`], serve it with [`router`].
+            #![allow(deprecated, clippy::too_many_arguments, clippy::type_complexity, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        }
+    })];
+    let runs: Vec<&[Operation]> = if api.operations.is_empty() {
+        vec![&[]]
+    } else {
+        api.operations.chunks(PART_LEN).collect()
+    };
+    let count = runs.len();
+    parts.extend(runs.iter().enumerate().map(|(index, &run)| {
+        Part::impl_items(index, count, move || {
+            let trait_doc = (index == 0).then(|| trait_doc(api));
+            let methods = run.iter().map(|op| trait_method(api, op));
+            quote! {
+                #trait_doc
+                pub trait Api: Send + Sync + 'static {
+                    #(#methods)*
+                }
+            }
+        })
+    }));
+    parts.push(Part::items(|| {
+        let routes = routes(api);
+        quote! {
+            /// An axum router serving `api` at the document's paths and methods. Requests that do
+            /// not match the document are answered with `400` and an OData error body naming the
+            /// parameter or property at fault; unknown paths with `404`.
+            pub fn router<A: Api>(api: A) -> ::axum::Router {
+                ::axum::Router::new()
+                    #(#routes)*
+                    .fallback(crate::runtime::server::not_found)
+                    .with_state(::std::sync::Arc::new(api))
+            }
+        }
+    }));
+    parts.extend(runs.iter().map(|&run| {
+        Part::items(move || {
+            let handlers = run.iter().map(|op| handler(api, op));
+            quote!(#(#handlers)*)
+        })
+    }));
+    parts.extend(runs.iter().map(|&run| {
+        Part::items(move || {
+            let responses = run.iter().map(|op| response_enum(api, op));
+            quote!(#(#responses)*)
+        })
+    }));
+    parts
+}
+
+/// The documentation of the `Api` trait.
+fn trait_doc(api: &Api) -> TokenStream {
+    doc_attrs_markdown(&paragraphs([
         Some(
             sanitize(&format!(
                 "The operations of {} (version {}), as a server implements them.",
@@ -29,34 +86,7 @@ pub fn server(api: &Api) -> TokenStream {
         Some(
             "Each method receives the decoded path and required parameters, the optional parameters in the client's option struct, and the body; it returns the operation's response enum, which says the status and carries the body. Serve an implementation with [`router`].",
         ),
-    ]));
-    let methods = api.operations.iter().map(|op| trait_method(api, op));
-    let responses = api.operations.iter().map(|op| response_enum(api, op));
-    let handlers = api.operations.iter().map(|op| handler(api, op));
-    let routes = routes(api);
-    quote! {
-        //! The serving side of the API description: implement [`Api`], serve it with [`router`].
-        #![allow(deprecated, clippy::too_many_arguments, clippy::type_complexity, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-
-        #trait_doc
-        pub trait Api: Send + Sync + 'static {
-            #(#methods)*
-        }
-
-        /// An axum router serving `api` at the document's paths and methods. Requests that do
-        /// not match the document are answered with `400` and an OData error body naming the
-        /// parameter or property at fault; unknown paths with `404`.
-        pub fn router<A: Api>(api: A) -> ::axum::Router {
-            ::axum::Router::new()
-                #(#routes)*
-                .fallback(crate::runtime::server::not_found)
-                .with_state(::std::sync::Arc::new(api))
-        }
-
-        #(#handlers)*
-
-        #(#responses)*
-    }
+    ]))
 }
 
 fn response_name(op: &Operation) -> Ident {

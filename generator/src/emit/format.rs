@@ -1,0 +1,180 @@
+//! Formatting: every module is cut into parts, each emitted and formatted on its own, on as
+//! many threads as the machine has; each module's text is its parts' texts in order.
+//!
+//! Why parts: formatting (`syn` parsing the token stream, then `prettyplease`) is most of the
+//! generation time. One thread per module leaves cores idle once the largest module is the
+//! last one running, and holds the token stream and syntax tree of a whole module in memory at
+//! once; parts of a few dozen items keep every core busy and the memory of one part at a time.
+//!
+//! Why the text is the same as the whole module's: `prettyplease` separates top-level items,
+//! and the items of an `impl` or `trait` block, by hard line breaks, and lays out each item on
+//! its own, so an item's text does not depend on its neighbours. `tests/formatting.rs` checks that every
+//! generated module is exactly what `prettyplease` makes of the whole.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proc_macro2::TokenStream;
+
+use crate::error::{Error, ErrorKind};
+
+/// How many items (type definitions, operations) a part holds at most: enough that a part's
+/// fixed cost (a thread hand-over, a `syn::File`) is small beside its work, few enough that
+/// the work spreads evenly over the threads.
+pub(super) const PART_LEN: usize = 32;
+
+/// Emits a part's token stream. Token streams cannot cross threads, so each part is emitted on
+/// the thread that formats it.
+type Emit<'a> = Box<dyn Fn() -> TokenStream + Sync + 'a>;
+
+/// A part of a module: its items, emitted and formatted on their own.
+pub(super) struct Part<'a> {
+    emit: Emit<'a>,
+    shape: Shape,
+}
+
+/// Where a part's items sit in its module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Top-level items, after those of the parts before; the first part of a module starts
+    /// with the module's inner doc and attributes.
+    Items,
+    /// A run of the items of one `impl` or `trait` block, emitted as the block with only those
+    /// items: its text keeps the block's opening line in the block's first part, and its
+    /// closing brace in the last.
+    ImplItems {
+        /// This part opens the block.
+        first: bool,
+        /// This part closes the block.
+        last: bool,
+    },
+}
+
+impl<'a> Part<'a> {
+    /// A part of top-level items.
+    pub(super) fn items(emit: impl Fn() -> TokenStream + Sync + 'a) -> Self {
+        Part {
+            emit: Box::new(emit),
+            shape: Shape::Items,
+        }
+    }
+
+    /// The run `index` of `count` runs of the items of an `impl` or `trait` block: `emit` gives
+    /// the block with the run's items only, and with attributes in the first run only, so that
+    /// the block's opening line is the first line of every other run's text.
+    pub(super) fn impl_items(
+        index: usize,
+        count: usize,
+        emit: impl Fn() -> TokenStream + Sync + 'a,
+    ) -> Self {
+        Part {
+            emit: Box::new(emit),
+            shape: Shape::ImplItems {
+                first: index == 0,
+                last: index + 1 == count,
+            },
+        }
+    }
+
+    /// The part's token stream and shape, emitted on this thread.
+    pub(super) fn tokens(&self) -> (Shape, TokenStream) {
+        (self.shape, (self.emit)())
+    }
+}
+
+/// A module's file name and its parts, in order.
+pub(super) struct ModuleParts<'a> {
+    pub(super) name: &'static str,
+    pub(super) parts: Vec<Part<'a>>,
+}
+
+/// Formats `tokens`, a part of the module `name` with the given shape.
+pub(super) fn format_part(name: &str, shape: Shape, tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        internal_error(format!(
+            "the generated `{name}` does not parse ({e}); please report this with the document"
+        ))
+    })?;
+    let text = prettyplease::unparse(&file);
+    match shape {
+        Shape::Items => Ok(text),
+        Shape::ImplItems { first, last } => impl_run(name, text, first, last),
+    }
+}
+
+/// The text of a run of a block's items, from the text of the block with only those items:
+/// without the block's opening line unless `first`, without its closing brace unless `last`.
+fn impl_run(name: &str, text: String, first: bool, last: bool) -> Result<String, Error> {
+    let mut run = text.as_str();
+    if !first {
+        run = match run.split_once("{\n") {
+            Some((_, items)) => items,
+            None => return Err(not_a_block(name)),
+        };
+    }
+    if !last {
+        run = run.strip_suffix("}\n").ok_or_else(|| not_a_block(name))?;
+    }
+    Ok(run.to_owned())
+}
+
+fn not_a_block(name: &str) -> Error {
+    internal_error(format!(
+        "a part of the generated `{name}` is not one block of items; please report this with the document"
+    ))
+}
+
+fn internal_error(message: String) -> Error {
+    Error::new(ErrorKind::Unsupported, format!("internal error: {message}"))
+}
+
+/// The text of every module of `modules`, in order: their parts are emitted and formatted on
+/// up to as many threads as the machine has (this one included), then put back in order, so
+/// the text never depends on which thread formatted what.
+pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, Error>> {
+    let jobs: Vec<(&'static str, &Part<'_>)> = modules
+        .iter()
+        .flat_map(|module| module.parts.iter().map(move |part| (module.name, part)))
+        .collect();
+    let done: Vec<OnceLock<Result<String, Error>>> = jobs.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    // Each thread takes the next part not taken yet, until none is left.
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(name, part)) = jobs.get(index) else {
+                break;
+            };
+            let (shape, tokens) = part.tokens();
+            // Each index is taken once, so each cell is set once.
+            let _ = done[index].set(format_part(name, shape, tokens));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            // A thread that cannot start leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .name(String::from("format"))
+                .stack_size(crate::PIPELINE_STACK)
+                .spawn_scoped(scope, work);
+        }
+        work();
+    });
+    // The scope joined every thread, and the parts were all taken: every cell is set.
+    let mut texts = done.into_iter().map(|cell| {
+        cell.into_inner()
+            .unwrap_or_else(|| Err(internal_error(String::from("a part was not formatted"))))
+    });
+    modules
+        .iter()
+        .map(|module| {
+            // Every part of the module is taken, even after an error, so that the next module
+            // starts at its own first part.
+            let parts: Vec<_> = texts.by_ref().take(module.parts.len()).collect();
+            parts.into_iter().collect::<Result<String, Error>>()
+        })
+        .collect()
+}

@@ -1,0 +1,113 @@
+//! The generator formats each module in parts, on several threads, and joins their texts
+//! (`emit/format.rs`). The joined text must be exactly what `prettyplease` makes of the whole
+//! module: for every document here, each generated module, parsed whole and formatted again,
+//! comes out unchanged.
+
+mod support;
+
+use std::path::Path;
+
+use generator::Config;
+
+/// Checks every formatted module of the crate generated from `text`, with the server module;
+/// `Err` names the first module that differs and the first line where it does.
+fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
+    let files = Config::new(path)
+        .render_str(text)
+        .map_err(|e| format!("{}: does not generate: {e}", path.display()))?;
+    let mut checked = 0;
+    for name in ["models.rs", "client.rs", "server.rs"] {
+        let Some(generated) = files.get(name) else {
+            return Err(format!("{}: no {name}", path.display()));
+        };
+        // The header is plain comments, which the parser drops.
+        let Some((_, code)) = generated.split_once("\n\n") else {
+            return Err(format!("{}: {name} has no header", path.display()));
+        };
+        let whole = syn::parse_file(code)
+            .map_err(|e| format!("{}: {name} does not parse: {e}", path.display()))?;
+        let reformatted = prettyplease::unparse(&whole);
+        if reformatted != code {
+            let line = reformatted
+                .lines()
+                .zip(code.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| reformatted.lines().count().min(code.lines().count()));
+            return Err(format!(
+                "{}: {name} differs from the whole module formatted at once, from line {} of its code:\n  parts: {:?}\n  whole: {:?}",
+                path.display(),
+                line + 1,
+                code.lines().nth(line),
+                reformatted.lines().nth(line),
+            ));
+        }
+        checked += 1;
+    }
+    Ok(checked)
+}
+
+#[test]
+fn a_large_document_is_formatted_as_a_whole() {
+    // Many parts per module: hundreds of types and operations.
+    let text = generator::synthetic::document(300);
+    assert_eq!(
+        formatted_as_a_whole(Path::new("synthetic.yaml"), &text),
+        Ok(3)
+    );
+}
+
+#[test]
+fn the_project_document_is_formatted_as_a_whole() {
+    let path = support::workspace_root().join("spec/connectors.yaml");
+    let text = std::fs::read_to_string(&path).expect("read the spec");
+    assert_eq!(formatted_as_a_whole(&path, &text), Ok(3));
+}
+
+#[test]
+fn a_document_without_operations_is_formatted_as_a_whole() {
+    // The client's `impl` block has its constructors only: one part that opens and closes it.
+    let text = r#"
+openapi: 3.0.3
+info: { title: Types only, version: "1" }
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: { type: string }
+"#;
+    assert_eq!(formatted_as_a_whole(Path::new("types.yaml"), text), Ok(3));
+}
+
+#[test]
+fn every_shared_document_is_formatted_as_a_whole() {
+    let Some(specs) = support::shared_specs() else {
+        return;
+    };
+    let mut paths = vec![specs.join("graph-beta-connectors.yaml")];
+    let corpus = std::fs::read_dir(specs.join("corpus")).expect("read the corpus");
+    paths.extend(
+        corpus
+            .map(|entry| entry.expect("a corpus entry").path())
+            .filter(|path| {
+                matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
+            }),
+    );
+    paths.sort();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("read a shared document");
+        match formatted_as_a_whole(path, &text) {
+            Ok(modules) => checked += modules,
+            Err(failure) => failures.push(failure),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every document of the corpus generates code (`tests/corpus.rs`).
+    assert_eq!(checked, 3 * paths.len());
+}
