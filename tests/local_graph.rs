@@ -788,3 +788,55 @@ async fn faults_are_served_in_order_and_only_once() {
         "stopped: {error:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Calls: what every operation method returns
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_call_outlives_its_client_and_runs_on_a_spawned_task() {
+    let (graph, client) = start().await;
+    let created = create_ndes(&client, "spawned").await;
+    let call = client.get_ndes_connector(id(&created), &GetNdesConnectorOptions::default());
+    drop(client);
+    // `Call` is `Send + 'static`: no borrow of the client or the arguments remains.
+    let fetched = within(tokio::spawn(call)).await.unwrap().unwrap();
+    assert_eq!(fetched, created);
+    graph.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_call_sends_nothing_until_awaited_and_nothing_once_dropped() {
+    let (graph, client) = start().await;
+    graph.clear_requests();
+    let call = client.list_connectors(&ListConnectorsOptions::default());
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(graph.requests().is_empty(), "sent before being awaited");
+    drop(call);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(graph.requests().is_empty(), "sent although dropped");
+    let call = client.list_connectors(&ListConnectorsOptions::default());
+    assert!(format!("{call:?}").contains("sending"), "{call:?}");
+    within(call).await.unwrap();
+    let paths: Vec<String> = graph
+        .requests()
+        .iter()
+        .map(|request| request.path_only().to_owned())
+        .collect();
+    assert_eq!(paths, ["/connectors"]);
+    graph.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_call_gives_its_error_without_sending() {
+    let call = graph_connectors::runtime::Call::<Connector>::failed(Error::InvalidRequest {
+        operation: "createConnector",
+        message: String::from("the body does not encode"),
+    });
+    assert!(format!("{call:?}").contains("failed"), "{call:?}");
+    let error = within(call).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "createConnector: invalid request: the body does not encode"
+    );
+}

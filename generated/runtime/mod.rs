@@ -5,10 +5,10 @@
 //!
 //! This module is hand-written and copied verbatim by the generator into each
 //! generated crate as `runtime`, so that a vendored client stands alone. The
-//! generated code stays thin: an operation fills in a [`Request`], sends it with
-//! [`Transport::send`] and decodes the [`Response`]; everything else (URL and
-//! parameter encoding, authentication, request ids, retries, tracing, error
-//! mapping) lives here, once.
+//! generated code stays thin: an operation fills in a [`Request`] and returns a
+//! [`Call`], which sends it with [`Transport::send`] and decodes the
+//! [`Response`]; everything else (URL and parameter encoding, authentication,
+//! request ids, retries, tracing, error mapping) lives here, once.
 //!
 //! - [`ClientBuilder`] configures a client; [`Transport`] is the built, cheaply
 //!   cloneable connection it wraps, and [`RetryPolicy`] says how throttled and
@@ -26,6 +26,7 @@
 //!   status, the OData error code and message and the request id.
 
 pub mod bodies;
+mod call;
 pub mod enums;
 mod error;
 pub mod objects;
@@ -44,6 +45,7 @@ pub(crate) use enums::string_enum;
 // through `objects::Fields`.
 #[allow(unused_imports)]
 pub(crate) use objects::{deserialize_fields, serialize_members};
+pub use call::{Call, Decode};
 pub use error::{ApiError, BoxError, DecodeError, Error};
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;

@@ -1,8 +1,11 @@
 //! The `client` module: the `Client` type, one async method per operation, and the option
 //! structs that carry each operation's optional parameters.
 //!
-//! Methods stay thin: they build a `runtime::Request` and hand it to the one non-generic
-//! `Transport::send`, so code size grows slowly with the number of operations.
+//! Methods stay thin: they build a `runtime::Request` and return a `runtime::Call`, which sends
+//! it through the one non-generic `Transport::send` and decodes the response with a plain
+//! function. Methods are not `async fn`: each of those would be a state machine of its own to
+//! type-check and borrow-check, so code size and check time grow slowly with the number of
+//! operations.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -66,15 +69,18 @@ fn client_type(api: &Api) -> TokenStream {
         Some(title.as_str()),
         description.as_deref(),
         Some(
-            "Every method sends one request through the shared [`Transport`](crate::runtime::Transport) and decodes the response; a non-success status becomes [`Error::Api`](crate::runtime::Error::Api).",
+            "Every method returns a [`Call`](crate::runtime::Call): awaiting it sends one request through the shared [`Transport`](crate::runtime::Transport) and decodes the response; a non-success status becomes [`Error::Api`](crate::runtime::Error::Api). A `Call` owns what it needs (`Send + 'static`), so it may be spawned or outlive the client.",
         ),
     ]));
     let base_url_doc = doc_attrs(&format!(
         "The base URL of the first server the API description lists: `{base_url}`."
     ));
+    // `collapsible_if`: an optional body that fails to encode is `if let Some(body) = body { if
+    // let Err(error) = ... { return ... } }`, the same statement as for a required body inside
+    // the same test as for any optional body.
     quote! {
-        //! The client: one async method per operation of the API description.
-        #![allow(deprecated, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        //! The client: one method per operation of the API description, returning a `Call`.
+        #![allow(deprecated, clippy::collapsible_if, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #base_url_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -169,11 +175,13 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             _ => rust_type(api, &body.ty, Scope::Crate),
         };
         let write = match &body.kind {
-            BodyKind::Json => quote!(request.json(body)?;),
-            BodyKind::Form => quote!(crate::runtime::bodies::form(&mut request, body)?;),
-            BodyKind::Multipart { files } => {
-                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])?;)
+            BodyKind::Json => failed_if_err(quote!(request.json(body))),
+            BodyKind::Form => {
+                failed_if_err(quote!(crate::runtime::bodies::form(&mut request, body)))
             }
+            BodyKind::Multipart { files } => failed_if_err(
+                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])),
+            ),
             BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
             BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
         };
@@ -216,7 +224,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         return quote! {
             #doc
             #deprecated
-            pub async fn #name(&self, #(#arguments),*) -> Result<#output, crate::runtime::Error> {
+            pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
                 #build
                 #finish
             }
@@ -257,7 +265,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#arguments),*) -> Result<#output, crate::runtime::Error> {
+        pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
             let request = Self::#request_fn(#(#names),*);
             #finish
         }
@@ -539,25 +547,35 @@ fn type_label(api: &Api, ty: &TypeRef) -> String {
     }
 }
 
-/// The method's return type and the statements that decode the response.
+/// `encode`, an expression of type `Result<(), Error>` that writes the body, as a statement that
+/// returns a failed [`Call`](crate::runtime::Call) when it fails.
+fn failed_if_err(encode: TokenStream) -> TokenStream {
+    quote! {
+        if let Err(error) = #encode {
+            return crate::runtime::Call::failed(error);
+        }
+    }
+}
+
+/// The method's result type and the expression that returns its `Call`: the request sent by the
+/// transport, the response decoded by a plain function (a method of `Response`, or a closure
+/// that captures nothing).
 fn decode_response(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let label = &op.label;
+    let call = |decode: TokenStream| quote!(self.transport.call(request, #decode));
     match &op.success {
-        Success::Empty => (
-            quote!(()),
-            quote!(self.transport.send(request).await?.empty()),
-        ),
+        Success::Empty => (quote!(()), call(quote!(crate::runtime::Response::empty))),
         Success::Json(ty) => (
             rust_type(api, ty, Scope::Crate),
-            quote!(self.transport.send(request).await?.json()),
+            call(quote!(crate::runtime::Response::json)),
         ),
         Success::Text(ty) => (
             rust_type(api, ty, Scope::Crate),
-            quote!(self.transport.send(request).await?.text()),
+            call(quote!(crate::runtime::Response::text)),
         ),
         Success::Bytes => (
             quote!(Vec<u8>),
-            quote!(Ok(self.transport.send(request).await?.bytes())),
+            call(quote!(|response| Ok(response.bytes()))),
         ),
         Success::Multiple { name, statuses } => {
             let name = format_ident!("{name}");
@@ -594,13 +612,12 @@ fn decode_response(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             );
             (
                 quote!(#name),
-                quote! {
-                    let response = self.transport.send(request).await?;
-                    match response.status() {
+                call(quote! {
+                    |response| match response.status() {
                         #(#arms)*
                         #fallback
                     }
-                },
+                }),
             )
         }
     }

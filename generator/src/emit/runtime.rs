@@ -7,6 +7,7 @@
 pub const FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("bodies.rs", include_str!("../../runtime/bodies.rs")),
+    ("call.rs", include_str!("../../runtime/call.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
