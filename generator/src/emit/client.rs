@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
-use super::format::{PART_LEN, Part};
+use super::format::{Part, runs};
 use super::rust_type::{Scope, argument_type, rust_type};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
@@ -20,15 +20,10 @@ use crate::model::{
 
 /// The parts of `client.rs`: the module's attributes with the `Client` type, then the `impl
 /// Client` block (its constructors, then the operations' methods), the option structs and the
-/// response enums, [`PART_LEN`] operations to a part.
+/// response enums, each in [`runs`] of operations.
 pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![Part::items(|| client_type(api))];
-    let runs: Vec<&[Operation]> = if api.operations.is_empty() {
-        // The block still has its constructors.
-        vec![&[]]
-    } else {
-        api.operations.chunks(PART_LEN).collect()
-    };
+    let runs = runs(&api.operations);
     let count = runs.len();
     parts.extend(runs.iter().enumerate().map(|(index, &run)| {
         Part::impl_items(index, count, move || {
@@ -42,18 +37,14 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
             }
         })
     }));
-    parts.extend(runs.iter().map(|&run| {
-        Part::items(move || {
-            let options = run.iter().filter_map(|op| options_struct(api, op));
-            quote!(#(#options)*)
-        })
-    }));
-    parts.extend(runs.iter().map(|&run| {
-        Part::items(move || {
-            let responses = run.iter().filter_map(|op| response_enum(api, op));
-            quote!(#(#responses)*)
-        })
-    }));
+    parts.extend(
+        runs.iter()
+            .map(|&run| Part::each(run, move |op| options_struct(api, op))),
+    );
+    parts.extend(
+        runs.iter()
+            .map(|&run| Part::each(run, move |op| response_enum(api, op))),
+    );
     parts
 }
 

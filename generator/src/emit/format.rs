@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::error::{Error, ErrorKind};
 
@@ -76,9 +77,31 @@ impl<'a> Part<'a> {
         }
     }
 
+    /// A part of the items `item` gives for each element of `run`, in order (none where it
+    /// gives `None`).
+    pub(super) fn each<T: Sync>(
+        run: &'a [T],
+        item: impl Fn(&'a T) -> Option<TokenStream> + Sync + 'a,
+    ) -> Self {
+        Part::items(move || {
+            let items = run.iter().filter_map(&item);
+            quote!(#(#items)*)
+        })
+    }
+
     /// The part's token stream and shape, emitted on this thread.
     pub(super) fn tokens(&self) -> (Shape, TokenStream) {
         (self.shape, (self.emit)())
+    }
+}
+
+/// `items` in runs of at most [`PART_LEN`], one part's worth each; one empty run when there are
+/// none, so that a block cut into runs (such as `impl Client`) still has its one part.
+pub(super) fn runs<T>(items: &[T]) -> Vec<&[T]> {
+    if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(PART_LEN).collect()
     }
 }
 

@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
-use super::format::{PART_LEN, Part};
+use super::format::{Part, runs};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
@@ -18,7 +18,7 @@ use crate::model::{
 use crate::names;
 
 /// The parts of `server.rs`: the module's attributes, the `Api` trait (its methods
-/// [`PART_LEN`] operations to a part), the router, then the handlers and the response enums.
+/// in [`runs`] of operations), the router, then the handlers and the response enums.
 pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![Part::items(|| {
         quote! {
@@ -26,11 +26,7 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
             #![allow(deprecated, clippy::too_many_arguments, clippy::type_complexity, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         }
     })];
-    let runs: Vec<&[Operation]> = if api.operations.is_empty() {
-        vec![&[]]
-    } else {
-        api.operations.chunks(PART_LEN).collect()
-    };
+    let runs = runs(&api.operations);
     let count = runs.len();
     parts.extend(runs.iter().enumerate().map(|(index, &run)| {
         Part::impl_items(index, count, move || {
@@ -58,18 +54,14 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
             }
         }
     }));
-    parts.extend(runs.iter().map(|&run| {
-        Part::items(move || {
-            let handlers = run.iter().map(|op| handler(api, op));
-            quote!(#(#handlers)*)
-        })
-    }));
-    parts.extend(runs.iter().map(|&run| {
-        Part::items(move || {
-            let responses = run.iter().map(|op| response_enum(api, op));
-            quote!(#(#responses)*)
-        })
-    }));
+    parts.extend(
+        runs.iter()
+            .map(|&run| Part::each(run, move |op| Some(handler(api, op)))),
+    );
+    parts.extend(
+        runs.iter()
+            .map(|&run| Part::each(run, move |op| Some(response_enum(api, op)))),
+    );
     parts
 }
 
