@@ -1,5 +1,5 @@
-//! The `client` module: the `Client` type, one async method per operation, and the option
-//! structs that carry each operation's optional parameters.
+//! The `client` module: the `Client` type, one method per operation, and the option structs
+//! that carry each operation's optional parameters.
 //!
 //! Methods stay thin: they build a `runtime::Request` and return a `runtime::Call`, which sends
 //! it through the one non-generic `Transport::send` and decodes the response with a plain
@@ -66,9 +66,9 @@ fn client_type(api: &Api) -> TokenStream {
     let base_url_doc = doc_attrs(&format!(
         "The base URL of the first server the API description lists: `{base_url}`."
     ));
-    // `collapsible_if`: an optional body that fails to encode is `if let Some(body) = body { if
-    // let Err(error) = ... { return ... } }`, the same statement as for a required body inside
-    // the same test as for any optional body.
+    // `collapsible_if`: an optional body is written by the required body's statement inside
+    // `if let Some(body) = body { ... }`, and for JSON, form and multipart bodies that statement
+    // is itself an `if let Err(error) = ... { return ... }`.
     quote! {
         //! The client: one method per operation of the API description, returning a `Call`.
         #![allow(deprecated, clippy::collapsible_if, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -539,7 +539,7 @@ fn type_label(api: &Api, ty: &TypeRef) -> String {
 }
 
 /// `encode`, an expression of type `Result<(), Error>` that writes the body, as a statement that
-/// returns a failed [`Call`](crate::runtime::Call) when it fails.
+/// returns a failed `runtime::Call` when it fails.
 fn failed_if_err(encode: TokenStream) -> TokenStream {
     quote! {
         if let Err(error) = #encode {
