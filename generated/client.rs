@@ -63,12 +63,7 @@ impl Client {
     pub fn list_ndes_connectors_pages(
         &self,
         options: &ListNdesConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<
-            crate::models::NdesConnectorCollectionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<crate::models::NdesConnectorCollectionResponse> {
         crate::runtime::paging::pages(
             self.transport.clone(),
             Self::list_ndes_connectors_request(options),
@@ -81,9 +76,7 @@ impl Client {
     pub fn list_ndes_connectors_items(
         &self,
         options: &ListNdesConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<crate::models::NdesConnector, crate::runtime::Error>,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<crate::models::NdesConnector> {
         crate::runtime::paging::items(
             self.transport.clone(),
             Self::list_ndes_connectors_request(options),
@@ -267,12 +260,9 @@ impl Client {
     pub fn list_domain_join_connectors_pages(
         &self,
         options: &ListDomainJoinConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<
-            crate::models::DeviceManagementDomainJoinConnectorCollectionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<
+        crate::models::DeviceManagementDomainJoinConnectorCollectionResponse,
+    > {
         crate::runtime::paging::pages(
             self.transport.clone(),
             Self::list_domain_join_connectors_request(options),
@@ -285,12 +275,9 @@ impl Client {
     pub fn list_domain_join_connectors_items(
         &self,
         options: &ListDomainJoinConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<
-            crate::models::DeviceManagementDomainJoinConnector,
-            crate::runtime::Error,
-        >,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<
+        crate::models::DeviceManagementDomainJoinConnector,
+    > {
         crate::runtime::paging::items(
             self.transport.clone(),
             Self::list_domain_join_connectors_request(options),
@@ -482,9 +469,7 @@ impl Client {
     pub fn list_connectors_pages(
         &self,
         options: &ListConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<crate::models::ConnectorCollectionResponse, crate::runtime::Error>,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<crate::models::ConnectorCollectionResponse> {
         crate::runtime::paging::pages(
             self.transport.clone(),
             Self::list_connectors_request(options),
@@ -497,9 +482,7 @@ impl Client {
     pub fn list_connectors_items(
         &self,
         options: &ListConnectorsOptions,
-    ) -> impl crate::runtime::paging::Stream<
-        Item = Result<crate::models::Connector, crate::runtime::Error>,
-    > + Send + Unpin + 'static {
+    ) -> crate::runtime::paging::Paged<crate::models::Connector> {
         crate::runtime::paging::items(
             self.transport.clone(),
             Self::list_connectors_request(options),

@@ -18,7 +18,7 @@ use graph_connectors::local_graph::{Fault, LocalGraph, LocalGraphHandle};
 use graph_connectors::models::{
     Connector, DeviceManagementDomainJoinConnector, NdesConnector, NdesConnectorUpdate, ODataError,
 };
-use graph_connectors::runtime::paging::{StreamExt, TryStreamExt};
+use graph_connectors::runtime::paging::{Paged, StreamExt, TryStreamExt};
 use graph_connectors::runtime::{DecodeError, Patch, RetryPolicy};
 use graph_connectors::{Client, Error};
 
@@ -440,6 +440,36 @@ async fn paging_follows_next_links_across_pages() {
     .await
     .unwrap();
     assert_eq!(items.len(), 4);
+}
+
+#[tokio::test]
+async fn a_paged_stream_can_be_named_stored_and_spawned() {
+    struct Walk {
+        items: Paged<NdesConnector>,
+    }
+    let (graph, base_url) = LocalGraph::builder().page_size(2).start().await.unwrap();
+    let client = client(&base_url);
+    for n in 1..=5 {
+        create_ndes(&client, &format!("Walk {n}")).await;
+    }
+    let walk = Walk {
+        items: client.list_ndes_connectors_items(&ListNdesConnectorsOptions::default()),
+    };
+    drop(client);
+    // `Paged` is `Send + 'static`: the walk goes on in a task of its own, after the client is gone.
+    let items: Vec<NdesConnector> = within(tokio::spawn(walk.items.try_collect()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(items.len(), 5);
+    // Three pages of at most two items each.
+    let listed = graph
+        .requests()
+        .iter()
+        .filter(|request| request.method == "GET")
+        .count();
+    assert_eq!(listed, 3);
+    graph.shutdown().await;
 }
 
 #[tokio::test]

@@ -31,14 +31,47 @@
 //! first request's header parameters and `Accept`, and the query of the
 //! link only. A stream ends after the first error it yields.
 //!
-//! The streams are `Unpin`, `Send` and `'static`: they can be polled with
-//! [`StreamExt::next`] directly and moved into spawned tasks.
+//! Both return a [`Paged`] stream: `Unpin`, `Send` and `'static`, so it can
+//! be polled with [`StreamExt::next`] directly, moved into spawned tasks, and
+//! named in a struct field. (A named type rather than `impl Stream` in every
+//! generated method: each `impl Trait` return type is one more opaque type
+//! for the compiler to check, once per paged operation.)
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_util::stream;
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
 use super::{BoxFuture, Error, Request, Transport};
+
+/// The stream of pages or items of a collection that [`pages`] and [`items`]
+/// return: each element is a page (or item) or the error that ended the
+/// stream.
+#[must_use = "a `Paged` stream fetches nothing until it is polled"]
+pub struct Paged<T> {
+    stream: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>,
+}
+
+impl<T> Stream for Paged<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().stream.as_mut().poll_next(context)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stream.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for Paged<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paged").finish_non_exhaustive()
+    }
+}
 
 /// The pages of a collection: the response to `first`, then the response
 /// to each next link that `next_link` finds in the previous page, until
@@ -52,12 +85,12 @@ pub fn pages<P>(
     transport: Transport,
     first: Request,
     next_link: fn(&P) -> Option<String>,
-) -> impl Stream<Item = Result<P, Error>> + Send + Unpin + 'static
+) -> Paged<P>
 where
     P: DeserializeOwned + Send + 'static,
 {
     let state = Cursor::new(transport, first);
-    stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
+    let stream = stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
         Box::pin(async move {
             let page = state.fetch::<P>().await?;
             match &page {
@@ -66,7 +99,10 @@ where
             }
             Some((page, state))
         })
-    })
+    });
+    Paged {
+        stream: Box::pin(stream),
+    }
 }
 
 /// The items of every page of a collection, in order: like [`pages`],
@@ -83,7 +119,7 @@ pub fn items<P, T>(
     transport: Transport,
     first: Request,
     split: fn(P) -> (Vec<T>, Option<String>),
-) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static
+) -> Paged<T>
 where
     P: DeserializeOwned + Send + 'static,
     T: Send + 'static,
@@ -91,12 +127,12 @@ where
     let remaining = first
         .query_option("$top")
         .and_then(|top| top.trim().parse::<usize>().ok());
-    let state = Items {
+    let state = ItemsState {
         cursor: Cursor::new(transport, first),
         buffer: Vec::new().into_iter(),
         remaining,
     };
-    stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
+    let stream = stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
         Box::pin(async move {
             loop {
                 if state.remaining == Some(0) {
@@ -119,7 +155,10 @@ where
                 }
             }
         })
-    })
+    });
+    Paged {
+        stream: Box::pin(stream),
+    }
 }
 
 /// Where a walk through the pages stands.
@@ -195,7 +234,7 @@ impl Cursor {
 }
 
 /// The state of [`items`].
-struct Items<T> {
+struct ItemsState<T> {
     cursor: Cursor,
     /// Items of the current page not yielded yet.
     buffer: std::vec::IntoIter<T>,

@@ -263,13 +263,13 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 
         #pages_doc
         #deprecated
-        pub fn #pages(&self, #(#arguments),*) -> impl crate::runtime::paging::Stream<Item = Result<#page, crate::runtime::Error>> + Send + Unpin + 'static {
+        pub fn #pages(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#page> {
             crate::runtime::paging::pages(self.transport.clone(), Self::#request_fn(#(#names),*), |page: &#page| #link)
         }
 
         #items_doc
         #deprecated
-        pub fn #items(&self, #(#arguments),*) -> impl crate::runtime::paging::Stream<Item = Result<#item, crate::runtime::Error>> + Send + Unpin + 'static {
+        pub fn #items(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#item> {
             crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
         }
 
