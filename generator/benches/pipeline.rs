@@ -11,11 +11,11 @@
 //! `model` resolves it, `emit` builds the token streams of `models.rs`, `client.rs` and
 //! `server.rs` (each cut into parts of a few dozen items), `format` parses those with `syn` and
 //! prints them with `prettyplease`. Each is timed on the output of the one before, computed
-//! once outside the measurement, on one thread. `parser` is the baseline of `load`: `serde_yaml` (or `serde_json`) alone into
-//! `openapiv3`. `emit_format` is what the generator runs after the model: emit and format, the
-//! parts spread over the machine's threads (`emit::module_files`, with `server.rs`), and `client` the
-//! whole pipeline from text to files for a client-only crate (`Config::server(false)`, what
-//! the progenitor comparison times).
+//! once outside the measurement, on one thread. `parser` is the baseline of `load`:
+//! `serde_yaml` (or `serde_json`) alone into `openapiv3`. `emit_format` is what the generator
+//! runs after the model: emit and format, the parts spread over the machine's threads
+//! (`emit::module_files`, with `server.rs`), and `client` the whole pipeline from text to files
+//! for a client-only crate (`Config::server(false)`, what the progenitor comparison times).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

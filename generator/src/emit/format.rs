@@ -77,14 +77,14 @@ impl<'a> Part<'a> {
         }
     }
 
-    /// A part of the items `item` gives for each element of `run`, in order (none where it
-    /// gives `None`).
-    pub(super) fn each<T: Sync>(
-        run: &'a [T],
-        item: impl Fn(&'a T) -> Option<TokenStream> + Sync + 'a,
+    /// A part of the items `item` gives for each element of `run` (a slice, borrowed or
+    /// owned), in order (none where it gives `None`).
+    pub(super) fn each<T: 'a>(
+        run: impl AsRef<[T]> + Sync + 'a,
+        item: impl Fn(&T) -> Option<TokenStream> + Sync + 'a,
     ) -> Self {
         Part::items(move || {
-            let items = run.iter().filter_map(&item);
+            let items = run.as_ref().iter().filter_map(&item);
             quote!(#(#items)*)
         })
     }

@@ -27,13 +27,10 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
             #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
         }
     })];
-    parts.extend(defs.chunks(PART_LEN).map(|run| {
-        let run = run.to_vec();
-        Part::items(move || {
-            let items = run.iter().map(|def| type_def(api, def));
-            quote!(#(#items)*)
-        })
-    }));
+    parts.extend(
+        defs.chunks(PART_LEN)
+            .map(|run| Part::each(run.to_vec(), move |def| Some(type_def(api, def)))),
+    );
     parts
 }
 
