@@ -260,6 +260,7 @@ fn timed_pair(
     ours: &mut dyn FnMut() -> Result<Generated, String>,
     theirs: Option<&mut dyn FnMut() -> Result<Generated, String>>,
 ) -> (Timing, Option<Timing>) {
+    #[derive(Default)]
     struct Side {
         times: Vec<Duration>,
         last: Option<Generated>,
@@ -282,13 +283,8 @@ fn timed_pair(
             }
         }
     }
-    let new_side = || Side {
-        times: Vec::new(),
-        last: None,
-        failed: None,
-    };
-    let mut our_side = new_side();
-    let mut theirs = theirs.map(|generate| (new_side(), generate));
+    let mut our_side = Side::default();
+    let mut theirs = theirs.map(|generate| (Side::default(), generate));
     let began = Instant::now();
     for round in 0.. {
         let wanted = |side: &Side| {
