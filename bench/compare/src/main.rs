@@ -11,11 +11,12 @@
 //!
 //! Options: `--runs N` generation runs per document at least (default 5; a small document runs
 //! as often as fits in a second, up to 200 times; the median is printed), `--no-check` skips
-//! `cargo check`, `--only TEXT` keeps the documents whose name contains `TEXT`, `--synthetic
-//! N,N` checks synthetic documents of these sizes instead of the default set, `--ours-only`
-//! leaves progenitor out, `--work DIR` is where the generated crates and their target
-//! directory go (default `bench/compare/target/work`, kept between runs so that
-//! the dependencies are compiled once; the crates are rewritten on every run).
+//! `cargo check`, `--check-runs N` checks each crate N times (default 3), `--only TEXT` keeps
+//! the documents whose name contains `TEXT`, `--synthetic N,N` checks synthetic documents of
+//! these sizes instead of the default set, `--ours-only` leaves progenitor out, `--work DIR` is
+//! where the generated crates and their target directory go (default
+//! `bench/compare/target/work`, kept between runs so that the dependencies are compiled once;
+//! the crates are rewritten on every run).
 //!
 //! What is timed. Generation: from the document's text to formatted Rust files in memory,
 //! nothing written. Ours is `Config::render_str` (load with located errors, model, emit,
@@ -26,7 +27,10 @@
 //! generated crate is written into one workspace (`--work`) that shares a target directory; the
 //! dependencies of each generator's crates are checked first (a crate with the same
 //! `Cargo.toml` and an empty `lib.rs`), so the timed `cargo check -p NAME` compiles only the
-//! generated crate. `CARGO_INCREMENTAL=0`, so each check does the whole work once.
+//! generated crate. `CARGO_INCREMENTAL=0`, so each check does the whole work once. Each crate
+//! is checked `--check-runs` times (default 3), in turn with the other generator's crate of the
+//! same document, its `lib.rs` touched before each run; the median is printed. The same goes
+//! for the empty crates whose check is the floor of each generator's crates.
 //!
 //! Lines: every line of the `.rs` files the crate compiles by default. For ours that includes
 //! the hand-written runtime (`src/runtime/`, emitted verbatim, the same for every document),
@@ -59,6 +63,7 @@ uuid = { version = "1", features = ["serde", "v4"] }
 struct Options {
     runs: usize,
     check: bool,
+    check_runs: usize,
     only: Option<String>,
     synthetic: Option<Vec<usize>>,
     progenitor: bool,
@@ -69,6 +74,7 @@ fn options() -> Options {
     let mut options = Options {
         runs: 5,
         check: true,
+        check_runs: 3,
         only: None,
         synthetic: None,
         progenitor: true,
@@ -87,6 +93,11 @@ fn options() -> Options {
                     .unwrap_or_else(|_| usage("--runs takes a number"))
             }
             "--no-check" => options.check = false,
+            "--check-runs" => {
+                options.check_runs = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--check-runs takes a number"))
+            }
             "--only" => options.only = Some(value()),
             "--synthetic" => {
                 options.synthetic = Some(
@@ -106,12 +117,13 @@ fn options() -> Options {
         }
     }
     options.runs = options.runs.max(1);
+    options.check_runs = options.check_runs.max(1);
     options
 }
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "{problem}\nusage: compare [--runs N] [--no-check] [--only TEXT] [--synthetic N,N] [--ours-only] [--work DIR]"
+        "{problem}\nusage: compare [--runs N] [--no-check] [--check-runs N] [--only TEXT] [--synthetic N,N] [--ours-only] [--work DIR]"
     );
     std::process::exit(2)
 }
@@ -460,6 +472,35 @@ impl Workspace {
         std::fs::write(self.root.join("Cargo.toml"), manifest).expect("write the workspace");
     }
 
+    /// `cargo check` of each crate of `names`, `runs` times in turn (the first crate, the
+    /// second, then the first again...), so that the machine's drift weighs on all alike:
+    /// the median duration of each, or its first error (a crate that fails is not run again).
+    fn check_alternating(&self, names: &[&str], runs: usize) -> Vec<Result<Duration, String>> {
+        let mut times: Vec<Result<Vec<Duration>, String>> = vec![Ok(Vec::new()); names.len()];
+        for _ in 0..runs {
+            for (name, times) in names.iter().zip(&mut times) {
+                if let Ok(list) = times {
+                    self.touch(name);
+                    match self.check(name) {
+                        Ok(time) => list.push(time),
+                        Err(error) => *times = Err(error),
+                    }
+                }
+            }
+        }
+        times.into_iter().map(|times| times.map(median)).collect()
+    }
+
+    /// Marks the crate's `src/lib.rs` as changed now, so that cargo checks the crate again.
+    fn touch(&self, name: &str) {
+        let lib = self.root.join("crates").join(name).join("src/lib.rs");
+        std::fs::File::options()
+            .append(true)
+            .open(&lib)
+            .and_then(|file| file.set_modified(std::time::SystemTime::now()))
+            .expect("touch a crate's lib.rs");
+    }
+
     /// `cargo check -p name`: its duration, or the first error line.
     fn check(&self, name: &str) -> Result<Duration, String> {
         let started = Instant::now();
@@ -603,32 +644,52 @@ fn main() {
                 std::process::exit(1);
             }
         }
-        for name in ["ours_dependencies", "progenitor_dependencies"] {
-            if name.starts_with("progenitor") && !options.progenitor {
-                continue;
-            }
-            // New text, so that cargo checks the crate again.
-            let lib = workspace.root.join("crates").join(name).join("src/lib.rs");
-            std::fs::write(
-                lib,
-                "//! No code: the floor of `cargo check` with these dependencies.\n",
-            )
-            .expect("rewrite an empty crate");
-            floors.push((name, workspace.check(name)));
-        }
+        let empty: &[&str] = if options.progenitor {
+            &["ours_dependencies", "progenitor_dependencies"]
+        } else {
+            &["ours_dependencies"]
+        };
+        eprintln!(
+            "cargo check of the empty crates, {} runs each",
+            options.check_runs
+        );
+        floors = empty
+            .iter()
+            .copied()
+            .zip(workspace.check_alternating(empty, options.check_runs))
+            .collect();
         for row in &rows {
-            let mut check = |generator: &str, outcome: &Outcome| match outcome {
-                Outcome::Generated { files, .. } => {
+            // Each generator's crate, when it generated one: checked in turn, run after run.
+            let mut names = Vec::new();
+            for (generator, outcome) in [
+                ("ours", Some(&row.ours)),
+                ("progenitor", row.theirs.as_ref()),
+            ] {
+                if let Some(Outcome::Generated { files, .. }) = outcome {
                     let name = crate_name(generator, &row.name);
                     workspace.add(&name, files);
-                    eprintln!("cargo check -p {name}");
-                    Some(workspace.check(&name))
+                    names.push((generator, name));
                 }
-                Outcome::Failed(_) => None,
-            };
-            let ours = check("ours", &row.ours);
-            let theirs = row.theirs.as_ref().and_then(|t| check("progenitor", t));
-            checks.push((ours, theirs));
+            }
+            let list: Vec<&str> = names.iter().map(|(_, name)| name.as_str()).collect();
+            eprintln!(
+                "cargo check -p {}, {} runs each",
+                list.join(" -p "),
+                options.check_runs
+            );
+            let mut times = workspace
+                .check_alternating(&list, options.check_runs)
+                .into_iter();
+            let mut check = (None, None);
+            for (generator, _) in &names {
+                let time = times.next();
+                if *generator == "ours" {
+                    check.0 = time;
+                } else {
+                    check.1 = time;
+                }
+            }
+            checks.push(check);
         }
     } else {
         checks.resize_with(rows.len(), || (None, None));
