@@ -1,13 +1,15 @@
-//! The generator formats each module in parts, on several threads, and joins their texts
-//! (`emit/format.rs`). The joined text must be exactly what `prettyplease` makes of the whole
-//! module: for every document here, each generated module, parsed whole and formatted again,
-//! comes out unchanged.
+//! The generator formats each module in parts, on several threads, with the doc comments kept
+//! out of the formatter and written in afterwards, and joins their texts (`emit/format.rs`,
+//! `emit/docs.rs`). The joined text must be exactly what `prettyplease` makes of the whole
+//! module: for every document here, each generated module is the module's token stream, doc
+//! attributes and all, formatted on one thread; and parsed whole and formatted again, it comes
+//! out unchanged.
 
 mod support;
 
 use std::path::Path;
 
-use generator::Config;
+use generator::{Config, emit, load, model};
 
 /// Checks every formatted module of the crate generated from `text`, with the server module;
 /// `Err` names the first module that differs and the first line where it does.
@@ -15,11 +17,27 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
     let files = Config::new(path)
         .render_str(text)
         .map_err(|e| format!("{}: does not generate: {e}", path.display()))?;
+    let document = load::parse(path, text).map_err(|e| e.to_string())?;
+    let api = model::build(&document).map_err(|e| e.to_string())?;
+    let origin = emit::Origin {
+        spec: path.to_string_lossy().replace('\\', "/"),
+    };
     let mut checked = 0;
-    for name in ["models.rs", "client.rs", "server.rs"] {
+    for module in emit::module_tokens(&api) {
+        let name = module.name;
         let Some(generated) = files.get(name) else {
             return Err(format!("{}: no {name}", path.display()));
         };
+        let at_once = emit::format_module(&origin, module).map_err(|e| e.to_string())?;
+        if let Some(line) = first_difference(&at_once, generated) {
+            return Err(format!(
+                "{}: {name} differs from its tokens formatted on one thread, from line {}:\n  generated: {:?}\n  at once:   {:?}",
+                path.display(),
+                line + 1,
+                generated.lines().nth(line),
+                at_once.lines().nth(line),
+            ));
+        }
         // The header is plain comments, which the parser drops.
         let Some((_, code)) = generated.split_once("\n\n") else {
             return Err(format!("{}: {name} has no header", path.display()));
@@ -27,12 +45,7 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
         let whole = syn::parse_file(code)
             .map_err(|e| format!("{}: {name} does not parse: {e}", path.display()))?;
         let reformatted = prettyplease::unparse(&whole);
-        if reformatted != code {
-            let line = reformatted
-                .lines()
-                .zip(code.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or_else(|| reformatted.lines().count().min(code.lines().count()));
+        if let Some(line) = first_difference(&reformatted, code) {
             return Err(format!(
                 "{}: {name} differs from the whole module formatted at once, from line {} of its code:\n  parts: {:?}\n  whole: {:?}",
                 path.display(),
@@ -44,6 +57,19 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
         checked += 1;
     }
     Ok(checked)
+}
+
+/// The index of the first line where `a` and `b` differ, if they do.
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    if a == b {
+        return None;
+    }
+    Some(
+        a.lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or_else(|| a.lines().count().min(b.lines().count())),
+    )
 }
 
 #[test]

@@ -8,8 +8,14 @@
 //!
 //! Why the text is the same as the whole module's: `prettyplease` separates top-level items,
 //! and the items of an `impl` or `trait` block, by hard line breaks, and lays out each item on
-//! its own, so an item's text does not depend on its neighbours. `tests/formatting.rs` checks that every
-//! generated module is exactly what `prettyplease` makes of the whole.
+//! its own, so an item's text does not depend on its neighbours.
+//!
+//! Doc comments skip the formatter: each part is emitted with its doc blocks kept aside
+//! (`docs::deferring`), one placeholder attribute for each, and the blocks' lines are written in
+//! the placeholders' place in the formatted text, as `prettyplease` would have written them.
+//!
+//! `tests/formatting.rs` checks that every generated module is exactly what `prettyplease`
+//! makes of the whole module's tokens, doc attributes and all.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::{self, DocBlocks};
 use crate::error::{Error, ErrorKind};
 
 /// How many items (type definitions, operations) a part holds at most: enough that a part's
@@ -111,14 +118,24 @@ pub(super) struct ModuleParts<'a> {
     pub(super) parts: Vec<Part<'a>>,
 }
 
-/// Formats `tokens`, a part of the module `name` with the given shape.
-pub(super) fn format_part(name: &str, shape: Shape, tokens: TokenStream) -> Result<String, Error> {
+/// Formats `tokens`, a part of the module `name` with the given shape, whose doc blocks
+/// `docs` kept aside (see [`docs::deferring`]).
+pub(super) fn format_part(
+    name: &str,
+    shape: Shape,
+    tokens: TokenStream,
+    docs: &DocBlocks,
+) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         internal_error(format!(
             "the generated `{name}` does not parse ({e}); please report this with the document"
         ))
     })?;
-    let text = prettyplease::unparse(&file);
+    let text = docs::write_deferred(&prettyplease::unparse(&file), docs).ok_or_else(|| {
+        internal_error(format!(
+            "a doc comment of the generated `{name}` has no place; please report this with the document"
+        ))
+    })?;
     match shape {
         Shape::Items => Ok(text),
         Shape::ImplItems { first, last } => impl_run(name, text, first, last),
@@ -168,9 +185,9 @@ pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, 
             let Some(&(name, part)) = jobs.get(index) else {
                 break;
             };
-            let (shape, tokens) = part.tokens();
+            let ((shape, tokens), docs) = docs::deferring(|| part.tokens());
             // Each index is taken once, so each cell is set once.
-            let _ = done[index].set(format_part(name, shape, tokens));
+            let _ = done[index].set(format_part(name, shape, tokens, &docs));
         }
     };
     let threads = std::thread::available_parallelism()
@@ -200,4 +217,56 @@ pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, 
             parts.into_iter().collect::<Result<String, Error>>()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items with doc blocks at three indentations, blank and space-padded doc lines, and a
+    /// string literal that reads like a placeholder.
+    fn documented() -> TokenStream {
+        let type_doc = docs::doc_attrs("A thing.\n\nIt has  \ntwo paragraphs.");
+        let field_doc = docs::doc_attrs("Its name (`[a-z]+`).");
+        let method_doc = docs::doc_attrs("Says\u{1}0 hello.\n```\nlet x = 1;   \n```");
+        quote! {
+            #type_doc
+            pub struct Thing {
+                #field_doc
+                pub name: String,
+            }
+            impl Thing {
+                #method_doc
+                pub fn hello(&self) -> &'static str {
+                    "///\u{1}0"
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deferred_doc_blocks_are_written_as_prettyplease_writes_doc_attributes() {
+        let whole = format_part("m", Shape::Items, documented(), &DocBlocks::default()).unwrap();
+        assert!(whole.contains("    /// Its name (`[a-z]+`).\n"), "{whole}");
+        let (tokens, blocks) = docs::deferring(documented);
+        assert!(!tokens.to_string().contains("Its name"), "{tokens}");
+        let deferred = format_part("m", Shape::Items, tokens, &blocks).unwrap();
+        assert_eq!(deferred, whole);
+    }
+
+    #[test]
+    fn a_placeholder_without_its_block_is_an_error() {
+        let (tokens, _) = docs::deferring(documented);
+        let error = format_part("m", Shape::Items, tokens, &DocBlocks::default()).unwrap_err();
+        assert!(error.to_string().contains("has no place"), "{error}");
+    }
+
+    #[test]
+    fn deferring_ends_with_its_closure() {
+        let (_, blocks) = docs::deferring(|| docs::doc_attrs("inside"));
+        let outside = docs::doc_attrs("outside");
+        assert!(outside.to_string().contains("outside"), "{outside}");
+        let formatted = format_part("m", Shape::Items, documented(), &blocks).unwrap();
+        assert!(formatted.contains("/// A thing."), "{formatted}");
+    }
 }

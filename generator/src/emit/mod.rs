@@ -125,11 +125,13 @@ pub fn module_tokens(api: &Api) -> Vec<ModuleTokens> {
         .collect()
 }
 
-/// Formats `module` on this thread, header first.
+/// Formats `module` on this thread, header first: its tokens, doc attributes and all, through
+/// `syn` and `prettyplease`.
 pub fn format_module(origin: &Origin, module: ModuleTokens) -> Result<String, Error> {
     let mut text = origin.header();
+    let docs = docs::DocBlocks::default();
     for (shape, tokens) in module.parts {
-        text.push_str(&format::format_part(module.name, shape, tokens)?);
+        text.push_str(&format::format_part(module.name, shape, tokens, &docs)?);
     }
     Ok(text)
 }
