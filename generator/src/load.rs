@@ -3,6 +3,11 @@
 //! Both parsers report line and column; `serde_path_to_error` supplies the path of the field
 //! that did not fit, which becomes the JSON pointer of the diagnostic.
 //!
+//! Most YAML documents are read in one pass (`load/events.rs`): a deserializer over the event
+//! parser's events, which makes the structural checks as it goes. A document it cannot vouch
+//! for (an alias, a tag, a key twice, anything that does not parse) is read by the general
+//! path: the checks over the events, then `serde_yaml`, which gives the diagnostics.
+//!
 //! Limits keep hostile input from exhausting the machine: the size of the file
 //! ([`DEFAULT_MAX_INPUT_BYTES`] unless the caller says otherwise), how deep it nests
 //! ([`MAX_NESTING`] levels, enforced by both parsers before any recursion could overflow the
@@ -14,6 +19,8 @@ use std::path::{Path, PathBuf};
 use saphyr_parser::{Event, Parser};
 
 use crate::error::{Error, ErrorKind, push_pointer_segment};
+
+mod events;
 
 /// The largest document read unless [`crate::Config::max_input_bytes`] says otherwise:
 /// 128 MiB, well above the largest real-world descriptions (Microsoft Graph's full API is tens
@@ -142,26 +149,37 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
             .with_help("an OpenAPI document is a mapping that starts with `openapi: 3.0.3`"));
     }
     let syntax = Syntax::detect(text);
+    // `openapiv3` panics on input its two readings of a value disagree on (duplicate keys are
+    // refused for that reason; see `parse_via_value` for another): no document may crash the
+    // caller, so the panic becomes the error `openapiv3` meant to report.
+    //
+    // Most YAML documents are read in one pass over their events, checks included; the
+    // documents that pass cannot vouch for are read by the general path below, which also
+    // gives every diagnostic.
+    let one_pass = match syntax {
+        Syntax::Yaml => std::panic::catch_unwind(|| events::from_str(text)),
+        Syntax::Json => Ok(None),
+    };
+    if let Ok(Some(api)) = one_pass {
+        return checked(api, text);
+    }
     // The event parser's duplicate-key check is final when it read the whole document and
     // every key was a plain scalar; otherwise the parser `openapiv3` reads with checks again.
     let keys_checked = syntax == Syntax::Yaml && check_structure(text)? == Keys::Checked;
     if !keys_checked {
         check_unique_keys(text, syntax)?;
     }
-    // `openapiv3` panics on input its two readings of a value disagree on (duplicate keys are
-    // refused above for that reason; see `parse_via_value` for another): no document may
-    // crash the caller, so the panic becomes the error `openapiv3` meant to report.
-    let parsed = std::panic::catch_unwind(|| match syntax {
-        Syntax::Json => parse_json(text),
-        Syntax::Yaml => parse_yaml(text),
-    })
-    .unwrap_or_else(|_| Err(parse_via_value(text, syntax)));
+    let parsed = match one_pass {
+        // The general path would panic the same way.
+        Err(_) => Err(parse_via_value(text, syntax)),
+        Ok(_) => std::panic::catch_unwind(|| match syntax {
+            Syntax::Json => parse_json(text),
+            Syntax::Yaml => parse_yaml(text),
+        })
+        .unwrap_or_else(|_| Err(parse_via_value(text, syntax))),
+    };
     match parsed {
-        Ok(api) => {
-            check_version(Some(&serde_json::Value::String(api.openapi.clone())), false)?;
-            check_empty_enums(text)?;
-            Ok(api)
-        }
+        Ok(api) => checked(api, text),
         Err(error) if error.kind() == ErrorKind::Limit => Err(error),
         // A 3.1 or Swagger 2.0 document fails to parse as 3.0 too, and its version is the
         // better diagnostic.
@@ -170,6 +188,13 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
             None => Err(error),
         },
     }
+}
+
+/// `api`, parsed from `text`, once the checks of what parses but is not supported pass.
+fn checked(api: openapiv3::OpenAPI, text: &str) -> Result<openapiv3::OpenAPI, Error> {
+    check_version(Some(&serde_json::Value::String(api.openapi.clone())), false)?;
+    check_empty_enums(text)?;
+    Ok(api)
 }
 
 fn parse_json(text: &str) -> Result<openapiv3::OpenAPI, Error> {
