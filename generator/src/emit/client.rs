@@ -63,9 +63,13 @@ fn client_type(api: &Api) -> TokenStream {
             "Every method returns a [`Call`](crate::runtime::Call): awaiting it sends one request through the shared [`Transport`](crate::runtime::Transport) and decodes the response; a non-success status becomes [`Error::Api`](crate::runtime::Error::Api). A `Call` owns what it needs (`Send + 'static`), so it may be spawned or outlive the client.",
         ),
     ]));
-    let base_url_doc = doc_attrs(&format!(
-        "The base URL of the first server the API description lists: `{base_url}`."
-    ));
+    let base_url_doc = doc_attrs(&if base_url.is_empty() {
+        String::from(
+            "Empty: the API description lists no server. Give clients a base URL with `Client::builder().base_url(...)`.",
+        )
+    } else {
+        format!("The base URL of the first server the API description lists: `{base_url}`.")
+    });
     // `collapsible_if`: an optional body is written by the required body's statement inside
     // `if let Some(body) = body { ... }`, and for JSON, form and multipart bodies that statement
     // is itself an `if let Err(error) = ... { return ... }`.
@@ -650,4 +654,27 @@ fn response_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             #(#variants)*
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The client module of the document `servers` (YAML) makes.
+    fn client_of(servers: &str) -> String {
+        let text =
+            format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\n{servers}paths: {{}}\n");
+        let files = crate::Config::new("t.yaml").render_str(&text).unwrap();
+        files.get("client.rs").unwrap().clone()
+    }
+
+    #[test]
+    fn the_default_base_url_says_where_it_comes_from() {
+        let listed = client_of("servers:\n  - url: https://api.example.com/v1\n");
+        assert!(listed.contains(
+            "/// The base URL of the first server the API description lists: `https://api.example.com/v1`.\npub const DEFAULT_BASE_URL: &str = \"https://api.example.com/v1\";"
+        ), "{listed}");
+        let none = client_of("");
+        assert!(none.contains(
+            "/// Empty: the API description lists no server. Give clients a base URL with `Client::builder().base_url(...)`.\npub const DEFAULT_BASE_URL: &str = \"\";"
+        ), "{none}");
+    }
 }
