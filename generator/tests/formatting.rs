@@ -23,7 +23,7 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
         spec: path.to_string_lossy().replace('\\', "/"),
     };
     let mut checked = 0;
-    for module in emit::module_tokens(&api) {
+    for module in emit::module_tokens(&api, emit::DocComments::Attributes) {
         let name = module.name;
         let Some(generated) = files.get(name) else {
             return Err(format!("{}: no {name}", path.display()));

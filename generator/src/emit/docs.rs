@@ -61,12 +61,13 @@ thread_local! {
 /// tokens, and [`write_deferred`] writes the block's lines in its place once the tokens are
 /// formatted.
 ///
-/// Why: doc comments are a third of the generated lines, and formatting them is pure overhead
-/// (quoted as string literals, parsed back by `syn`, printed by `prettyplease`). `prettyplease`
-/// prints an outer doc attribute whose value has no line break and does not start with `/` as
-/// `///` and the value, without its trailing spaces, on a line of its own at the item's
-/// indentation, whatever surrounds it; [`write_deferred`] writes the lines the same way, so the
-/// text is byte for byte what formatting the attributes would give (`tests/formatting.rs`).
+/// Why: doc comments are about a quarter of the generated lines, and formatting them is pure
+/// overhead (quoted as string literals, parsed back by `syn`, printed by `prettyplease`).
+/// `prettyplease` prints an outer doc attribute whose value has no line break and does not
+/// start with `/` as `///` and the value, without its trailing spaces, on a line of its own at
+/// the item's indentation, whatever surrounds it; [`write_deferred`] writes the lines the same
+/// way, so the text is byte for byte what formatting the attributes would give
+/// (`tests/formatting.rs`).
 pub fn deferring<T>(emit: impl FnOnce() -> T) -> (T, DocBlocks) {
     /// Restores the outer state, even when `emit` unwinds.
     struct Restore(Option<Vec<Vec<String>>>);
@@ -84,7 +85,7 @@ pub fn deferring<T>(emit: impl FnOnce() -> T) -> (T, DocBlocks) {
 }
 
 /// The doc blocks a [`deferring`] emit kept aside, in placeholder order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DocBlocks(Vec<Vec<String>>);
 
 /// `text`, formatted from tokens emitted by [`deferring`], with each placeholder's line replaced

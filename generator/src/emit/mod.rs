@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::Api;
 use format::ModuleParts;
 
+pub use docs::DocBlocks;
 pub use format::Shape;
 pub use krate::{crate_files, valid_crate_name};
 
@@ -110,27 +111,49 @@ fn module_parts(api: &Api, modules: Modules) -> Vec<ModuleParts<'_>> {
 pub struct ModuleTokens {
     /// The file name, such as `models.rs`.
     pub name: &'static str,
-    /// Each part's shape and tokens, in order.
-    pub parts: Vec<(Shape, TokenStream)>,
+    /// Each part's shape, tokens and the doc blocks kept aside from them, in order.
+    pub parts: Vec<(Shape, TokenStream, DocBlocks)>,
+}
+
+/// How doc comments reach the text of [`module_tokens`] formatted by [`format_module`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocComments {
+    /// Kept aside while emitting, one placeholder for each block, and written into the
+    /// formatted text: what the generator does.
+    Deferred,
+    /// `#[doc]` attributes in the tokens, formatted with the code: the text deferred comments
+    /// must come out as.
+    Attributes,
 }
 
 /// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
-pub fn module_tokens(api: &Api) -> Vec<ModuleTokens> {
+pub fn module_tokens(api: &Api, docs: DocComments) -> Vec<ModuleTokens> {
     module_parts(api, Modules::default())
         .iter()
         .map(|module| ModuleTokens {
             name: module.name,
-            parts: module.parts.iter().map(|part| part.tokens()).collect(),
+            parts: module
+                .parts
+                .iter()
+                .map(|part| match docs {
+                    DocComments::Deferred => {
+                        let ((shape, tokens), blocks) = docs::deferring(|| part.tokens());
+                        (shape, tokens, blocks)
+                    }
+                    DocComments::Attributes => {
+                        let (shape, tokens) = part.tokens();
+                        (shape, tokens, DocBlocks::default())
+                    }
+                })
+                .collect(),
         })
         .collect()
 }
 
-/// Formats `module` on this thread, header first: its tokens, doc attributes and all, through
-/// `syn` and `prettyplease`.
+/// Formats `module` on this thread, header first, through `syn` and `prettyplease`.
 pub fn format_module(origin: &Origin, module: ModuleTokens) -> Result<String, Error> {
     let mut text = origin.header();
-    let docs = docs::DocBlocks::default();
-    for (shape, tokens) in module.parts {
+    for (shape, tokens, docs) in module.parts {
         text.push_str(&format::format_part(module.name, shape, tokens, &docs)?);
     }
     Ok(text)
