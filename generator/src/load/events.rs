@@ -32,20 +32,17 @@ pub(super) fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Option<T> {
         peeked: None,
         depth: 0,
     };
-    events
-        .expect(|event| matches!(event, Event::StreamStart))
-        .ok()?;
-    events
-        .expect(|event| matches!(event, Event::DocumentStart(_)))
-        .ok()?;
-    let value = T::deserialize(&mut events).ok()?;
-    events
-        .expect(|event| matches!(event, Event::DocumentEnd))
-        .ok()?;
-    events
-        .expect(|event| matches!(event, Event::StreamEnd))
-        .ok()?;
-    Some(value)
+    document(&mut events).ok()
+}
+
+/// The stream's one document, read as a `T`.
+fn document<'de, T: Deserialize<'de>>(events: &mut Events<'de>) -> Result<T> {
+    events.expect(|event| matches!(event, Event::StreamStart))?;
+    events.expect(|event| matches!(event, Event::DocumentStart(_)))?;
+    let value = T::deserialize(&mut *events)?;
+    events.expect(|event| matches!(event, Event::DocumentEnd))?;
+    events.expect(|event| matches!(event, Event::StreamEnd))?;
+    Ok(value)
 }
 
 /// Why the one pass gave up. Never shown: the general path reads the text again and says what
@@ -143,54 +140,56 @@ impl<'de> Events<'de> {
         self.scalar()?.plain().and_then(parse).ok_or(GiveUp)
     }
 
-    /// Visits the sequence or mapping whose start event was just read, then reads its end.
-    fn collection<V: Visitor<'de>>(&mut self, mapping: bool, visitor: V) -> Result<V::Value> {
+    /// Visits the collection whose start event was just read, then reads its end.
+    fn collection<V: Visitor<'de>>(&mut self, kind: Collection, visitor: V) -> Result<V::Value> {
         if self.depth >= MAX_NESTING {
             return Err(GiveUp);
         }
         self.depth += 1;
-        let value = if mapping {
-            visitor.visit_map(Members {
+        let value = match kind {
+            Collection::Mapping => visitor.visit_map(Members {
                 events: self,
                 keys: HashSet::new(),
-            })?
-        } else {
-            visitor.visit_seq(Items { events: self })?
+            })?,
+            Collection::Sequence => visitor.visit_seq(Items { events: self })?,
         };
         // A visitor that stopped before the end leaves members unread.
-        self.expect(|event| {
-            if mapping {
-                matches!(event, Event::MappingEnd)
-            } else {
-                matches!(event, Event::SequenceEnd)
-            }
+        self.expect(|event| match kind {
+            Collection::Mapping => matches!(event, Event::MappingEnd),
+            Collection::Sequence => matches!(event, Event::SequenceEnd),
         })?;
         self.depth -= 1;
         Ok(value)
     }
 
-    /// Visits a collection, or an empty one for an empty plain scalar (as `serde_yaml` does for
-    /// a key with no value where a list or map is expected).
+    /// Visits a collection of the kind asked for, or an empty one for an empty plain scalar (as
+    /// `serde_yaml` does for a key with no value where a list or map is expected).
     fn collection_or_empty<V: Visitor<'de>>(
         &mut self,
-        mapping: bool,
+        kind: Collection,
         visitor: V,
     ) -> Result<V::Value> {
-        match self.next()? {
-            Event::MappingStart(..) if mapping => self.collection(true, visitor),
-            Event::SequenceStart(..) if !mapping => self.collection(false, visitor),
-            Event::Scalar(value, ScalarStyle::Plain, _, _) if value.is_empty() => {
-                let empty = Vec::<()>::new().into_iter();
-                if mapping {
-                    let empty = empty.map(|()| ((), ()));
-                    visitor.visit_map(de::value::MapDeserializer::<_, GiveUp>::new(empty))
-                } else {
-                    visitor.visit_seq(de::value::SeqDeserializer::<_, GiveUp>::new(empty))
-                }
-            }
+        match (self.next()?, kind) {
+            (Event::MappingStart(..), Collection::Mapping)
+            | (Event::SequenceStart(..), Collection::Sequence) => self.collection(kind, visitor),
+            (Event::Scalar(value, ScalarStyle::Plain, _, _), _) if value.is_empty() => match kind {
+                Collection::Mapping => visitor.visit_map(
+                    de::value::MapDeserializer::<_, GiveUp>::new(std::iter::empty::<((), ())>()),
+                ),
+                Collection::Sequence => visitor.visit_seq(
+                    de::value::SeqDeserializer::<_, GiveUp>::new(std::iter::empty::<()>()),
+                ),
+            },
             _ => Err(GiveUp),
         }
     }
+}
+
+/// What a collection start event opens.
+#[derive(Debug, Clone, Copy)]
+enum Collection {
+    Sequence,
+    Mapping,
 }
 
 fn visit_text<'de, V: Visitor<'de>>(visitor: V, text: Cow<'de, str>) -> Result<V::Value> {
@@ -207,8 +206,8 @@ impl<'de> de::Deserializer<'de> for &mut Events<'de> {
         match self.next()? {
             Event::Scalar(value, ScalarStyle::Plain, _, _) => visit_plain(visitor, value),
             Event::Scalar(value, ..) => visit_text(visitor, value),
-            Event::SequenceStart(..) => self.collection(false, visitor),
-            Event::MappingStart(..) => self.collection(true, visitor),
+            Event::SequenceStart(..) => self.collection(Collection::Sequence, visitor),
+            Event::MappingStart(..) => self.collection(Collection::Mapping, visitor),
             _ => Err(GiveUp),
         }
     }
@@ -325,7 +324,7 @@ impl<'de> de::Deserializer<'de> for &mut Events<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.collection_or_empty(false, visitor)
+        self.collection_or_empty(Collection::Sequence, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
@@ -342,7 +341,7 @@ impl<'de> de::Deserializer<'de> for &mut Events<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.collection_or_empty(true, visitor)
+        self.collection_or_empty(Collection::Mapping, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
