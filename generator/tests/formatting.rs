@@ -29,47 +29,45 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
             return Err(format!("{}: no {name}", path.display()));
         };
         let at_once = emit::format_module(&origin, module).map_err(|e| e.to_string())?;
-        if let Some(line) = first_difference(&at_once, generated) {
-            return Err(format!(
-                "{}: {name} differs from its tokens formatted on one thread, from line {}:\n  generated: {:?}\n  at once:   {:?}",
-                path.display(),
-                line + 1,
-                generated.lines().nth(line),
-                at_once.lines().nth(line),
-            ));
-        }
+        same_text(generated, &at_once).map_err(|difference| {
+            format!(
+                "{}: {name} differs from its tokens formatted on one thread, {difference}",
+                path.display()
+            )
+        })?;
         // The header is plain comments, which the parser drops.
         let Some((_, code)) = generated.split_once("\n\n") else {
             return Err(format!("{}: {name} has no header", path.display()));
         };
         let whole = syn::parse_file(code)
             .map_err(|e| format!("{}: {name} does not parse: {e}", path.display()))?;
-        let reformatted = prettyplease::unparse(&whole);
-        if let Some(line) = first_difference(&reformatted, code) {
-            return Err(format!(
-                "{}: {name} differs from the whole module formatted at once, from line {} of its code:\n  parts: {:?}\n  whole: {:?}",
-                path.display(),
-                line + 1,
-                code.lines().nth(line),
-                reformatted.lines().nth(line),
-            ));
-        }
+        same_text(code, &prettyplease::unparse(&whole)).map_err(|difference| {
+            format!(
+                "{}: {name} differs from the whole module formatted at once, {difference}",
+                path.display()
+            )
+        })?;
         checked += 1;
     }
     Ok(checked)
 }
 
-/// The index of the first line where `a` and `b` differ, if they do.
-fn first_difference(a: &str, b: &str) -> Option<usize> {
-    if a == b {
-        return None;
+/// `Err` names the first line where `generated` and `expected` differ, and shows both.
+fn same_text(generated: &str, expected: &str) -> Result<(), String> {
+    if generated == expected {
+        return Ok(());
     }
-    Some(
-        a.lines()
-            .zip(b.lines())
-            .position(|(x, y)| x != y)
-            .unwrap_or_else(|| a.lines().count().min(b.lines().count())),
-    )
+    let line = generated
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| generated.lines().count().min(expected.lines().count()));
+    Err(format!(
+        "from line {}:\n  generated: {:?}\n  expected:  {:?}",
+        line + 1,
+        generated.lines().nth(line),
+        expected.lines().nth(line),
+    ))
 }
 
 #[test]
