@@ -84,7 +84,8 @@ pub fn deferring<T>(emit: impl FnOnce() -> T) -> (T, DocBlocks) {
     (value, DocBlocks(blocks))
 }
 
-/// The doc blocks a [`deferring`] emit kept aside, in placeholder order.
+/// The doc blocks kept aside while a part was emitted (its doc comments, which the formatter
+/// writes in after formatting the part), in placeholder order.
 #[derive(Debug, Clone, Default)]
 pub struct DocBlocks(Vec<Vec<String>>);
 
