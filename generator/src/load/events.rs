@@ -27,6 +27,12 @@ use super::MAX_NESTING;
 /// Reads `text` as one YAML document of type `T`, or `None` when this path cannot vouch for the
 /// result (see the module docs).
 pub(super) fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Option<T> {
+    // YAML 1.1, which `serde_yaml`'s parser follows, also breaks lines at NEL and the Unicode
+    // line and paragraph separators, and folds them in quoted scalars; YAML 1.2 and the event
+    // parser read them as ordinary characters.
+    if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return None;
+    }
     let mut events = Events {
         parser: Parser::new_from_str(text),
         peeked: None,
@@ -718,6 +724,8 @@ mod tests {
             "a: 1\n'a': 2\n",      // the same key, quoted once
             "? [a]\n: 1\n",        // a collection as a key
             "a: 1\n---\nb: 2\n",   // two documents
+            "a: 'x\u{2028}  y'\n", // a line break in YAML 1.1 only
+            "a: x\u{85}y\n",       // another
             "a: [1\n",             // not well-formed
             "",                    // no document
         ] {
