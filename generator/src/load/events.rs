@@ -4,9 +4,11 @@
 //! (nesting, aliases, duplicate keys), `serde_yaml`'s own parse, and the typed parse. This
 //! deserializer does the checks and the typed parse in one pass, for the documents it can vouch
 //! for: no alias, no tag, every key a scalar written once in its mapping, no deeper than
-//! [`MAX_NESTING`], one document. Anything else, and anything that does not parse as the type
-//! asked for, makes it give up ([`from_str`] returns `None`) and the general path reads the
-//! text again, with its located diagnostics: this path never reports an error of its own.
+//! [`MAX_NESTING`], one document, and no character that YAML 1.1 (`serde_yaml`'s parser)
+//! reads as a line break and YAML 1.2 does not. Anything else, and anything that does not
+//! parse as the type asked for, makes it give up ([`from_str`] returns `None`) and the general
+//! path reads the text again, with its located diagnostics: this path never reports an error
+//! of its own.
 //!
 //! The values it gives are those `serde_yaml` gives for the same text: plain scalars are
 //! resolved by the same rules (YAML 1.2 core schema as `serde_yaml` implements it, with its
