@@ -100,6 +100,13 @@ impl<'a> Part<'a> {
     pub(super) fn tokens(&self) -> (Shape, TokenStream) {
         (self.shape, (self.emit)())
     }
+
+    /// The part's shape and token stream, emitted on this thread with its doc comments kept
+    /// aside (see [`docs::deferring`]), and the doc blocks to write into its formatted text.
+    pub(super) fn deferred_tokens(&self) -> (Shape, TokenStream, DocBlocks) {
+        let ((shape, tokens), blocks) = docs::deferring(|| self.tokens());
+        (shape, tokens, blocks)
+    }
 }
 
 /// `items` in runs of at most [`PART_LEN`], one part's worth each; one empty run when there are
@@ -193,7 +200,7 @@ pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, 
             let Some(&(name, part)) = jobs.get(index) else {
                 break;
             };
-            let ((shape, tokens), docs) = docs::deferring(|| part.tokens());
+            let (shape, tokens, docs) = part.deferred_tokens();
             // Each index is taken once, so each cell is set once.
             let _ = done[index].set(format_part(name, shape, tokens, &docs));
         }

@@ -136,10 +136,7 @@ pub fn module_tokens(api: &Api, docs: DocComments) -> Vec<ModuleTokens> {
                 .parts
                 .iter()
                 .map(|part| match docs {
-                    DocComments::Deferred => {
-                        let ((shape, tokens), blocks) = docs::deferring(|| part.tokens());
-                        (shape, tokens, blocks)
-                    }
+                    DocComments::Deferred => part.deferred_tokens(),
                     DocComments::Attributes => {
                         let (shape, tokens) = part.tokens();
                         (shape, tokens, DocBlocks::default())
