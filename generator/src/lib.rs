@@ -22,8 +22,10 @@ mod output;
 pub mod slice;
 pub mod span;
 pub mod synthetic;
+mod threads;
 
 use std::path::{Path, PathBuf};
+use threads::with_stack;
 
 pub use emit::Files;
 pub use error::{Error, ErrorKind};
@@ -219,50 +221,4 @@ impl Config {
         let sliced = slice::select(&document.api, &self.selection)?;
         model::build_named(&sliced, Some(&naming))
     }
-}
-
-/// The stack the pipeline runs on, whatever the caller's own (2 MiB on spawned threads):
-/// the deepest document the limits let through (128 levels of nesting for the parsers, 64
-/// levels of schemas for the model) needs 4 MiB in a debug build; this leaves a wide margin
-/// for sanitizers and future frames. Only touched pages cost memory.
-pub(crate) const PIPELINE_STACK: usize = 64 * 1024 * 1024;
-
-std::thread_local! {
-    /// Whether this thread has a [`PIPELINE_STACK`] stack: nested stages run in place.
-    static ON_PIPELINE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f` on a thread with a [`PIPELINE_STACK`] stack and waits for it; runs it on the
-/// caller's thread when that is such a thread already, or when no thread can be started.
-pub(crate) fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    if ON_PIPELINE_STACK.get() {
-        return f();
-    }
-    let f = std::sync::Mutex::new(Some(f));
-    let take = || f.lock().ok().and_then(|mut f| f.take());
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name(String::from("generator"))
-            .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, || {
-                ON_PIPELINE_STACK.set(true);
-                take().map(|f| f())
-            });
-        let ran = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(ran) => ran,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => None,
-        };
-        match ran {
-            Some(value) => value,
-            // No thread could start (or it found nothing to run): run here.
-            None => match take() {
-                Some(f) => f(),
-                // `f` is taken once, and only the thread that ran it took it.
-                None => unreachable!("the pipeline closure is taken twice"),
-            },
-        }
-    })
 }

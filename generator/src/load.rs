@@ -132,7 +132,7 @@ pub fn too_large(size: u64, max_bytes: u64) -> Error {
 pub fn parse(path: &Path, text: &str) -> Result<Document, Error> {
     // Deserializing `openapiv3` recurses at every level of nesting, with large frames in a
     // debug build: run it on a stack that fits the deepest document the parsers accept.
-    let api = crate::with_stack(|| parse_api(text))
+    let api = crate::threads::with_stack(|| parse_api(text))
         .map_err(|e| crate::span::attach(e.or_in_file(path), text))?;
     Ok(Document {
         path: path.to_owned(),

@@ -175,14 +175,6 @@ fn internal_error(message: String) -> Error {
     Error::new(ErrorKind::Unsupported, format!("internal error: {message}"))
 }
 
-/// How many threads the machine runs at once, read once per process: on Linux the standard
-/// library reads it from the process's cgroup files on every call, which costs a small
-/// document a few percent of its generation time.
-fn machine_threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// The text of every module of `modules`, in order: their parts are emitted and formatted on
 /// up to as many threads as the machine has (this one included), then put back in order, so
 /// the text never depends on which thread formatted what.
@@ -205,18 +197,8 @@ pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, 
             let _ = done[index].set(format_part(name, shape, tokens, &docs));
         }
     };
-    let threads = machine_threads().min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            // A thread that cannot start leaves its share to the others.
-            let _ = std::thread::Builder::new()
-                .name(String::from("format"))
-                .stack_size(crate::PIPELINE_STACK)
-                .spawn_scoped(scope, work);
-        }
-        work();
-    });
-    // The scope joined every thread, and the parts were all taken: every cell is set.
+    crate::threads::share(work);
+    // Every run of `work` has returned, and the parts were all taken: every cell is set.
     let mut texts = done.into_iter().map(|cell| {
         cell.into_inner()
             .unwrap_or_else(|| Err(internal_error(String::from("a part was not formatted"))))
