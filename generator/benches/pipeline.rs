@@ -118,10 +118,10 @@ fn stages(c: &mut Criterion) {
             model::build(&document).expect("the document has a model")
         };
         group.bench_function("emit", |b| {
-            b.iter(|| emit::module_tokens(black_box(&api), emit::DocComments::Deferred))
+            b.iter(|| emit::module_tokens(black_box(&api), emit::Emission::Deferred))
         });
         {
-            let tokens = emit::module_tokens(&api, emit::DocComments::Deferred);
+            let tokens = emit::module_tokens(&api, emit::Emission::Deferred);
             group.bench_function("format", |b| {
                 b.iter_batched(
                     || tokens.clone(),

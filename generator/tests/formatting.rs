@@ -1,9 +1,9 @@
-//! The generator formats each module in parts, on several threads, with the doc comments kept
-//! out of the formatter and written in afterwards, and joins their texts (`emit/format.rs`,
-//! `emit/docs.rs`). The joined text must be exactly what `prettyplease` makes of the whole
-//! module: for every document here, each generated module is the module's token stream, doc
-//! attributes and all, formatted on one thread; and parsed whole and formatted again, it comes
-//! out unchanged.
+//! The generator formats each module in parts, on several threads, with the doc comments and
+//! the items it lays out itself kept out of the formatter and written in afterwards, and joins
+//! their texts (`emit/format.rs`, `emit/deferred.rs`, `emit/objects.rs`). The joined text must
+//! be exactly what `prettyplease` makes of the whole module: for every document here, each
+//! generated module is the module's token stream, doc attributes and all, formatted on one
+//! thread; and parsed whole and formatted again, it comes out unchanged.
 
 mod support;
 
@@ -23,7 +23,7 @@ fn formatted_as_a_whole(path: &Path, text: &str) -> Result<usize, String> {
         spec: path.to_string_lossy().replace('\\', "/"),
     };
     let mut checked = 0;
-    for module in emit::module_tokens(&api, emit::DocComments::Attributes) {
+    for module in emit::module_tokens(&api, emit::Emission::Tokens) {
         let name = module.name;
         let Some(generated) = files.get(name) else {
             return Err(format!("{}: no {name}", path.display()));

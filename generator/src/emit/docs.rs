@@ -5,8 +5,6 @@
 //! unlabelled fenced block a doctest that fails to compile. Text is only ever emitted through
 //! `#[doc = "..."]` string literals, so it cannot become code.
 
-use std::cell::RefCell;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -19,8 +17,8 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 ///
 /// Whatever the text, each attribute holds one line with no line break, carriage return or
 /// bidirectional control in it, so the formatter writes it as a `///` comment that ends where
-/// the line ends and reads as it is. While [`deferring`] runs, the lines are kept aside and
-/// one placeholder attribute stands for them.
+/// the line ends and reads as it is. While `deferred::deferring` runs, the lines are kept
+/// aside and one placeholder attribute stands for them.
 pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
     let cleaned = plain_lines(cleaned);
     if cleaned.trim().is_empty() {
@@ -33,90 +31,11 @@ pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
             format!(" {line}")
         }
     });
-    let placeholder = DEFERRED.with_borrow_mut(|deferred| {
-        deferred.as_mut().map(|blocks| {
-            blocks.push(lines.clone().collect());
-            format!("{PLACEHOLDER}{}", blocks.len() - 1)
-        })
-    });
-    if let Some(placeholder) = placeholder {
-        return quote!(#[doc = #placeholder]);
+    if let Some(placeholder) = super::deferred::doc_comment(lines.clone()) {
+        return placeholder;
     }
     let lines = lines.map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
-}
-
-/// Starts a placeholder's text. A control character: [`plain_lines`] drops them from every doc
-/// line, and `prettyplease` escapes them in every other literal, so only a placeholder's
-/// comment line holds one.
-const PLACEHOLDER: char = '\u{1}';
-
-thread_local! {
-    /// The doc blocks kept aside on this thread while [`deferring`] runs: each block's lines,
-    /// as the values of their doc attributes.
-    static DEFERRED: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
-}
-
-/// Runs `emit` with its doc blocks kept aside: each block is one placeholder attribute in the
-/// tokens, and [`write_deferred`] writes the block's lines in its place once the tokens are
-/// formatted.
-///
-/// Why: doc comments are about a quarter of the generated lines, and formatting them is pure
-/// overhead (quoted as string literals, parsed back by `syn`, printed by `prettyplease`).
-/// `prettyplease` prints an outer doc attribute whose value has no line break and does not
-/// start with `/` as `///` and the value, without its trailing spaces, on a line of its own at
-/// the item's indentation, whatever surrounds it; [`write_deferred`] writes the lines the same
-/// way, so the text is byte for byte what formatting the attributes would give
-/// (`tests/formatting.rs`).
-pub fn deferring<T>(emit: impl FnOnce() -> T) -> (T, DocBlocks) {
-    /// Restores the outer state, even when `emit` unwinds.
-    struct Restore(Option<Vec<Vec<String>>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let outer = self.0.take();
-            DEFERRED.with_borrow_mut(|deferred| *deferred = outer);
-        }
-    }
-    let restore = Restore(DEFERRED.with_borrow_mut(|deferred| deferred.replace(Vec::new())));
-    let value = emit();
-    let blocks = DEFERRED.with_borrow_mut(|deferred| deferred.take().unwrap_or_default());
-    drop(restore);
-    (value, DocBlocks(blocks))
-}
-
-/// The doc blocks kept aside while a part was emitted (its doc comments, which the formatter
-/// writes in after formatting the part), in placeholder order.
-#[derive(Debug, Clone, Default)]
-pub struct DocBlocks(Vec<Vec<String>>);
-
-/// `text`, formatted from tokens emitted by [`deferring`], with each placeholder's line replaced
-/// by the lines of its doc block at the same indentation; `None` if a placeholder names no
-/// block.
-pub fn write_deferred(text: &str, blocks: &DocBlocks) -> Option<String> {
-    let extra: usize = blocks.0.iter().flatten().map(|line| line.len() + 64).sum();
-    let mut out = String::with_capacity(text.len() + extra);
-    let marker = format!("///{PLACEHOLDER}");
-    let mut rest = text;
-    while let Some(found) = rest.find(&marker) {
-        let line_start = rest[..found].rfind('\n').map_or(0, |i| i + 1);
-        let indent = &rest[line_start..found];
-        if !indent.bytes().all(|b| b == b' ') {
-            return None;
-        }
-        let after = &rest[found + marker.len()..];
-        let end = after.find('\n')?;
-        let block = blocks.0.get(after[..end].parse::<usize>().ok()?)?;
-        out.push_str(&rest[..line_start]);
-        for line in block {
-            out.push_str(indent);
-            out.push_str("///");
-            out.push_str(line.trim_end_matches(' '));
-            out.push('\n');
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 /// Joins non-empty paragraphs with blank lines.

@@ -10,9 +10,10 @@
 //! and the items of an `impl` or `trait` block, by hard line breaks, and lays out each item on
 //! its own, so an item's text does not depend on its neighbours.
 //!
-//! Doc comments skip the formatter: each part is emitted with its doc blocks kept aside
-//! (`docs::deferring`), one placeholder attribute for each, and the blocks' lines are written in
-//! the placeholders' place in the formatted text, as `prettyplease` would have written them.
+//! Doc comments, and items whose layout the emitter writes itself, skip the formatter: each
+//! part is emitted with them kept aside (`deferred::deferring`), one placeholder for each, and
+//! they are written in the placeholders' place in the formatted text, as `prettyplease` would
+//! have written them.
 //!
 //! `tests/formatting.rs` checks that every generated module is exactly what `prettyplease`
 //! makes of the whole module's tokens, doc attributes and all.
@@ -23,7 +24,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{self, DocBlocks};
+use super::deferred::{self, DeferredText};
+#[cfg(test)]
+use super::docs;
 use crate::error::{Error, ErrorKind};
 
 /// How many items (type definitions, operations) a part holds at most: enough that a part's
@@ -101,10 +104,11 @@ impl<'a> Part<'a> {
         (self.shape, (self.emit)())
     }
 
-    /// The part's shape and token stream, emitted on this thread with its doc comments kept
-    /// aside (see [`docs::deferring`]), and the doc blocks to write into its formatted text.
-    pub(super) fn deferred_tokens(&self) -> (Shape, TokenStream, DocBlocks) {
-        let ((shape, tokens), blocks) = docs::deferring(|| self.tokens());
+    /// The part's shape and token stream, emitted on this thread with its doc comments and
+    /// written items kept aside (see [`deferred::deferring`]), and that text, to write into
+    /// its formatted text.
+    pub(super) fn deferred_tokens(&self) -> (Shape, TokenStream, DeferredText) {
+        let ((shape, tokens), blocks) = deferred::deferring(|| self.tokens());
         (shape, tokens, blocks)
     }
 }
@@ -125,22 +129,22 @@ pub(super) struct ModuleParts<'a> {
     pub(super) parts: Vec<Part<'a>>,
 }
 
-/// Formats `tokens`, a part of the module `name` with the given shape, whose doc blocks
-/// `docs` kept aside (see [`docs::deferring`]).
+/// Formats `tokens`, a part of the module `name` with the given shape, and writes in the text
+/// `deferred` kept aside from them (see [`deferred::deferring`]).
 pub(super) fn format_part(
     name: &str,
     shape: Shape,
     tokens: TokenStream,
-    docs: &DocBlocks,
+    deferred: &DeferredText,
 ) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         internal_error(format!(
             "the generated `{name}` does not parse ({e}); please report this with the document"
         ))
     })?;
-    let text = docs::write_deferred(&prettyplease::unparse(&file), docs).ok_or_else(|| {
+    let text = deferred::write_deferred(&prettyplease::unparse(&file), deferred).ok_or_else(|| {
         internal_error(format!(
-            "a doc comment of the generated `{name}` has no place; please report this with the document"
+            "a doc comment or item of the generated `{name}` has no place; please report this with the document"
         ))
     })?;
     match shape {
@@ -192,9 +196,9 @@ pub(super) fn format_modules(modules: &[ModuleParts<'_>]) -> Vec<Result<String, 
             let Some(&(name, part)) = jobs.get(index) else {
                 break;
             };
-            let (shape, tokens, docs) = part.deferred_tokens();
+            let (shape, tokens, deferred) = part.deferred_tokens();
             // Each index is taken once, so each cell is set once.
-            let _ = done[index].set(format_part(name, shape, tokens, &docs));
+            let _ = done[index].set(format_part(name, shape, tokens, &deferred));
         }
     };
     crate::threads::share(work);
@@ -241,9 +245,9 @@ mod tests {
 
     #[test]
     fn deferred_doc_blocks_are_written_as_prettyplease_writes_doc_attributes() {
-        let whole = format_part("m", Shape::Items, documented(), &DocBlocks::default()).unwrap();
+        let whole = format_part("m", Shape::Items, documented(), &DeferredText::default()).unwrap();
         assert!(whole.contains("    /// Its name (`[a-z]+`).\n"), "{whole}");
-        let (tokens, blocks) = docs::deferring(documented);
+        let (tokens, blocks) = deferred::deferring(documented);
         assert!(!tokens.to_string().contains("Its name"), "{tokens}");
         let deferred = format_part("m", Shape::Items, tokens, &blocks).unwrap();
         assert_eq!(deferred, whole);
@@ -251,14 +255,14 @@ mod tests {
 
     #[test]
     fn a_placeholder_without_its_block_is_an_error() {
-        let (tokens, _) = docs::deferring(documented);
-        let error = format_part("m", Shape::Items, tokens, &DocBlocks::default()).unwrap_err();
+        let (tokens, _) = deferred::deferring(documented);
+        let error = format_part("m", Shape::Items, tokens, &DeferredText::default()).unwrap_err();
         assert!(error.to_string().contains("has no place"), "{error}");
     }
 
     #[test]
     fn deferring_ends_with_its_closure() {
-        let (_, blocks) = docs::deferring(|| docs::doc_attrs("inside"));
+        let (_, blocks) = deferred::deferring(|| docs::doc_attrs("inside"));
         let outside = docs::doc_attrs("outside");
         assert!(outside.to_string().contains("outside"), "{outside}");
         let formatted = format_part("m", Shape::Items, documented(), &blocks).unwrap();

@@ -2,10 +2,12 @@
 //! each file headed by a note naming the document and its digest.
 
 mod client;
+mod deferred;
 mod docs;
 mod format;
 mod krate;
 mod models;
+mod objects;
 mod runtime;
 mod rust_type;
 mod server;
@@ -18,7 +20,7 @@ use crate::error::Error;
 use crate::model::Api;
 use format::ModuleParts;
 
-pub use docs::DocBlocks;
+pub use deferred::DeferredText;
 pub use format::Shape;
 pub use krate::{crate_files, valid_crate_name};
 
@@ -111,23 +113,24 @@ fn module_parts(api: &Api, modules: Modules) -> Vec<ModuleParts<'_>> {
 pub struct ModuleTokens {
     /// The file name, such as `models.rs`.
     pub name: &'static str,
-    /// Each part's shape, tokens and the doc blocks kept aside from them, in order.
-    pub parts: Vec<(Shape, TokenStream, DocBlocks)>,
+    /// Each part's shape, tokens and the text kept aside from them, in order.
+    pub parts: Vec<(Shape, TokenStream, DeferredText)>,
 }
 
-/// How doc comments reach the text of [`module_tokens`] formatted by [`format_module`].
+/// How [`module_tokens`] emits what may skip the formatter: doc comments, and items whose
+/// layout the emitter writes itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocComments {
+pub enum Emission {
     /// Kept aside while emitting, one placeholder for each block, and written into the
     /// formatted text: what the generator does.
     Deferred,
-    /// `#[doc]` attributes in the tokens, formatted with the code: the text deferred comments
-    /// must come out as.
-    Attributes,
+    /// Everything as tokens (doc comments as `#[doc]` attributes), formatted together: the
+    /// text that deferred emission must come out as.
+    Tokens,
 }
 
 /// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
-pub fn module_tokens(api: &Api, docs: DocComments) -> Vec<ModuleTokens> {
+pub fn module_tokens(api: &Api, emission: Emission) -> Vec<ModuleTokens> {
     module_parts(api, Modules::default())
         .iter()
         .map(|module| ModuleTokens {
@@ -135,11 +138,11 @@ pub fn module_tokens(api: &Api, docs: DocComments) -> Vec<ModuleTokens> {
             parts: module
                 .parts
                 .iter()
-                .map(|part| match docs {
-                    DocComments::Deferred => part.deferred_tokens(),
-                    DocComments::Attributes => {
+                .map(|part| match emission {
+                    Emission::Deferred => part.deferred_tokens(),
+                    Emission::Tokens => {
                         let (shape, tokens) = part.tokens();
-                        (shape, tokens, DocBlocks::default())
+                        (shape, tokens, DeferredText::default())
                     }
                 })
                 .collect(),

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, paragraphs};
 use super::format::{PART_LEN, Part};
+use super::objects;
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
     Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
@@ -152,9 +153,9 @@ fn struct_def(
     let serde_impls = match serde {
         Serde::Derived => TokenStream::new(),
         Serde::Members { read_fields } => {
-            let write = members_impl(name, &body.fields, body.patch);
+            let write = objects::members_impl(name, &body.fields, body.patch);
             // As with the derive above: update bodies decode only in a server.
-            let read = read_fields.then(|| fields_impl(name, &body.fields, body.patch));
+            let read = read_fields.then(|| objects::fields_impl(name, &body.fields, body.patch));
             quote!(#write #read)
         }
     };
@@ -239,72 +240,6 @@ impl Serde {
                 read_fields: defaultable,
             }
         }
-    }
-}
-
-/// `Members` and `Serialize` through the runtime: each field in order, an absent optional
-/// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`.
-fn members_impl(name: &proc_macro2::Ident, fields: &[Field], patch: bool) -> TokenStream {
-    let members = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.name);
-        let wire = &f.wire;
-        if patch {
-            quote! {
-                if !self.#ident.is_absent() {
-                    map.serialize_entry(#wire, &self.#ident)?;
-                }
-            }
-        } else if !f.required {
-            // Not required, so an `Option`: left out when `None`.
-            quote! {
-                if let Some(value) = &self.#ident {
-                    map.serialize_entry(#wire, value)?;
-                }
-            }
-        } else {
-            quote!(map.serialize_entry(#wire, &self.#ident)?;)
-        }
-    });
-    quote! {
-        impl crate::runtime::objects::Members for #name {
-            fn write_members<M: ::serde::ser::SerializeMap>(
-                &self,
-                map: &mut M,
-            ) -> ::std::result::Result<(), M::Error> {
-                #(#members)*
-                Ok(())
-            }
-        }
-        crate::runtime::serialize_members!(#name);
-    }
-}
-
-/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent;
-/// compiled only with the `server` feature when `server_only`.
-fn fields_impl(name: &proc_macro2::Ident, fields: &[Field], server_only: bool) -> TokenStream {
-    let cfg = server_only.then(|| quote!(#[cfg(feature = "server")]));
-    let arms = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.name);
-        let wire = &f.wire;
-        quote!(#wire => self.#ident = map.next_value()?,)
-    });
-    quote! {
-        #cfg
-        impl crate::runtime::objects::Fields for #name {
-            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> ::std::result::Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
-        #cfg
-        crate::runtime::deserialize_fields!(#name);
     }
 }
 

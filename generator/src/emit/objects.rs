@@ -1,0 +1,316 @@
+//! A struct's impls of the runtime's `objects` traits: `Members` (and `Serialize`) to encode,
+//! `Fields` (and `Deserialize`) to decode.
+//!
+//! Why they are also written as text: they are three quarters of the work of formatting
+//! `models.rs` (one statement and one `match` arm per field, each parsed by `syn` and laid out
+//! by `prettyplease`), yet their layout never varies as long as every line is short. The
+//! writers here give that layout directly, and give up (the tokens are formatted instead) as
+//! soon as a line would be long enough for `prettyplease` to break it. `tests/formatting.rs`
+//! and the tests below check the written text against `prettyplease`'s.
+
+use std::fmt::Write as _;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::deferred;
+use crate::model::Field;
+
+/// The longest line written as text, in bytes: below `prettyplease`'s margin of 89 columns,
+/// so that no line written here is one it would break.
+const MAX_LINE: usize = 80;
+
+/// `Members` and `Serialize` through the runtime: each field in order, an absent optional
+/// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`.
+pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> TokenStream {
+    if let Some(written) = deferred::written_items(|| members_text(name, fields, patch)) {
+        return written;
+    }
+    let members = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.name);
+        let wire = &f.wire;
+        match member(f, patch) {
+            Member::Patch => quote! {
+                if !self.#ident.is_absent() {
+                    map.serialize_entry(#wire, &self.#ident)?;
+                }
+            },
+            Member::Optional => quote! {
+                if let Some(value) = &self.#ident {
+                    map.serialize_entry(#wire, value)?;
+                }
+            },
+            Member::Always => quote!(map.serialize_entry(#wire, &self.#ident)?;),
+        }
+    });
+    quote! {
+        impl crate::runtime::objects::Members for #name {
+            fn write_members<M: ::serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+            ) -> ::std::result::Result<(), M::Error> {
+                #(#members)*
+                Ok(())
+            }
+        }
+        crate::runtime::serialize_members!(#name);
+    }
+}
+
+/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent;
+/// compiled only with the `server` feature when `server_only`.
+pub(super) fn fields_impl(name: &Ident, fields: &[Field], server_only: bool) -> TokenStream {
+    if let Some(written) = deferred::written_items(|| fields_text(name, fields, server_only)) {
+        return written;
+    }
+    let cfg = server_only.then(|| quote!(#[cfg(feature = "server")]));
+    let arms = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.name);
+        let wire = &f.wire;
+        quote!(#wire => self.#ident = map.next_value()?,)
+    });
+    quote! {
+        #cfg
+        impl crate::runtime::objects::Fields for #name {
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+        #cfg
+        crate::runtime::deserialize_fields!(#name);
+    }
+}
+
+/// How `write_members` writes a field.
+enum Member {
+    /// An update field: left out when `Patch::Absent`.
+    Patch,
+    /// Not required, so an `Option`: left out when `None`.
+    Optional,
+    /// Required: always written (`null` for a nullable `None`).
+    Always,
+}
+
+fn member(field: &Field, patch: bool) -> Member {
+    if patch {
+        Member::Patch
+    } else if !field.required {
+        Member::Optional
+    } else {
+        Member::Always
+    }
+}
+
+/// Lines of text, each checked against [`MAX_LINE`].
+struct Lines {
+    text: String,
+    short: bool,
+}
+
+impl Lines {
+    fn new(capacity: usize) -> Self {
+        Lines {
+            text: String::with_capacity(capacity),
+            short: true,
+        }
+    }
+
+    /// Appends `line` and a line break; `line` holds no line break.
+    fn line(&mut self, line: std::fmt::Arguments<'_>) {
+        let start = self.text.len();
+        // Writing to a `String` cannot fail.
+        let _ = self.text.write_fmt(line);
+        self.short &= self.text.len() - start <= MAX_LINE;
+        self.text.push('\n');
+    }
+
+    /// The text, if every line is short.
+    fn finish(self) -> Option<String> {
+        self.short.then_some(self.text)
+    }
+}
+
+/// A field's wire name as the string literal the tokens hold, and so as `prettyplease` prints
+/// it.
+fn literal(wire: &str) -> String {
+    Literal::string(wire).to_string()
+}
+
+/// [`members_impl`] as `prettyplease` lays it out, if every line is short.
+fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
+    let mut lines = Lines::new(256 + 96 * fields.len());
+    lines.line(format_args!(
+        "impl crate::runtime::objects::Members for {name} {{"
+    ));
+    lines.line(format_args!(
+        "    fn write_members<M: ::serde::ser::SerializeMap>("
+    ));
+    lines.line(format_args!("        &self,"));
+    lines.line(format_args!("        map: &mut M,"));
+    lines.line(format_args!(
+        "    ) -> ::std::result::Result<(), M::Error> {{"
+    ));
+    for field in fields {
+        let ident = &field.name;
+        let wire = literal(&field.wire);
+        match member(field, patch) {
+            Member::Patch => {
+                lines.line(format_args!("        if !self.{ident}.is_absent() {{"));
+                lines.line(format_args!(
+                    "            map.serialize_entry({wire}, &self.{ident})?;"
+                ));
+                lines.line(format_args!("        }}"));
+            }
+            Member::Optional => {
+                lines.line(format_args!(
+                    "        if let Some(value) = &self.{ident} {{"
+                ));
+                lines.line(format_args!(
+                    "            map.serialize_entry({wire}, value)?;"
+                ));
+                lines.line(format_args!("        }}"));
+            }
+            Member::Always => {
+                lines.line(format_args!(
+                    "        map.serialize_entry({wire}, &self.{ident})?;"
+                ));
+            }
+        }
+    }
+    lines.line(format_args!("        Ok(())"));
+    lines.line(format_args!("    }}"));
+    lines.line(format_args!("}}"));
+    lines.line(format_args!("crate::runtime::serialize_members!({name});"));
+    lines.finish()
+}
+
+/// [`fields_impl`] as `prettyplease` lays it out, if every line is short.
+fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<String> {
+    let cfg = if server_only {
+        "#[cfg(feature = \"server\")]\n"
+    } else {
+        ""
+    };
+    let mut lines = Lines::new(320 + 64 * fields.len());
+    lines.text.push_str(cfg);
+    lines.line(format_args!(
+        "impl crate::runtime::objects::Fields for {name} {{"
+    ));
+    lines.line(format_args!(
+        "    fn read_field<'de, A: ::serde::de::MapAccess<'de>>("
+    ));
+    lines.line(format_args!("        &mut self,"));
+    lines.line(format_args!("        key: &str,"));
+    lines.line(format_args!("        map: &mut A,"));
+    lines.line(format_args!(
+        "    ) -> ::std::result::Result<bool, A::Error> {{"
+    ));
+    lines.line(format_args!("        match key {{"));
+    for field in fields {
+        let ident = &field.name;
+        let wire = literal(&field.wire);
+        lines.line(format_args!(
+            "            {wire} => self.{ident} = map.next_value()?,"
+        ));
+    }
+    lines.line(format_args!("            _ => return Ok(false),"));
+    lines.line(format_args!("        }}"));
+    lines.line(format_args!("        Ok(true)"));
+    lines.line(format_args!("    }}"));
+    lines.line(format_args!("}}"));
+    lines.text.push_str(cfg);
+    lines.line(format_args!("crate::runtime::deserialize_fields!({name});"));
+    lines.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TypeRef;
+
+    fn field(name: &str, wire: &str, required: bool) -> Field {
+        Field {
+            name: name.to_owned(),
+            wire: wire.to_owned(),
+            ty: TypeRef::String,
+            required,
+            nullable: false,
+            default: None,
+            boxed: false,
+            doc: None,
+            read_only: false,
+            write_only: false,
+            deprecated: false,
+        }
+    }
+
+    /// What `prettyplease` makes of `tokens`.
+    fn formatted(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).unwrap())
+    }
+
+    /// The text written for `emit`'s items, and the text of their tokens formatted.
+    fn written_and_formatted(emit: impl Fn() -> TokenStream) -> (Option<String>, String) {
+        let (tokens, deferred) = deferred::deferring(&emit);
+        let text = prettyplease::unparse(&syn::parse2(tokens).unwrap());
+        let written = deferred::write_deferred(&text, &deferred).unwrap();
+        let as_tokens = formatted(emit());
+        // Written only when a placeholder took the tokens' place.
+        let took = !text.contains("serialize_entry") && !text.contains("next_value");
+        (took.then_some(written), as_tokens)
+    }
+
+    #[test]
+    fn written_impls_are_what_prettyplease_makes_of_their_tokens() {
+        let name = format_ident!("Thing");
+        let fields = vec![
+            field("id", "id", false),
+            field("odata_type", "@odata.type", true),
+            field("r#type", "type", false),
+            field("quoted", "say \"hi\"\\\n\u{e9}\u{1F600}", false),
+        ];
+        for patch in [false, true] {
+            let (written, expected) = written_and_formatted(|| members_impl(&name, &fields, patch));
+            assert_eq!(written.as_deref(), Some(expected.as_str()));
+            let (written, expected) = written_and_formatted(|| fields_impl(&name, &fields, patch));
+            assert_eq!(written.as_deref(), Some(expected.as_str()));
+        }
+    }
+
+    #[test]
+    fn long_lines_are_left_to_prettyplease_and_short_ones_are_written_as_it_lays_them_out() {
+        // Names and wire names of every length around the margin: whenever the text is
+        // written, it is what prettyplease gives; it is written up to the longest line.
+        let mut written_count = 0;
+        for length in 1..=100 {
+            let name = format_ident!("{}", "N".repeat(length));
+            let ident = "f".repeat(length);
+            let fields = vec![
+                field(&ident, &"w".repeat(length), false),
+                field("required", &"r".repeat(length), true),
+            ];
+            for patch in [false, true] {
+                for (written, expected) in [
+                    written_and_formatted(|| members_impl(&name, &fields, patch)),
+                    written_and_formatted(|| fields_impl(&name, &fields, patch)),
+                ] {
+                    if let Some(written) = written {
+                        assert_eq!(written, expected, "length {length}");
+                        written_count += 1;
+                    }
+                }
+            }
+        }
+        // Lines reach 80 bytes at lengths from about 25 (two names on a line) to 40.
+        assert!(written_count >= 4 * 20, "{written_count}");
+        assert!(written_count < 4 * 100, "{written_count}");
+    }
+}
