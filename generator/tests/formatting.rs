@@ -135,3 +135,74 @@ fn every_shared_document_is_formatted_as_a_whole() {
     // Every document of the corpus generates code (`tests/corpus.rs`).
     assert_eq!(checked, 3 * paths.len());
 }
+
+#[test]
+fn names_of_every_length_are_formatted_as_a_whole() {
+    // Lines that cross the formatter's margin at every width: paths, parameter, header and
+    // cookie names, operation ids, media types, type and property names from 1 to 110
+    // characters, so that whatever the generator lays out itself is checked on both sides of
+    // the width where prettyplease breaks a line.
+    let mut paths = String::new();
+    let mut schemas = String::new();
+    for n in 1..=110 {
+        let word = |c: &str| c.repeat(n);
+        let (p, q, h, f, r) = (word("p"), word("q"), word("h"), word("f"), word("r"));
+        let body = match n % 4 {
+            0 => "application/json",
+            1 => "application/x-www-form-urlencoded",
+            2 => "application/octet-stream",
+            _ => "text/plain",
+        };
+        let body_schema = if n % 4 < 2 {
+            format!("$ref: '#/components/schemas/T{p}'")
+        } else {
+            String::from("type: string")
+        };
+        let array_style = if n % 2 == 0 { "true" } else { "false" };
+        paths.push_str(&format!(
+            r#"
+  /{p}/{{id{q}}}:
+    post:
+      operationId: op{q}
+      parameters:
+        - {{ name: id{q}, in: path, required: true, schema: {{ type: integer }} }}
+        - {{ name: {q}, in: query, required: {required}, schema: {{ type: string }} }}
+        - {{ name: l{q}, in: query, explode: {array_style}, schema: {{ type: array, items: {{ type: string }} }} }}
+        - {{ name: H-{h}, in: header, required: {required}, schema: {{ type: string }} }}
+        - {{ name: c{h}, in: cookie, schema: {{ type: string }} }}
+      requestBody:
+        required: {required}
+        content:
+          {body}:
+            schema: {{ {body_schema} }}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/T{p}' }}
+  /{p}:
+    get:
+      operationId: list{q}
+      responses:
+        "204": {{ description: none }}
+"#,
+            required = n % 3 == 0,
+        ));
+        schemas.push_str(&format!(
+            r#"
+    T{p}:
+      type: object
+      required: [{r}]
+      properties:
+        {f}: {{ type: string }}
+        {r}: {{ type: integer }}
+        p{f}: {{ type: string }}
+"#
+        ));
+    }
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{ title: Widths, version: \"1\" }}\npaths:{paths}components:\n  schemas:{schemas}"
+    );
+    assert_eq!(formatted_as_a_whole(Path::new("widths.yaml"), &text), Ok(3));
+}

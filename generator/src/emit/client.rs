@@ -10,9 +10,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deferred::{self, Place};
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, argument_type, rust_type};
+use super::statements;
+use super::text::Lines;
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
     TypeRef,
@@ -116,7 +119,7 @@ fn constructors() -> TokenStream {
 }
 
 /// Copy scalars are passed by value; everything else by reference.
-fn by_value(ty: &TypeRef) -> bool {
+pub(super) fn by_value(ty: &TypeRef) -> bool {
     matches!(
         ty,
         TypeRef::Bool
@@ -195,18 +198,8 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 
     let path = path_expr(op);
     let (output, finish) = decode_response(api, op);
-    let accept = match &op.success {
-        Success::Text(_) => Some(quote!(request.accept("text/plain");)),
-        Success::Bytes => Some(quote!(request.accept("*/*");)),
-        Success::Multiple { statuses, .. }
-            if statuses
-                .iter()
-                .any(|s| !matches!(s.body, Success::Json(_) | Success::Empty)) =>
-        {
-            Some(quote!(request.accept("*/*");))
-        }
-        _ => None,
-    };
+    let accept_media = accept(op);
+    let accept = accept_media.map(|media| quote!(request.accept(#media);));
     let template = &op.path;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let build = quote! {
@@ -216,12 +209,19 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         #(#apply)*
     };
     let Some(paging) = &op.paging else {
+        let body = written_body(
+            || {
+                let mut lines = statements::build(op, accept_media);
+                lines.append(statements::finish(op));
+                lines
+            },
+            || quote!(#build #finish),
+        );
         return quote! {
             #doc
             #deprecated
             pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-                #build
-                #finish
+                #body
             }
         };
     };
@@ -257,12 +257,28 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
         op.name
     ));
+    let method_body = written_body(
+        || {
+            let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+            let mut lines = statements::request_from(&paging.request_fn, &names);
+            lines.append(statements::finish(op));
+            lines
+        },
+        || quote!(let request = Self::#request_fn(#(#names),*); #finish),
+    );
+    let request_body = written_body(
+        || {
+            let mut lines = statements::build(op, accept_media);
+            lines.append(statements::return_request());
+            lines
+        },
+        || quote!(#build request),
+    );
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-            let request = Self::#request_fn(#(#names),*);
-            #finish
+            #method_body
         }
 
         #pages_doc
@@ -278,10 +294,34 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
 
         fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
-            #build
-            request
+            #request_body
         }
     }
+}
+
+/// The `Accept` media type a method asks for, when the response is not JSON (or nothing).
+fn accept(op: &Operation) -> Option<&'static str> {
+    match &op.success {
+        Success::Text(_) => Some("text/plain"),
+        Success::Bytes => Some("*/*"),
+        Success::Multiple { statuses, .. }
+            if statuses
+                .iter()
+                .any(|s| !matches!(s.body, Success::Json(_) | Success::Empty)) =>
+        {
+            Some("*/*")
+        }
+        _ => None,
+    }
+}
+
+/// A method body: the statements `write` gives as text where their layout is certain (see
+/// `emit/statements.rs`), else `tokens`.
+fn written_body(
+    write: impl FnOnce() -> Lines,
+    tokens: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    deferred::written(Place::MethodStatements, || write().finish()).unwrap_or_else(tokens)
 }
 
 /// The argument names of an operation's method, in order.
@@ -436,15 +476,21 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             pub #ident: #ty,
         }
     });
-    let writes = optional.iter().map(|param| {
-        let ident = format_ident!("{}", param.name);
-        let value = if matches!(param.ty, TypeRef::Vec(_)) {
-            quote!(&self.#ident)
-        } else {
-            quote!(self.#ident.as_ref())
-        };
-        write_param(param, value, true)
-    });
+    let writes = written_body(
+        || statements::apply_options(op),
+        || {
+            let writes = optional.iter().map(|param| {
+                let ident = format_ident!("{}", param.name);
+                let value = if matches!(param.ty, TypeRef::Vec(_)) {
+                    quote!(&self.#ident)
+                } else {
+                    quote!(self.#ident.as_ref())
+                };
+                write_param(param, value, true)
+            });
+            quote!(#(#writes)*)
+        },
+    );
     let doc = doc_attrs_markdown(&format!(
         "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
         op.name
@@ -459,7 +505,7 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         impl #name {
             /// Writes the parameters that are set into `request`.
             fn apply(&self, request: &mut crate::runtime::Request) {
-                #(#writes)*
+                #writes
             }
         }
     })

@@ -8,9 +8,10 @@
 //!   attribute whose value has no line break and does not start with `/` as `///` and the
 //!   value, without its trailing spaces, on a line of its own at the item's indentation,
 //!   whatever surrounds it; the block's lines are written the same way.
-//! - items written as text by the emitter (see `emit/objects.rs`): top-level items whose layout
-//!   the emitter knows for certain. The placeholder is a doc placeholder on `const _: () = ();`,
-//!   which `prettyplease` prints as two lines; the item's text takes their place.
+//! - code written as text by the emitter (see `emit/objects.rs`, `emit/statements.rs`): items
+//!   or statements whose layout the emitter knows for certain. The placeholder is a doc
+//!   placeholder on a carrier, an item (`const _: () = ();`) or a statement (`let _ = ();`),
+//!   which `prettyplease` prints as two lines; the code takes their place.
 
 use std::cell::RefCell;
 
@@ -22,16 +23,41 @@ use quote::quote;
 /// comment line holds one.
 const PLACEHOLDER: char = '\u{1}';
 
-/// The item a placeholder for a written item is attached to, as `prettyplease` prints it.
-const CARRIER: &str = "const _: () = ();";
+/// Where written code goes, and so what its placeholder is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Items at the top level of a module.
+    Items,
+    /// Statements in the body of a method of an `impl` block.
+    MethodStatements,
+}
+
+impl Place {
+    /// The indentation the code is written for.
+    fn indent(self) -> usize {
+        match self {
+            Place::Items => 0,
+            Place::MethodStatements => 8,
+        }
+    }
+
+    /// The code the placeholder is attached to, as `prettyplease` prints it.
+    fn carrier(self) -> &'static str {
+        match self {
+            Place::Items => "const _: () = ();",
+            Place::MethodStatements => "let _ = ();",
+        }
+    }
+}
 
 /// A block kept aside.
 #[derive(Debug, Clone)]
 enum Block {
     /// A doc comment: its lines, as the values of their doc attributes.
     Doc(Vec<String>),
-    /// Items written as formatted text, ending with a line break.
-    Items(String),
+    /// Code written as formatted text for `Place`, indentation included, ending with a line
+    /// break.
+    Code(Place, String),
 }
 
 thread_local! {
@@ -78,39 +104,42 @@ pub fn doc_comment(lines: impl Iterator<Item = String>) -> Option<TokenStream> {
     Some(quote!(#[doc = #placeholder]))
 }
 
-/// A placeholder for top-level items written as text by `write`, while [`deferring`] runs and
-/// `write` gives text; `None` otherwise, and the caller emits the items as tokens.
+/// A placeholder for code written as text by `write` for `place`, while [`deferring`] runs and
+/// `write` gives text; `None` otherwise, and the caller emits the code as tokens.
 ///
-/// The text must be what `prettyplease` makes of those tokens, at the top level of a module:
-/// `tests/formatting.rs` compares the two for every module it generates.
-pub fn written_items(write: impl FnOnce() -> Option<String>) -> Option<TokenStream> {
+/// The text, indentation included, must be what `prettyplease` makes of those tokens in that
+/// place: `tests/formatting.rs` compares the two for every module it generates.
+pub fn written(place: Place, write: impl FnOnce() -> Option<String>) -> Option<TokenStream> {
     if !is_deferring() {
         return None;
     }
-    let placeholder = keep(Block::Items(write()?))?;
-    Some(quote!(#[doc = #placeholder] const _: () = ();))
+    let placeholder = keep(Block::Code(place, write()?))?;
+    Some(match place {
+        Place::Items => quote!(#[doc = #placeholder] const _: () = ();),
+        Place::MethodStatements => quote!(#[doc = #placeholder] let _ = ();),
+    })
 }
 
 fn is_deferring() -> bool {
     DEFERRED.with_borrow(Option::is_some)
 }
 
-/// The blocks kept aside while a part was emitted (its doc comments and written items), in
+/// The blocks kept aside while a part was emitted (its doc comments and written code), in
 /// placeholder order.
 #[derive(Debug, Clone, Default)]
 pub struct DeferredText(Vec<Block>);
 
 /// `text`, formatted from tokens emitted by [`deferring`], with each placeholder replaced by
-/// its block: a doc comment's lines at the placeholder's indentation, written items in place
-/// of the placeholder and the item it is attached to. `None` if a placeholder names no block,
-/// or does not stand where its block can go.
+/// its block: a doc comment's lines at the placeholder's indentation, written code in place of
+/// the placeholder and the carrier it is attached to. `None` if a placeholder names no block,
+/// or does not stand where its block was written for.
 pub fn write_deferred(text: &str, blocks: &DeferredText) -> Option<String> {
     let extra: usize = blocks
         .0
         .iter()
         .map(|block| match block {
             Block::Doc(lines) => lines.iter().map(|line| line.len() + 64).sum(),
-            Block::Items(items) => items.len(),
+            Block::Code(_, code) => code.len(),
         })
         .sum();
     let mut out = String::with_capacity(text.len() + extra);
@@ -136,13 +165,15 @@ pub fn write_deferred(text: &str, blocks: &DeferredText) -> Option<String> {
                     out.push('\n');
                 }
             }
-            Block::Items(items) => {
-                // Top-level items only, in place of their carrier.
-                rest = rest.strip_prefix(CARRIER)?.strip_prefix('\n')?;
-                if !indent.is_empty() {
+            Block::Code(place, code) => {
+                if indent.len() != place.indent() {
                     return None;
                 }
-                out.push_str(items);
+                rest = rest
+                    .strip_prefix(indent)?
+                    .strip_prefix(place.carrier())?
+                    .strip_prefix('\n')?;
+                out.push_str(code);
             }
         }
     }
@@ -157,24 +188,31 @@ mod tests {
     #[test]
     fn outside_deferring_nothing_is_kept_aside() {
         assert!(doc_comment(std::iter::once(String::from(" text"))).is_none());
-        assert!(written_items(|| Some(String::from("struct A;\n"))).is_none());
+        assert!(written(Place::Items, || Some(String::from("struct A;\n"))).is_none());
     }
 
     #[test]
-    fn written_items_replace_their_placeholder_and_its_carrier() {
+    fn written_code_replaces_its_placeholder_and_its_carrier() {
         let (tokens, blocks) = deferring(|| {
-            let item = written_items(|| Some(String::from("struct A;\n"))).unwrap();
-            quote!(struct B; #item struct C;)
+            let item = written(Place::Items, || Some(String::from("struct A;\n"))).unwrap();
+            let statement = written(Place::MethodStatements, || {
+                Some(String::from("        a();\n        b();\n"))
+            })
+            .unwrap();
+            quote!(struct B; #item impl C { fn c() { #statement c() } })
         });
         let file: syn::File = syn::parse2(tokens).unwrap();
         let text = write_deferred(&prettyplease::unparse(&file), &blocks).unwrap();
-        assert_eq!(text, "struct B;\nstruct A;\nstruct C;\n");
+        assert_eq!(
+            text,
+            "struct B;\nstruct A;\nimpl C {\n    fn c() {\n        a();\n        b();\n        c()\n    }\n}\n"
+        );
     }
 
     #[test]
-    fn written_items_stand_only_at_the_top_level() {
+    fn written_code_stands_only_where_it_was_written_for() {
         let (tokens, blocks) = deferring(|| {
-            let item = written_items(|| Some(String::from("struct A;\n"))).unwrap();
+            let item = written(Place::Items, || Some(String::from("struct A;\n"))).unwrap();
             quote!(mod m { #item })
         });
         let file: syn::File = syn::parse2(tokens).unwrap();
@@ -183,7 +221,7 @@ mod tests {
 
     #[test]
     fn a_writer_that_gives_up_leaves_the_tokens_to_the_caller() {
-        let (item, blocks) = deferring(|| written_items(|| None));
+        let (item, blocks) = deferring(|| written(Place::Items, || None));
         assert!(item.is_none());
         assert_eq!(
             write_deferred("struct A;\n", &blocks).as_deref(),

@@ -11,6 +11,8 @@ mod objects;
 mod runtime;
 mod rust_type;
 mod server;
+mod statements;
+mod text;
 
 use std::collections::BTreeMap;
 

@@ -3,27 +3,22 @@
 //!
 //! Why they are also written as text: they are three quarters of the work of formatting
 //! `models.rs` (one statement and one `match` arm per field, each parsed by `syn` and laid out
-//! by `prettyplease`), yet their layout never varies as long as every line is short. The
-//! writers here give that layout directly, and give up (the tokens are formatted instead) as
-//! soon as a line would be long enough for `prettyplease` to break it. `tests/formatting.rs`
+//! by `prettyplease`), yet their layout never varies as long as every line fits the margin.
+//! The writers here give that layout directly, and give up (the tokens are formatted instead)
+//! as soon as a line would be long enough for `prettyplease` to break it. `tests/formatting.rs`
 //! and the tests below check the written text against `prettyplease`'s.
 
-use std::fmt::Write as _;
-
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::deferred;
+use super::deferred::{self, Place};
+use super::text::{Lines, literal};
 use crate::model::Field;
-
-/// The longest line written as text, in bytes: below `prettyplease`'s margin of 89 columns,
-/// so that no line written here is one it would break.
-const MAX_LINE: usize = 80;
 
 /// `Members` and `Serialize` through the runtime: each field in order, an absent optional
 /// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`.
 pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> TokenStream {
-    if let Some(written) = deferred::written_items(|| members_text(name, fields, patch)) {
+    if let Some(written) = deferred::written(Place::Items, || members_text(name, fields, patch)) {
         return written;
     }
     let members = fields.iter().map(|f| {
@@ -60,7 +55,9 @@ pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> Token
 /// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent;
 /// compiled only with the `server` feature when `server_only`.
 pub(super) fn fields_impl(name: &Ident, fields: &[Field], server_only: bool) -> TokenStream {
-    if let Some(written) = deferred::written_items(|| fields_text(name, fields, server_only)) {
+    if let Some(written) =
+        deferred::written(Place::Items, || fields_text(name, fields, server_only))
+    {
         return written;
     }
     let cfg = server_only.then(|| quote!(#[cfg(feature = "server")]));
@@ -109,125 +106,100 @@ fn member(field: &Field, patch: bool) -> Member {
     }
 }
 
-/// Lines of text, each checked against [`MAX_LINE`].
-struct Lines {
-    text: String,
-    short: bool,
-}
-
-impl Lines {
-    fn new(capacity: usize) -> Self {
-        Lines {
-            text: String::with_capacity(capacity),
-            short: true,
-        }
-    }
-
-    /// Appends `line` and a line break; `line` holds no line break.
-    fn line(&mut self, line: std::fmt::Arguments<'_>) {
-        let start = self.text.len();
-        // Writing to a `String` cannot fail.
-        let _ = self.text.write_fmt(line);
-        self.short &= self.text.len() - start <= MAX_LINE;
-        self.text.push('\n');
-    }
-
-    /// The text, if every line is short.
-    fn finish(self) -> Option<String> {
-        self.short.then_some(self.text)
-    }
-}
-
-/// A field's wire name as the string literal the tokens hold, and so as `prettyplease` prints
-/// it.
-fn literal(wire: &str) -> String {
-    Literal::string(wire).to_string()
-}
-
-/// [`members_impl`] as `prettyplease` lays it out, if every line is short.
+/// [`members_impl`] as `prettyplease` lays it out, if every line fits.
 fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
-    let mut lines = Lines::new(256 + 96 * fields.len());
-    lines.line(format_args!(
-        "impl crate::runtime::objects::Members for {name} {{"
-    ));
-    lines.line(format_args!(
-        "    fn write_members<M: ::serde::ser::SerializeMap>("
-    ));
-    lines.line(format_args!("        &self,"));
-    lines.line(format_args!("        map: &mut M,"));
-    lines.line(format_args!(
-        "    ) -> ::std::result::Result<(), M::Error> {{"
-    ));
+    let mut lines = Lines::with_capacity(256 + 96 * fields.len());
+    lines.line(
+        0,
+        format_args!("impl crate::runtime::objects::Members for {name} {{"),
+    );
+    lines.line(
+        4,
+        format_args!("fn write_members<M: ::serde::ser::SerializeMap>("),
+    );
+    lines.line(8, format_args!("&self,"));
+    lines.line(8, format_args!("map: &mut M,"));
+    lines.line(
+        4,
+        format_args!(") -> ::std::result::Result<(), M::Error> {{"),
+    );
     for field in fields {
         let ident = &field.name;
         let wire = literal(&field.wire);
         match member(field, patch) {
             Member::Patch => {
-                lines.line(format_args!("        if !self.{ident}.is_absent() {{"));
-                lines.line(format_args!(
-                    "            map.serialize_entry({wire}, &self.{ident})?;"
-                ));
-                lines.line(format_args!("        }}"));
+                lines.line(8, format_args!("if !self.{ident}.is_absent() {{"));
+                lines.line(
+                    12,
+                    format_args!("map.serialize_entry({wire}, &self.{ident})?;"),
+                );
+                lines.line(8, format_args!("}}"));
             }
             Member::Optional => {
-                lines.line(format_args!(
-                    "        if let Some(value) = &self.{ident} {{"
-                ));
-                lines.line(format_args!(
-                    "            map.serialize_entry({wire}, value)?;"
-                ));
-                lines.line(format_args!("        }}"));
+                lines.line(8, format_args!("if let Some(value) = &self.{ident} {{"));
+                lines.line(12, format_args!("map.serialize_entry({wire}, value)?;"));
+                lines.line(8, format_args!("}}"));
             }
             Member::Always => {
-                lines.line(format_args!(
-                    "        map.serialize_entry({wire}, &self.{ident})?;"
-                ));
+                lines.line(
+                    8,
+                    format_args!("map.serialize_entry({wire}, &self.{ident})?;"),
+                );
             }
         }
     }
-    lines.line(format_args!("        Ok(())"));
-    lines.line(format_args!("    }}"));
-    lines.line(format_args!("}}"));
-    lines.line(format_args!("crate::runtime::serialize_members!({name});"));
+    lines.line(8, format_args!("Ok(())"));
+    lines.line(4, format_args!("}}"));
+    lines.line(0, format_args!("}}"));
+    lines.line(
+        0,
+        format_args!("crate::runtime::serialize_members!({name});"),
+    );
     lines.finish()
 }
 
-/// [`fields_impl`] as `prettyplease` lays it out, if every line is short.
+/// [`fields_impl`] as `prettyplease` lays it out, if every line fits.
 fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<String> {
-    let cfg = if server_only {
-        "#[cfg(feature = \"server\")]\n"
-    } else {
-        ""
-    };
-    let mut lines = Lines::new(320 + 64 * fields.len());
-    lines.text.push_str(cfg);
-    lines.line(format_args!(
-        "impl crate::runtime::objects::Fields for {name} {{"
-    ));
-    lines.line(format_args!(
-        "    fn read_field<'de, A: ::serde::de::MapAccess<'de>>("
-    ));
-    lines.line(format_args!("        &mut self,"));
-    lines.line(format_args!("        key: &str,"));
-    lines.line(format_args!("        map: &mut A,"));
-    lines.line(format_args!(
-        "    ) -> ::std::result::Result<bool, A::Error> {{"
-    ));
-    lines.line(format_args!("        match key {{"));
+    let mut lines = Lines::with_capacity(320 + 64 * fields.len());
+    if server_only {
+        lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
+    }
+    lines.line(
+        0,
+        format_args!("impl crate::runtime::objects::Fields for {name} {{"),
+    );
+    lines.line(
+        4,
+        format_args!("fn read_field<'de, A: ::serde::de::MapAccess<'de>>("),
+    );
+    lines.line(8, format_args!("&mut self,"));
+    lines.line(8, format_args!("key: &str,"));
+    lines.line(8, format_args!("map: &mut A,"));
+    lines.line(
+        4,
+        format_args!(") -> ::std::result::Result<bool, A::Error> {{"),
+    );
+    lines.line(8, format_args!("match key {{"));
     for field in fields {
         let ident = &field.name;
         let wire = literal(&field.wire);
-        lines.line(format_args!(
-            "            {wire} => self.{ident} = map.next_value()?,"
-        ));
+        lines.line(
+            12,
+            format_args!("{wire} => self.{ident} = map.next_value()?,"),
+        );
     }
-    lines.line(format_args!("            _ => return Ok(false),"));
-    lines.line(format_args!("        }}"));
-    lines.line(format_args!("        Ok(true)"));
-    lines.line(format_args!("    }}"));
-    lines.line(format_args!("}}"));
-    lines.text.push_str(cfg);
-    lines.line(format_args!("crate::runtime::deserialize_fields!({name});"));
+    lines.line(12, format_args!("_ => return Ok(false),"));
+    lines.line(8, format_args!("}}"));
+    lines.line(8, format_args!("Ok(true)"));
+    lines.line(4, format_args!("}}"));
+    lines.line(0, format_args!("}}"));
+    if server_only {
+        lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
+    }
+    lines.line(
+        0,
+        format_args!("crate::runtime::deserialize_fields!({name});"),
+    );
     lines.finish()
 }
 

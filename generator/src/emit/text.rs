@@ -1,0 +1,66 @@
+//! Code written as text rather than formatted from tokens (see `emit/deferred.rs`): lines
+//! checked against `prettyplease`'s margin, so that no line written is one `prettyplease`
+//! would have broken.
+
+use std::fmt::Write as _;
+
+use proc_macro2::Literal;
+
+/// The longest line written as text, in bytes, indentation included: below `prettyplease`'s
+/// margin of 89 columns.
+pub(super) const MAX_LINE: usize = 89;
+
+/// Lines of code, each checked against [`MAX_LINE`].
+pub(super) struct Lines {
+    text: String,
+    short: bool,
+}
+
+impl Lines {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Lines {
+            text: String::with_capacity(capacity),
+            short: true,
+        }
+    }
+
+    /// Appends `line`, indented by `indent` spaces, and a line break; `line` holds none.
+    pub(super) fn line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
+        let start = self.text.len();
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        // Writing to a `String` cannot fail.
+        let _ = self.text.write_fmt(line);
+        self.short &= self.text.len() - start <= MAX_LINE;
+        self.text.push('\n');
+    }
+
+    /// Appends `line` like [`Lines::line`], whatever its width: for a line that holds one
+    /// token, such as a string literal, which no formatter can break.
+    pub(super) fn unbreakable_line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        // Writing to a `String` cannot fail.
+        let _ = self.text.write_fmt(line);
+        self.text.push('\n');
+    }
+
+    /// Appends `text`, lines already checked, as it is.
+    pub(super) fn append(&mut self, lines: Lines) {
+        self.short &= lines.short;
+        self.text.push_str(&lines.text);
+    }
+
+    /// Marks the text as not writable: a shape the writer does not lay out.
+    pub(super) fn give_up(&mut self) {
+        self.short = false;
+    }
+
+    /// The text, if every line is short.
+    pub(super) fn finish(self) -> Option<String> {
+        self.short.then_some(self.text)
+    }
+}
+
+/// `text` as the string literal `quote` makes of it, and so as `prettyplease` prints it.
+pub(super) fn literal(text: &str) -> String {
+    Literal::string(text).to_string()
+}
