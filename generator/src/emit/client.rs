@@ -143,28 +143,17 @@ fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
 
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.name);
-    let label = &op.label;
-    let method = format_ident!("{}", op.method.as_str());
     let doc = doc_attrs_markdown(&method_doc(api, op));
 
     let mut arguments = Vec::new();
-    let mut apply = Vec::new();
     for param in op.params.iter().filter(|p| p.required) {
         let ident = format_ident!("{}", param.name);
         let ty = argument_type(api, &param.ty);
         arguments.push(quote!(#ident: #ty));
-        if param.location != ParamLocation::Path {
-            apply.push(write_param(
-                param,
-                borrow_argument(&ident, &param.ty),
-                false,
-            ));
-        }
     }
     if let Some(options) = &op.options {
         let options = format_ident!("{options}");
         arguments.push(quote!(options: &#options));
-        apply.push(quote!(options.apply(&mut request);));
     }
     if let Some(body) = &op.body {
         let ty = match body.kind {
@@ -172,42 +161,18 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Text(_) => quote!(str),
             _ => rust_type(api, &body.ty, Scope::Crate),
         };
-        let write = match &body.kind {
-            BodyKind::Json => failed_if_err(quote!(request.json(body))),
-            BodyKind::Form => {
-                failed_if_err(quote!(crate::runtime::bodies::form(&mut request, body)))
-            }
-            BodyKind::Multipart { files } => failed_if_err(
-                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])),
-            ),
-            BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
-            BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
-        };
         if body.required {
             arguments.push(quote!(body: &#ty));
-            apply.push(write);
         } else {
             arguments.push(quote!(body: Option<&#ty>));
-            apply.push(quote! {
-                if let Some(body) = body {
-                    #write
-                }
-            });
         }
     }
-
-    let path = path_expr(op);
-    let (output, finish) = decode_response(api, op);
+    let output = response_type(api, op);
     let accept_media = accept(op);
-    let accept = accept_media.map(|media| quote!(request.accept(#media);));
-    let template = &op.path;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let build = quote! {
-        let mut request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
-        request.template(#template);
-        #accept
-        #(#apply)*
-    };
+    // The statements as tokens, made only where they are not written as text.
+    let build = || build_tokens(op, accept_media);
+    let finish = || finish_tokens(op);
     let Some(paging) = &op.paging else {
         let body = written_body(
             || {
@@ -215,7 +180,10 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                 lines.append(statements::finish(op));
                 lines
             },
-            || quote!(#build #finish),
+            || {
+                let (build, finish) = (build(), finish());
+                quote!(#build #finish)
+            },
         );
         return quote! {
             #doc
@@ -264,7 +232,10 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             lines.append(statements::finish(op));
             lines
         },
-        || quote!(let request = Self::#request_fn(#(#names),*); #finish),
+        || {
+            let finish = finish();
+            quote!(let request = Self::#request_fn(#(#names),*); #finish)
+        },
     );
     let request_body = written_body(
         || {
@@ -272,7 +243,10 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             lines.append(statements::return_request());
             lines
         },
-        || quote!(#build request),
+        || {
+            let build = build();
+            quote!(#build request)
+        },
     );
     quote! {
         #doc
@@ -296,6 +270,58 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
             #request_body
         }
+    }
+}
+
+/// The statements that make an operation's request and fill it in: `let mut request = ...;`,
+/// its template, `Accept`, parameters and body.
+fn build_tokens(op: &Operation, accept: Option<&str>) -> TokenStream {
+    let label = &op.label;
+    let method = format_ident!("{}", op.method.as_str());
+    let mut apply = Vec::new();
+    for param in op.params.iter().filter(|p| p.required) {
+        if param.location != ParamLocation::Path {
+            let ident = format_ident!("{}", param.name);
+            apply.push(write_param(
+                param,
+                borrow_argument(&ident, &param.ty),
+                false,
+            ));
+        }
+    }
+    if op.options.is_some() {
+        apply.push(quote!(options.apply(&mut request);));
+    }
+    if let Some(body) = &op.body {
+        let write = match &body.kind {
+            BodyKind::Json => failed_if_err(quote!(request.json(body))),
+            BodyKind::Form => {
+                failed_if_err(quote!(crate::runtime::bodies::form(&mut request, body)))
+            }
+            BodyKind::Multipart { files } => failed_if_err(
+                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])),
+            ),
+            BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
+            BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
+        };
+        if body.required {
+            apply.push(write);
+        } else {
+            apply.push(quote! {
+                if let Some(body) = body {
+                    #write
+                }
+            });
+        }
+    }
+    let path = path_expr(op);
+    let accept = accept.map(|media| quote!(request.accept(#media);));
+    let template = &op.path;
+    quote! {
+        let mut request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
+        request.template(#template);
+        #accept
+        #(#apply)*
     }
 }
 
@@ -598,26 +624,30 @@ fn failed_if_err(encode: TokenStream) -> TokenStream {
     }
 }
 
-/// The method's result type and the expression that returns its `Call`: the request sent by the
-/// transport, the response decoded by a plain function (a method of `Response`, or a closure
-/// that captures nothing).
-fn decode_response(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+/// The method's result type: what its `Call` gives.
+fn response_type(api: &Api, op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Empty => quote!(()),
+        Success::Json(ty) | Success::Text(ty) => rust_type(api, ty, Scope::Crate),
+        Success::Bytes => quote!(Vec<u8>),
+        Success::Multiple { name, .. } => {
+            let name = format_ident!("{name}");
+            quote!(#name)
+        }
+    }
+}
+
+/// The expression that returns the method's `Call`: the request sent by the transport, the
+/// response decoded by a plain function (a method of `Response`, or a closure that captures
+/// nothing).
+fn finish_tokens(op: &Operation) -> TokenStream {
     let label = &op.label;
     let call = |decode: TokenStream| quote!(self.transport.call(request, #decode));
     match &op.success {
-        Success::Empty => (quote!(()), call(quote!(crate::runtime::Response::empty))),
-        Success::Json(ty) => (
-            rust_type(api, ty, Scope::Crate),
-            call(quote!(crate::runtime::Response::json)),
-        ),
-        Success::Text(ty) => (
-            rust_type(api, ty, Scope::Crate),
-            call(quote!(crate::runtime::Response::text)),
-        ),
-        Success::Bytes => (
-            quote!(Vec<u8>),
-            call(quote!(|response| Ok(response.bytes()))),
-        ),
+        Success::Empty => call(quote!(crate::runtime::Response::empty)),
+        Success::Json(_) => call(quote!(crate::runtime::Response::json)),
+        Success::Text(_) => call(quote!(crate::runtime::Response::text)),
+        Success::Bytes => call(quote!(|response| Ok(response.bytes()))),
         Success::Multiple { name, statuses } => {
             let name = format_ident!("{name}");
             let mut has_catch_all = false;
@@ -651,15 +681,12 @@ fn decode_response(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             let fallback = (!has_catch_all).then(
                 || quote!(_ => Err(crate::runtime::bodies::unexpected_status(#label, response)),),
             );
-            (
-                quote!(#name),
-                call(quote! {
-                    |response| match response.status() {
-                        #(#arms)*
-                        #fallback
-                    }
-                }),
-            )
+            call(quote! {
+                |response| match response.status() {
+                    #(#arms)*
+                    #fallback
+                }
+            })
         }
     }
 }

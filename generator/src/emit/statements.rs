@@ -15,9 +15,9 @@ use crate::model::{
 /// The indentation of a method's statements in an `impl` block.
 const BODY: usize = 8;
 
-/// The statements that make an operation's request and fill it in (the `build` of
-/// `client::method`): `let mut request = ...;`, its template, `Accept`, parameters and body.
-/// `accept` is the media type the method asks for, if any.
+/// The statements that make an operation's request and fill it in (what `client::build_tokens`
+/// gives): `let mut request = ...;`, its template, `Accept`, parameters and body. `accept` is
+/// the media type the method asks for, if any.
 pub(super) fn build(op: &Operation, accept: Option<&str>) -> Lines {
     let mut lines = Lines::with_capacity(512);
     let method = op.method.as_str();
@@ -76,7 +76,7 @@ pub(super) fn build(op: &Operation, accept: Option<&str>) -> Lines {
 }
 
 /// The method's last expression, which returns its `Call`, when the response is decoded by a
-/// method of `Response` or by taking its bytes (the `finish` of `client::decode_response`).
+/// method of `Response` or by taking its bytes (what `client::finish_tokens` gives).
 pub(super) fn finish(op: &Operation) -> Lines {
     let mut lines = Lines::with_capacity(80);
     let decode = match &op.success {
