@@ -20,22 +20,39 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 /// the line ends and reads as it is. While `deferred::deferring` runs, the lines are kept
 /// aside and one placeholder attribute stands for them.
 pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
-    let cleaned = plain_lines(cleaned);
-    if cleaned.trim().is_empty() {
+    let lines = markdown_lines(cleaned);
+    if lines.is_empty() {
         return TokenStream::new();
     }
-    let lines = cleaned.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    if let Some(placeholder) = super::deferred::doc_comment(lines.clone()) {
+    if let Some(placeholder) = super::deferred::doc_comment(lines.iter().cloned()) {
         return placeholder;
     }
-    let lines = lines.map(|line| quote!(#[doc = #line]));
+    let lines = lines.iter().map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
+}
+
+/// The values of the doc attributes [`doc_attrs`] makes of spec text `text`, a line each.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    markdown_lines(&sanitize(text))
+}
+
+/// The values of the doc attributes [`doc_attrs_markdown`] makes of `cleaned`: none when it
+/// is blank.
+fn markdown_lines(cleaned: &str) -> Vec<String> {
+    let cleaned = plain_lines(cleaned);
+    if cleaned.trim().is_empty() {
+        return Vec::new();
+    }
+    cleaned
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// Joins non-empty paragraphs with blank lines.

@@ -3,6 +3,7 @@
 
 mod client;
 mod deferred;
+mod definitions;
 mod docs;
 mod format;
 mod krate;

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deferred::{self, Place};
+use super::definitions;
 use super::docs::{doc_attrs, paragraphs};
 use super::format::{PART_LEN, Part};
 use super::objects;
@@ -36,21 +38,24 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
-    let doc = doc_attrs(&paragraphs([def.doc.as_deref()]));
-    let doc = quote!(#doc #deprecated);
+    let doc = || {
+        let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+        let doc = doc_attrs(&paragraphs([def.doc.as_deref()]));
+        quote!(#doc #deprecated)
+    };
     let name = format_ident!("{}", def.name);
     match &def.kind {
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, Scope::Models);
+            let doc = doc();
             quote! {
                 #doc
                 pub type #name = #ty;
             }
         }
-        TypeKind::StringEnum(string_enum) => enum_def(&name, doc, string_enum),
-        TypeKind::OneOf(one_of) => one_of_def(api, &name, doc, one_of),
-        TypeKind::Struct(body) => struct_def(api, &name, doc, body),
+        TypeKind::StringEnum(string_enum) => enum_def(&name, doc(), string_enum),
+        TypeKind::OneOf(one_of) => one_of_def(api, &name, doc(), one_of),
+        TypeKind::Struct(body) => struct_def(api, def, &name, doc, body),
     }
 }
 
@@ -109,26 +114,14 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnu
 
 fn struct_def(
     api: &Api,
+    def: &TypeDef,
     name: &proc_macro2::Ident,
-    doc: TokenStream,
+    doc: impl FnOnce() -> TokenStream,
     body: &Struct,
 ) -> TokenStream {
     // `Default` when every field can default: optional fields to `None`, others to the spec's default.
     let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
     let serde = Serde::of(body, defaultable);
-    let fields: Vec<TokenStream> = body
-        .fields
-        .iter()
-        .map(|f| field(api, name, f, body.patch, serde))
-        .collect();
-    let additional = body.additional.as_ref().map(|ty| {
-        let ty = rust_type(api, ty, Scope::Models);
-        quote! {
-            /// Properties not declared in the schema.
-            #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
-        }
-    });
     let defaults: Vec<&Field> = if body.patch {
         Vec::new()
     } else {
@@ -201,13 +194,39 @@ fn struct_def(
             }
         }
     });
-    quote! {
-        #doc
-        #derives
-        pub struct #name {
-            #(#fields)*
-            #additional
+    // Without field attributes (no derive reads them), the definition is written as text.
+    let written = (serde == (Serde::Members { read_fields: true }))
+        .then(|| {
+            deferred::written(Place::Items, || {
+                definitions::struct_text(api, def, body, derive_default)
+            })
+        })
+        .flatten();
+    let definition = written.unwrap_or_else(|| {
+        let doc = doc();
+        let fields = body
+            .fields
+            .iter()
+            .map(|f| field(api, name, f, body.patch, serde));
+        let additional = body.additional.as_ref().map(|ty| {
+            let ty = rust_type(api, ty, Scope::Models);
+            quote! {
+                /// Properties not declared in the schema.
+                #[serde(flatten)]
+                pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+            }
+        });
+        quote! {
+            #doc
+            #derives
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
         }
+    });
+    quote! {
+        #definition
         #helpers
         #default_impl
         #serde_impls
@@ -272,16 +291,7 @@ fn field(
 ) -> TokenStream {
     let ident = format_ident!("{}", field.name);
     let ty = field_type(api, field, patch);
-    let notes = [
-        field.read_only.then_some("Read-only: set by the server."),
-        field
-            .write_only
-            .then_some("Write-only: sent by the client, never returned."),
-        field.deprecated.then_some("**Deprecated.**"),
-    ];
-    let doc = doc_attrs(&paragraphs(
-        std::iter::once(field.doc.as_deref()).chain(notes),
-    ));
+    let doc = doc_attrs(&definitions::field_doc(field));
     let rename = (field.name != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)

@@ -43,6 +43,15 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// Appends a doc comment of `lines` (the values of its doc attributes) as `prettyplease`
+    /// prints doc attributes: `///` and the value without its trailing spaces, whatever the
+    /// width.
+    pub(super) fn doc(&mut self, indent: usize, lines: &[String]) {
+        for line in lines {
+            self.unbreakable_line(indent, format_args!("///{}", line.trim_end_matches(' ')));
+        }
+    }
+
     /// Appends `text`, lines already checked, as it is.
     pub(super) fn append(&mut self, lines: Lines) {
         self.short &= lines.short;
