@@ -1,5 +1,5 @@
-//! A struct's definition written as text where its layout is certain: its doc comment, derives
-//! and fields, each field a doc comment and a line.
+//! Type definitions written as text where their layout is certain: a struct's doc comment,
+//! derives and fields, each field a doc comment and a line; a string enum with its impls.
 //!
 //! Why: after the `objects` impls and the method bodies, struct definitions are the largest
 //! share of what is left to format. Only structs whose fields carry no serde attributes are
@@ -8,8 +8,8 @@
 
 use super::docs::{doc_lines, paragraphs};
 use super::rust_type::{Scope, rust_type_text};
-use super::text::Lines;
-use crate::model::{Api, Field, Struct, TypeDef};
+use super::text::{Lines, literal};
+use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 /// The definition of the struct `def` with fields `body`, which derives `Default` when
 /// `default`: what `models::struct_def` formats for a struct without field attributes.
@@ -66,4 +66,126 @@ fn field_type_text(api: &Api, field: &Field, patch: bool) -> String {
     } else {
         ty
     }
+}
+
+/// The string enum `def` with its `as_str`, `From<String>` and serde impls: what
+/// `models::enum_def` formats.
+pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<String> {
+    let mut lines = Lines::with_capacity(512 + 192 * string_enum.variants.len());
+    let name = &def.name;
+    let fallback = &string_enum.fallback;
+    lines.doc(0, &doc_lines(&paragraphs([def.doc.as_deref()])));
+    if def.deprecated {
+        lines.line(0, format_args!("#[deprecated]"));
+    }
+    lines.line(
+        0,
+        format_args!("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"),
+    );
+    lines.line(0, format_args!("pub enum {name} {{"));
+    for variant in &string_enum.variants {
+        lines.doc(4, &doc_lines(&variant_doc(variant)));
+        lines.line(4, format_args!("{},", variant.name));
+    }
+    lines.line(
+        4,
+        format_args!("/// A value the API description does not list, kept as received so that it"),
+    );
+    lines.line(4, format_args!("/// serializes back unchanged."));
+    lines.line(4, format_args!("{fallback}(String),"));
+    lines.line(0, format_args!("}}"));
+    lines.line(0, format_args!("impl {name} {{"));
+    lines.line(4, format_args!("/// The value as written on the wire."));
+    lines.line(4, format_args!("pub fn as_str(&self) -> &str {{"));
+    lines.line(8, format_args!("match self {{"));
+    for variant in &string_enum.variants {
+        let wire = literal(&variant.wire);
+        lines.line(12, format_args!("Self::{} => {wire},", variant.name));
+    }
+    lines.line(12, format_args!("Self::{fallback}(value) => value,"));
+    lines.line(8, format_args!("}}"));
+    lines.line(4, format_args!("}}"));
+    lines.line(0, format_args!("}}"));
+    lines.line(0, format_args!("impl From<String> for {name} {{"));
+    lines.line(4, format_args!("fn from(value: String) -> Self {{"));
+    lines.line(8, format_args!("match value.as_str() {{"));
+    for variant in &string_enum.variants {
+        let wire = literal(&variant.wire);
+        lines.line(12, format_args!("{wire} => Self::{},", variant.name));
+    }
+    lines.line(12, format_args!("_ => Self::{fallback}(value),"));
+    lines.line(8, format_args!("}}"));
+    lines.line(4, format_args!("}}"));
+    lines.line(0, format_args!("}}"));
+    lines.line(
+        0,
+        format_args!("crate::runtime::string_enum!({name}, {fallback});"),
+    );
+    lines.finish()
+}
+
+/// A variant's doc comment: its wire value, then its description.
+pub(super) fn variant_doc(variant: &Variant) -> String {
+    match &variant.doc {
+        Some(text) => format!("`{}`: {text}", variant.wire),
+        None => format!("`{}`", variant.wire),
+    }
+}
+
+/// The functions that give the defaults of `defaults` (fields of `body` with a default) and,
+/// when `defaultable`, `impl Default`: what `models::struct_def` formats, when every default
+/// is a string or an enum variant and the struct keeps no extra properties.
+pub(super) fn defaults_text(
+    api: &Api,
+    def: &TypeDef,
+    body: &Struct,
+    defaults: &[&Field],
+    defaultable: bool,
+) -> Option<String> {
+    if body.additional.is_some() {
+        return None;
+    }
+    let mut lines = Lines::with_capacity(256 + 96 * body.fields.len());
+    let name = &def.name;
+    lines.line(0, format_args!("impl {name} {{"));
+    for field in defaults {
+        let value = match (&field.default, field.boxed) {
+            (Some(DefaultValue::String(text)), false) => {
+                format!("String::from({})", literal(text))
+            }
+            (Some(DefaultValue::Variant(id, index)), false) => {
+                let def = api.type_def(*id);
+                let TypeKind::StringEnum(string_enum) = &def.kind else {
+                    return None;
+                };
+                format!("{}::{}", def.name, string_enum.variants[*index].name)
+            }
+            _ => return None,
+        };
+        let ty = field_type_text(api, field, false);
+        lines.line(4, format_args!("fn default_{}() -> {ty} {{", field.name));
+        lines.line(8, format_args!("{value}"));
+        lines.line(4, format_args!("}}"));
+    }
+    lines.line(0, format_args!("}}"));
+    if defaultable {
+        lines.line(0, format_args!("impl Default for {name} {{"));
+        lines.line(4, format_args!("fn default() -> Self {{"));
+        lines.line(8, format_args!("Self {{"));
+        for field in &body.fields {
+            let field_name = &field.name;
+            if field.default.is_some() && !field.optional() {
+                lines.line(
+                    12,
+                    format_args!("{field_name}: Self::default_{field_name}(),"),
+                );
+            } else {
+                lines.line(12, format_args!("{field_name}: None,"));
+            }
+        }
+        lines.line(8, format_args!("}}"));
+        lines.line(4, format_args!("}}"));
+        lines.line(0, format_args!("}}"));
+    }
+    lines.finish()
 }

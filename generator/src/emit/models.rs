@@ -53,7 +53,10 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-        TypeKind::StringEnum(string_enum) => enum_def(&name, doc(), string_enum),
+        TypeKind::StringEnum(string_enum) => {
+            deferred::written(Place::Items, || definitions::enum_text(def, string_enum))
+                .unwrap_or_else(|| enum_def(&name, doc(), string_enum))
+        }
         TypeKind::OneOf(one_of) => one_of_def(api, &name, doc(), one_of),
         TypeKind::Struct(body) => struct_def(api, def, &name, doc, body),
     }
@@ -62,10 +65,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
     let variants = string_enum.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        let doc = doc_attrs(&match &v.doc {
-            Some(text) => format!("`{}`: {text}", v.wire),
-            None => format!("`{}`", v.wire),
-        });
+        let doc = doc_attrs(&definitions::variant_doc(v));
         quote!(#doc #ident,)
     });
     let fallback = format_ident!("{}", string_enum.fallback);
@@ -152,47 +152,12 @@ fn struct_def(
             quote!(#write #read)
         }
     };
-    let default_fns = defaults.iter().map(|f| {
-        let fn_name = format_ident!("default_{}", f.name);
-        let ty = field_type(api, f, false);
-        let value = default_expr(api, f);
-        quote! {
-            fn #fn_name() -> #ty {
-                #value
-            }
-        }
-    });
-    let default_impl = (defaultable && !defaults.is_empty()).then(|| {
-        let inits = body.fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.name);
-            if has_default(f) {
-                let fn_name = format_ident!("default_{}", f.name);
-                quote!(#ident: Self::#fn_name(),)
-            } else {
-                quote!(#ident: None,)
-            }
-        });
-        let additional = body
-            .additional
-            .as_ref()
-            .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
-        quote! {
-            impl Default for #name {
-                fn default() -> Self {
-                    Self {
-                        #(#inits)*
-                        #additional
-                    }
-                }
-            }
-        }
-    });
-    let helpers = (!defaults.is_empty()).then(|| {
-        quote! {
-            impl #name {
-                #(#default_fns)*
-            }
-        }
+    // The default functions and `impl Default`, when the struct has defaults.
+    let defaults_items = (!defaults.is_empty()).then(|| {
+        deferred::written(Place::Items, || {
+            definitions::defaults_text(api, def, body, &defaults, defaultable)
+        })
+        .unwrap_or_else(|| defaults_tokens(api, name, body, &defaults, defaultable))
     });
     // Without field attributes (no derive reads them), the definition is written as text.
     let written = (serde == (Serde::Members { read_fields: true }))
@@ -227,9 +192,59 @@ fn struct_def(
     });
     quote! {
         #definition
-        #helpers
-        #default_impl
+        #defaults_items
         #serde_impls
+    }
+}
+
+/// The functions that give the defaults of `defaults` and, when `defaultable`, `impl Default`.
+fn defaults_tokens(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    body: &Struct,
+    defaults: &[&Field],
+    defaultable: bool,
+) -> TokenStream {
+    let default_fns = defaults.iter().map(|f| {
+        let fn_name = format_ident!("default_{}", f.name);
+        let ty = field_type(api, f, false);
+        let value = default_expr(api, f);
+        quote! {
+            fn #fn_name() -> #ty {
+                #value
+            }
+        }
+    });
+    let default_impl = defaultable.then(|| {
+        let inits = body.fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.name);
+            if has_default(f) {
+                let fn_name = format_ident!("default_{}", f.name);
+                quote!(#ident: Self::#fn_name(),)
+            } else {
+                quote!(#ident: None,)
+            }
+        });
+        let additional = body
+            .additional
+            .as_ref()
+            .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self {
+                        #(#inits)*
+                        #additional
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#default_fns)*
+        }
+        #default_impl
     }
 }
 

@@ -12,7 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::deferred::{self, Place};
-use super::text::{Lines, literal};
+use super::text::{Lines, MAX_LINE, literal};
 use crate::model::Field;
 
 /// `Members` and `Serialize` through the runtime: each field in order, an absent optional
@@ -109,10 +109,7 @@ fn member(field: &Field, patch: bool) -> Member {
 /// [`members_impl`] as `prettyplease` lays it out, if every line fits.
 fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
     let mut lines = Lines::with_capacity(256 + 96 * fields.len());
-    lines.line(
-        0,
-        format_args!("impl crate::runtime::objects::Members for {name} {{"),
-    );
+    impl_header(&mut lines, "Members", name);
     lines.line(
         4,
         format_args!("fn write_members<M: ::serde::ser::SerializeMap>("),
@@ -151,10 +148,7 @@ fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
     lines.line(8, format_args!("Ok(())"));
     lines.line(4, format_args!("}}"));
     lines.line(0, format_args!("}}"));
-    lines.line(
-        0,
-        format_args!("crate::runtime::serialize_members!({name});"),
-    );
+    macro_call(&mut lines, "serialize_members", name);
     lines.finish()
 }
 
@@ -164,10 +158,7 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
     if server_only {
         lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
     }
-    lines.line(
-        0,
-        format_args!("impl crate::runtime::objects::Fields for {name} {{"),
-    );
+    impl_header(&mut lines, "Fields", name);
     lines.line(
         4,
         format_args!("fn read_field<'de, A: ::serde::de::MapAccess<'de>>("),
@@ -196,11 +187,36 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
     if server_only {
         lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
     }
-    lines.line(
-        0,
-        format_args!("crate::runtime::deserialize_fields!({name});"),
-    );
+    macro_call(&mut lines, "deserialize_fields", name);
     lines.finish()
+}
+
+/// `impl crate::runtime::objects::TRAIT for NAME {`, on one line if it fits, else with
+/// `for NAME {` on the next.
+fn impl_header(lines: &mut Lines, trait_name: &str, name: &Ident) {
+    let one_line = format!("impl crate::runtime::objects::{trait_name} for {name} {{");
+    if one_line.len() <= MAX_LINE {
+        lines.line(0, format_args!("{one_line}"));
+    } else {
+        lines.line(
+            0,
+            format_args!("impl crate::runtime::objects::{trait_name}"),
+        );
+        lines.unbreakable_line(0, format_args!("for {name} {{"));
+    }
+}
+
+/// `crate::runtime::MACRO!(NAME);`, on one line if it fits, else with the name on a line of
+/// its own.
+fn macro_call(lines: &mut Lines, macro_name: &str, name: &Ident) {
+    let one_line = format!("crate::runtime::{macro_name}!({name});");
+    if one_line.len() <= MAX_LINE {
+        lines.line(0, format_args!("{one_line}"));
+    } else {
+        lines.line(0, format_args!("crate::runtime::{macro_name}!("));
+        lines.unbreakable_line(4, format_args!("{name}"));
+        lines.line(0, format_args!(");"));
+    }
 }
 
 #[cfg(test)]
@@ -257,32 +273,47 @@ mod tests {
         }
     }
 
-    #[test]
-    fn long_lines_are_left_to_prettyplease_and_short_ones_are_written_as_it_lays_them_out() {
-        // Names and wire names of every length around the margin: whenever the text is
-        // written, it is what prettyplease gives; it is written up to the longest line.
+    /// Checks the impls of `name` with `fields` both ways; how many were written as text.
+    fn written_as_formatted(name: &Ident, fields: &[Field], case: &str) -> usize {
         let mut written_count = 0;
-        for length in 1..=100 {
-            let name = format_ident!("{}", "N".repeat(length));
-            let ident = "f".repeat(length);
-            let fields = vec![
-                field(&ident, &"w".repeat(length), false),
-                field("required", &"r".repeat(length), true),
-            ];
-            for patch in [false, true] {
-                for (written, expected) in [
-                    written_and_formatted(|| members_impl(&name, &fields, patch)),
-                    written_and_formatted(|| fields_impl(&name, &fields, patch)),
-                ] {
-                    if let Some(written) = written {
-                        assert_eq!(written, expected, "length {length}");
-                        written_count += 1;
-                    }
+        for patch in [false, true] {
+            for (written, expected) in [
+                written_and_formatted(|| members_impl(name, fields, patch)),
+                written_and_formatted(|| fields_impl(name, fields, patch)),
+            ] {
+                if let Some(written) = written {
+                    assert_eq!(written, expected, "{case}");
+                    written_count += 1;
                 }
             }
         }
-        // Lines reach 80 bytes at lengths from about 25 (two names on a line) to 40.
-        assert!(written_count >= 4 * 20, "{written_count}");
+        written_count
+    }
+
+    #[test]
+    fn long_lines_are_left_to_prettyplease_and_short_ones_are_written_as_it_lays_them_out() {
+        // Field and wire names of every length around the margin: whenever the text is
+        // written, it is what prettyplease gives; it is written while the lines fit.
+        let name = format_ident!("Thing");
+        let mut written_count = 0;
+        for length in 1..=100 {
+            let fields = vec![
+                field(&"f".repeat(length), &"w".repeat(length), false),
+                field("required", &"r".repeat(length), true),
+            ];
+            written_count += written_as_formatted(&name, &fields, &format!("field {length}"));
+        }
+        // The `match` arm holds both names: it passes the margin at a length of 26.
+        assert!(written_count >= 4 * 25, "{written_count}");
         assert!(written_count < 4 * 100, "{written_count}");
+
+        // Struct names of every length: the `impl` line and the macro call break, and the
+        // text is written whatever the name's length.
+        let fields = vec![field("id", "id", false), field("kind", "@kind", true)];
+        for length in 1..=110 {
+            let name = format_ident!("{}", "N".repeat(length));
+            let written = written_as_formatted(&name, &fields, &format!("name {length}"));
+            assert_eq!(written, 4, "name {length}");
+        }
     }
 }
