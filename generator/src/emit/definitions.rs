@@ -1,10 +1,10 @@
 //! Type definitions written as text where their layout is certain: a struct's doc comment,
 //! derives and fields, each field a doc comment and a line; a string enum with its impls.
 //!
-//! Why: after the `objects` impls and the method bodies, struct definitions are the largest
-//! share of what is left to format. Only structs whose fields carry no serde attributes are
-//! written (those that decode through `objects::Fields`, most of them); a field type that does
-//! not fit on its line leaves the whole definition to the formatter.
+//! Why: after the `objects` impls and the method bodies, type definitions are the largest
+//! share of what is left to format. Structs that encode through `objects::Members` are
+//! written (their fields carry no serde attribute, or the few `Deserialize` reads); a line that
+//! does not fit the margin leaves the whole definition to the formatter.
 
 use super::docs::{doc_lines, paragraphs};
 use super::rust_type::{Scope, rust_type_text};
@@ -12,12 +12,14 @@ use super::text::{Lines, literal};
 use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 /// The definition of the struct `def` with fields `body`, which derives `Default` when
-/// `default`: what `models::struct_def` formats for a struct without field attributes.
+/// `default`, and `Deserialize` with the field attributes it reads when `derive_deserialize`:
+/// what `models::struct_def` formats for a struct whose `Serialize` is `objects::Members`.
 pub(super) fn struct_text(
     api: &Api,
     def: &TypeDef,
     body: &Struct,
     default: bool,
+    derive_deserialize: bool,
 ) -> Option<String> {
     let mut lines = Lines::with_capacity(256 + 160 * body.fields.len());
     lines.doc(0, &doc_lines(&paragraphs([def.doc.as_deref()])));
@@ -25,20 +27,50 @@ pub(super) fn struct_text(
         lines.line(0, format_args!("#[deprecated]"));
     }
     let default = if default { "Default, " } else { "" };
+    let deserialize = if derive_deserialize {
+        ", ::serde::Deserialize"
+    } else {
+        ""
+    };
     lines.line(
         0,
-        format_args!("#[derive(Debug, Clone, {default}PartialEq)]"),
+        format_args!("#[derive(Debug, Clone, {default}PartialEq{deserialize})]"),
     );
     let name = &def.name;
     lines.line(0, format_args!("pub struct {name} {{"));
     for field in &body.fields {
         lines.doc(4, &doc_lines(&field_doc(field)));
+        if derive_deserialize {
+            if let Some(attribute) = deserialize_attribute(name, field) {
+                lines.line(4, format_args!("{attribute}"));
+            }
+        }
         let ty = field_type_text(api, field, body.patch);
         let name = &field.name;
         lines.line(4, format_args!("pub {name}: {ty},"));
     }
     lines.line(0, format_args!("}}"));
     lines.finish()
+}
+
+/// The attribute `Deserialize` reads on a field of the struct `owner`: its wire name, and
+/// how it defaults when absent (what `models::field` gives for such a struct).
+fn deserialize_attribute(owner: &str, field: &Field) -> Option<String> {
+    let rename = if field.name == field.wire {
+        String::new()
+    } else {
+        format!("rename = {}, ", literal(&field.wire))
+    };
+    if field.optional() {
+        Some(format!("#[serde({rename}default)]"))
+    } else if field.default.is_some() {
+        let path = literal(&format!("{owner}::default_{}", field.name));
+        Some(format!("#[serde({rename}default = {path})]"))
+    } else if rename.is_empty() {
+        None
+    } else {
+        Some(format!("#[serde(rename = {})]", literal(&field.wire)))
+    }
 }
 
 /// A field's doc comment: its description, then notes on how it travels.

@@ -159,14 +159,13 @@ fn struct_def(
         })
         .unwrap_or_else(|| defaults_tokens(api, name, body, &defaults, defaultable))
     });
-    // Without field attributes (no derive reads them), the definition is written as text.
-    let written = (serde == (Serde::Members { read_fields: true }))
-        .then(|| {
-            deferred::written(Place::Items, || {
-                definitions::struct_text(api, def, body, derive_default)
-            })
-        })
-        .flatten();
+    // Encoded through `objects::Members`, the definition is written as text.
+    let written = match serde {
+        Serde::Members { read_fields } => deferred::written(Place::Items, || {
+            definitions::struct_text(api, def, body, derive_default, !read_fields)
+        }),
+        Serde::Derived => None,
+    };
     let definition = written.unwrap_or_else(|| {
         let doc = doc();
         let fields = body
