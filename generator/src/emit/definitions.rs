@@ -8,7 +8,7 @@
 
 use super::docs::{doc_lines, paragraphs};
 use super::rust_type::{Scope, rust_type_text};
-use super::text::{Lines, literal};
+use super::text::{Lines, MAX_LINE, literal};
 use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 /// The definition of the struct `def` with fields `body`, which derives `Default` when
@@ -46,11 +46,31 @@ pub(super) fn struct_text(
             }
         }
         let ty = field_type_text(api, field, body.patch);
-        let name = &field.name;
-        lines.line(4, format_args!("pub {name}: {ty},"));
+        field_line(&mut lines, &field.name, &ty);
     }
     lines.line(0, format_args!("}}"));
     lines.finish()
+}
+
+/// `pub name: Type,` on one line if it fits; else, for a type of one generic argument without
+/// generics of its own, with the argument on a line of its own, as `prettyplease` breaks it.
+fn field_line(lines: &mut Lines, name: &str, ty: &str) {
+    if 4 + "pub : ,".len() + name.len() + ty.len() <= MAX_LINE {
+        lines.line(4, format_args!("pub {name}: {ty},"));
+        return;
+    }
+    let argument = ty
+        .strip_suffix('>')
+        .and_then(|ty| ty.split_once('<'))
+        .filter(|(_, argument)| !argument.contains(['<', ',']));
+    match argument {
+        Some((outer, argument)) => {
+            lines.line(4, format_args!("pub {name}: {outer}<"));
+            lines.line(8, format_args!("{argument},"));
+            lines.line(4, format_args!(">,"));
+        }
+        None => lines.give_up(),
+    }
 }
 
 /// The attribute `Deserialize` reads on a field of the struct `owner`: its wire name, and
