@@ -11,11 +11,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::deferred::{self, Place};
-use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
+use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, argument_type, rust_type};
 use super::statements;
-use super::text::Lines;
+use super::text::{Lines, literal};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
     TypeRef,
@@ -59,20 +59,27 @@ fn client_type(api: &Api) -> TokenStream {
         api.title, api.version
     ));
     let description = api.description.as_deref().map(sanitize);
-    let client_doc = doc_attrs_markdown(&paragraphs([
+    let client_doc = paragraphs([
         Some(title.as_str()),
         description.as_deref(),
         Some(
             "Every method returns a [`Call`](crate::runtime::Call): awaiting it sends one request through the shared [`Transport`](crate::runtime::Transport) and decodes the response; a non-success status becomes [`Error::Api`](crate::runtime::Error::Api). A `Call` owns what it needs (`Send + 'static`), so it may be spawned or outlive the client.",
         ),
-    ]));
-    let base_url_doc = doc_attrs(&if base_url.is_empty() {
+    ]);
+    let base_url_doc = if base_url.is_empty() {
         String::from(
             "Empty: the API description lists no server. Give clients a base URL with `Client::builder().base_url(...)`.",
         )
     } else {
         format!("The base URL of the first server the API description lists: `{base_url}`.")
-    });
+    };
+    if let Some(written) = deferred::written(Place::Items, || {
+        client_type_text(&base_url, &base_url_doc, &client_doc)
+    }) {
+        return written;
+    }
+    let client_doc = doc_attrs_markdown(&client_doc);
+    let base_url_doc = doc_attrs(&base_url_doc);
     // `collapsible_if`: an optional body is written by the required body's statement inside
     // `if let Some(body) = body { ... }`, and for JSON, form and multipart bodies that statement
     // is itself an `if let Err(error) = ... { return ... }`.
@@ -97,8 +104,49 @@ fn client_type(api: &Api) -> TokenStream {
     }
 }
 
+/// [`client_type`] as text: the same for every document but for the base URL and the docs.
+fn client_type_text(base_url: &str, base_url_doc: &str, client_doc: &str) -> Option<String> {
+    let mut lines = Lines::with_capacity(2048);
+    for line in [
+        "//! The client: one method per operation of the API description, returning a `Call`.",
+        "#![allow(",
+        "    deprecated,",
+        "    clippy::collapsible_if,",
+        "    clippy::too_many_arguments,",
+        "    clippy::doc_lazy_continuation,",
+        "    clippy::doc_overindented_list_items",
+        ")]",
+    ] {
+        lines.line(0, format_args!("{line}"));
+    }
+    lines.doc(0, &doc_lines(base_url_doc));
+    let base_url = literal(base_url);
+    lines.line(
+        0,
+        format_args!("pub const DEFAULT_BASE_URL: &str = {base_url};"),
+    );
+    lines.doc(0, &markdown_lines(client_doc));
+    for line in [
+        "#[derive(Debug, Clone)]",
+        "pub struct Client {",
+        "    transport: crate::runtime::Transport,",
+        "}",
+        "impl From<crate::runtime::Transport> for Client {",
+        "    fn from(transport: crate::runtime::Transport) -> Self {",
+        "        Self { transport }",
+        "    }",
+        "}",
+    ] {
+        lines.line(0, format_args!("{line}"));
+    }
+    lines.finish()
+}
+
 /// The methods every client has, first in its `impl` block.
 fn constructors() -> TokenStream {
+    if let Some(written) = deferred::written(Place::ImplItems, constructors_text) {
+        return written;
+    }
     quote! {
         /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
         /// timeouts, base URL and headers, then call `build`.
@@ -116,6 +164,29 @@ fn constructors() -> TokenStream {
             &self.transport
         }
     }
+}
+
+/// [`constructors`] as text.
+fn constructors_text() -> Option<String> {
+    let mut lines = Lines::with_capacity(1024);
+    for line in [
+        "/// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,",
+        "/// timeouts, base URL and headers, then call `build`.",
+        "pub fn builder() -> crate::runtime::ClientBuilder<Client> {",
+        "    crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)",
+        "}",
+        "/// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.",
+        "pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {",
+        "    Self::builder().bearer_token(token).build()",
+        "}",
+        "/// The transport that sends this client's requests.",
+        "pub fn transport(&self) -> &crate::runtime::Transport {",
+        "    &self.transport",
+        "}",
+    ] {
+        lines.line(4, format_args!("{line}"));
+    }
+    lines.finish()
 }
 
 /// Copy scalars are passed by value; everything else by reference.

@@ -10,8 +10,9 @@
 //!   whatever surrounds it; the block's lines are written the same way.
 //! - code written as text by the emitter (see `emit/objects.rs`, `emit/statements.rs`): items
 //!   or statements whose layout the emitter knows for certain. The placeholder is a doc
-//!   placeholder on a carrier, an item (`const _: () = ();`) or a statement (`let _ = ();`),
-//!   which `prettyplease` prints as two lines; the code takes their place.
+//!   placeholder on a carrier, an item (`const _: () = ();`, or `fn __() {}` in an `impl`
+//!   block) or a statement (`let _ = ();`), which `prettyplease` prints as two lines; the code
+//!   takes their place.
 
 use std::cell::RefCell;
 
@@ -28,6 +29,8 @@ const PLACEHOLDER: char = '\u{1}';
 pub enum Place {
     /// Items at the top level of a module.
     Items,
+    /// Items of an `impl` block at the top level.
+    ImplItems,
     /// Statements in the body of a method of an `impl` block.
     MethodStatements,
 }
@@ -37,6 +40,7 @@ impl Place {
     fn indent(self) -> usize {
         match self {
             Place::Items => 0,
+            Place::ImplItems => 4,
             Place::MethodStatements => 8,
         }
     }
@@ -45,6 +49,7 @@ impl Place {
     fn carrier(self) -> &'static str {
         match self {
             Place::Items => "const _: () = ();",
+            Place::ImplItems => "fn __() {}",
             Place::MethodStatements => "let _ = ();",
         }
     }
@@ -116,6 +121,7 @@ pub fn written(place: Place, write: impl FnOnce() -> Option<String>) -> Option<T
     let placeholder = keep(Block::Code(place, write()?))?;
     Some(match place {
         Place::Items => quote!(#[doc = #placeholder] const _: () = ();),
+        Place::ImplItems => quote!(#[doc = #placeholder] fn __() {}),
         Place::MethodStatements => quote!(#[doc = #placeholder] let _ = ();),
     })
 }

@@ -38,7 +38,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 
 /// The values of the doc attributes [`doc_attrs_markdown`] makes of `cleaned`: none when it
 /// is blank.
-fn markdown_lines(cleaned: &str) -> Vec<String> {
+pub fn markdown_lines(cleaned: &str) -> Vec<String> {
     let cleaned = plain_lines(cleaned);
     if cleaned.trim().is_empty() {
         return Vec::new();

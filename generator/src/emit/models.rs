@@ -11,6 +11,7 @@ use super::docs::{doc_attrs, paragraphs};
 use super::format::{PART_LEN, Part};
 use super::objects;
 use super::rust_type::{Scope, rust_type};
+use super::text::Lines;
 use crate::model::{
     Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
@@ -25,16 +26,36 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
         .collect();
     let defs: Vec<&TypeDef> = by_name.into_values().collect();
     let mut parts = vec![Part::items(|| {
-        quote! {
-            //! Types of the request and response bodies, generated from the document's schemas.
-            #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
-        }
+        deferred::written(Place::Items, module_attributes_text).unwrap_or_else(|| {
+            quote! {
+                //! Types of the request and response bodies, generated from the document's schemas.
+                #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
+            }
+        })
     })];
     parts.extend(
         defs.chunks(PART_LEN)
             .map(|run| Part::each(run.to_vec(), move |def| Some(type_def(api, def)))),
     );
     parts
+}
+
+/// The module's doc and attributes as text.
+fn module_attributes_text() -> Option<String> {
+    let mut lines = Lines::with_capacity(320);
+    for line in [
+        "//! Types of the request and response bodies, generated from the document's schemas.",
+        "#![allow(",
+        "    deprecated,",
+        "    clippy::doc_lazy_continuation,",
+        "    clippy::doc_overindented_list_items,",
+        "    clippy::enum_variant_names,",
+        "    clippy::large_enum_variant",
+        ")]",
+    ] {
+        lines.line(0, format_args!("{line}"));
+    }
+    lines.finish()
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
