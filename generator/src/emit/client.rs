@@ -11,9 +11,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::deferred::{self, Place};
+use super::definitions;
 use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, paragraphs, sanitize};
 use super::format::{Part, runs};
-use super::rust_type::{Scope, argument_type, rust_type};
+use super::rust_type::{Scope, argument_type, rust_type, rust_type_text};
 use super::statements;
 use super::text::{Lines, literal};
 use crate::model::{
@@ -548,29 +549,35 @@ fn write_param(param: &Param, value: TokenStream, optional: bool) -> TokenStream
 fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let name = format_ident!("{}", op.options.as_ref()?);
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
-    let fields = optional.iter().map(|param| {
-        let ident = format_ident!("{}", param.name);
-        let ty = rust_type(api, &param.ty, Scope::Crate);
-        let ty = if matches!(param.ty, TypeRef::Vec(_)) {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
-        let location = match param.location {
-            ParamLocation::Query => format!("Query parameter `{}`.", param.wire),
-            ParamLocation::Header => format!("Header `{}`.", param.wire),
-            ParamLocation::Cookie => format!("Cookie `{}`.", param.wire),
-            ParamLocation::Path => format!("Path parameter `{}`.", param.wire),
-        };
-        let deprecated = param.deprecated.then_some("**Deprecated.**");
-        let doc = doc_attrs(&paragraphs([
-            param.doc.as_deref(),
-            Some(location.as_str()),
-            deprecated,
-        ]));
+    let struct_doc = format!(
+        "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
+        op.name
+    );
+    let definition = deferred::written(Place::Items, || {
+        options_text(api, &name, &struct_doc, &optional)
+    })
+    .unwrap_or_else(|| {
+        let fields = optional.iter().map(|param| {
+            let ident = format_ident!("{}", param.name);
+            let ty = rust_type(api, &param.ty, Scope::Crate);
+            let ty = if matches!(param.ty, TypeRef::Vec(_)) {
+                ty
+            } else {
+                quote!(Option<#ty>)
+            };
+            let doc = doc_attrs(&option_doc(param));
+            quote! {
+                #doc
+                pub #ident: #ty,
+            }
+        });
+        let doc = doc_attrs_markdown(&struct_doc);
         quote! {
             #doc
-            pub #ident: #ty,
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
         }
     });
     let writes = written_body(
@@ -588,16 +595,8 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             quote!(#(#writes)*)
         },
     );
-    let doc = doc_attrs_markdown(&format!(
-        "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
-        op.name
-    ));
     Some(quote! {
-        #doc
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
+        #definition
 
         impl #name {
             /// Writes the parameters that are set into `request`.
@@ -606,6 +605,47 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The doc comment of an optional parameter's field: its description, where it goes, and
+/// whether it is deprecated.
+fn option_doc(param: &Param) -> String {
+    let location = match param.location {
+        ParamLocation::Query => format!("Query parameter `{}`.", param.wire),
+        ParamLocation::Header => format!("Header `{}`.", param.wire),
+        ParamLocation::Cookie => format!("Cookie `{}`.", param.wire),
+        ParamLocation::Path => format!("Path parameter `{}`.", param.wire),
+    };
+    let deprecated = param.deprecated.then_some("**Deprecated.**");
+    paragraphs([param.doc.as_deref(), Some(location.as_str()), deprecated])
+}
+
+/// The definition of an options struct as text: what [`options_struct`] formats.
+fn options_text(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: &str,
+    optional: &[&Param],
+) -> Option<String> {
+    let mut lines = Lines::with_capacity(256 + 192 * optional.len());
+    lines.doc(0, &markdown_lines(doc));
+    lines.line(
+        0,
+        format_args!("#[derive(Debug, Clone, Default, PartialEq)]"),
+    );
+    lines.line(0, format_args!("pub struct {name} {{"));
+    for param in optional {
+        lines.doc(4, &doc_lines(&option_doc(param)));
+        let ty = rust_type_text(api, &param.ty, Scope::Crate);
+        let ty = if matches!(param.ty, TypeRef::Vec(_)) {
+            ty
+        } else {
+            format!("Option<{ty}>")
+        };
+        definitions::field_line(&mut lines, &param.name, &ty);
+    }
+    lines.line(0, format_args!("}}"));
+    lines.finish()
 }
 
 fn method_doc(api: &Api, op: &Operation) -> String {

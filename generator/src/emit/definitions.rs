@@ -54,7 +54,7 @@ pub(super) fn struct_text(
 
 /// `pub name: Type,` on one line if it fits; else, for a type of one generic argument without
 /// generics of its own, with the argument on a line of its own, as `prettyplease` breaks it.
-fn field_line(lines: &mut Lines, name: &str, ty: &str) {
+pub(super) fn field_line(lines: &mut Lines, name: &str, ty: &str) {
     if 4 + "pub : ,".len() + name.len() + ty.len() <= MAX_LINE {
         lines.line(4, format_args!("pub {name}: {ty},"));
         return;
