@@ -929,7 +929,12 @@ mod tests {
             );
             let error = parse(Path::new("a.json"), &text).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Syntax, "{error}");
-            assert!(error.to_string().contains(&format!("`{key}` appears twice")), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("`{key}` appears twice")),
+                "{error}"
+            );
             assert_eq!(error.pointer(), Some("#/info"), "{error}");
         }
         // The same keys once each are fine.
