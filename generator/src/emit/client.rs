@@ -108,18 +108,19 @@ fn client_type(api: &Api) -> TokenStream {
 /// [`client_type`] as text: the same for every document but for the base URL and the docs.
 fn client_type_text(base_url: &str, base_url_doc: &str, client_doc: &str) -> Option<String> {
     let mut lines = Lines::with_capacity(2048);
-    for line in [
-        "//! The client: one method per operation of the API description, returning a `Call`.",
-        "#![allow(",
-        "    deprecated,",
-        "    clippy::collapsible_if,",
-        "    clippy::too_many_arguments,",
-        "    clippy::doc_lazy_continuation,",
-        "    clippy::doc_overindented_list_items",
-        ")]",
-    ] {
-        lines.line(0, format_args!("{line}"));
-    }
+    lines.fixed(
+        0,
+        &[
+            "//! The client: one method per operation of the API description, returning a `Call`.",
+            "#![allow(",
+            "    deprecated,",
+            "    clippy::collapsible_if,",
+            "    clippy::too_many_arguments,",
+            "    clippy::doc_lazy_continuation,",
+            "    clippy::doc_overindented_list_items",
+            ")]",
+        ],
+    );
     lines.doc(0, &doc_lines(base_url_doc));
     let base_url = literal(base_url);
     lines.line(
@@ -127,19 +128,20 @@ fn client_type_text(base_url: &str, base_url_doc: &str, client_doc: &str) -> Opt
         format_args!("pub const DEFAULT_BASE_URL: &str = {base_url};"),
     );
     lines.doc(0, &markdown_lines(client_doc));
-    for line in [
-        "#[derive(Debug, Clone)]",
-        "pub struct Client {",
-        "    transport: crate::runtime::Transport,",
-        "}",
-        "impl From<crate::runtime::Transport> for Client {",
-        "    fn from(transport: crate::runtime::Transport) -> Self {",
-        "        Self { transport }",
-        "    }",
-        "}",
-    ] {
-        lines.line(0, format_args!("{line}"));
-    }
+    lines.fixed(
+        0,
+        &[
+            "#[derive(Debug, Clone)]",
+            "pub struct Client {",
+            "    transport: crate::runtime::Transport,",
+            "}",
+            "impl From<crate::runtime::Transport> for Client {",
+            "    fn from(transport: crate::runtime::Transport) -> Self {",
+            "        Self { transport }",
+            "    }",
+            "}",
+        ],
+    );
     lines.finish()
 }
 
@@ -170,23 +172,24 @@ fn constructors() -> TokenStream {
 /// [`constructors`] as text.
 fn constructors_text() -> Option<String> {
     let mut lines = Lines::with_capacity(1024);
-    for line in [
-        "/// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,",
-        "/// timeouts, base URL and headers, then call `build`.",
-        "pub fn builder() -> crate::runtime::ClientBuilder<Client> {",
-        "    crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)",
-        "}",
-        "/// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.",
-        "pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {",
-        "    Self::builder().bearer_token(token).build()",
-        "}",
-        "/// The transport that sends this client's requests.",
-        "pub fn transport(&self) -> &crate::runtime::Transport {",
-        "    &self.transport",
-        "}",
-    ] {
-        lines.line(4, format_args!("{line}"));
-    }
+    lines.fixed(
+        4,
+        &[
+            "/// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,",
+            "/// timeouts, base URL and headers, then call `build`.",
+            "pub fn builder() -> crate::runtime::ClientBuilder<Client> {",
+            "    crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)",
+            "}",
+            "/// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.",
+            "pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {",
+            "    Self::builder().bearer_token(token).build()",
+            "}",
+            "/// The transport that sends this client's requests.",
+            "pub fn transport(&self) -> &crate::runtime::Transport {",
+            "    &self.transport",
+            "}",
+        ],
+    );
     lines.finish()
 }
 

@@ -43,18 +43,19 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
 /// The module's doc and attributes as text.
 fn module_attributes_text() -> Option<String> {
     let mut lines = Lines::with_capacity(320);
-    for line in [
-        "//! Types of the request and response bodies, generated from the document's schemas.",
-        "#![allow(",
-        "    deprecated,",
-        "    clippy::doc_lazy_continuation,",
-        "    clippy::doc_overindented_list_items,",
-        "    clippy::enum_variant_names,",
-        "    clippy::large_enum_variant",
-        ")]",
-    ] {
-        lines.line(0, format_args!("{line}"));
-    }
+    lines.fixed(
+        0,
+        &[
+            "//! Types of the request and response bodies, generated from the document's schemas.",
+            "#![allow(",
+            "    deprecated,",
+            "    clippy::doc_lazy_continuation,",
+            "    clippy::doc_overindented_list_items,",
+            "    clippy::enum_variant_names,",
+            "    clippy::large_enum_variant",
+            ")]",
+        ],
+    );
     lines.finish()
 }
 

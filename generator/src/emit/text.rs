@@ -43,6 +43,13 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// Appends each of `lines`, indented by `indent` spaces: code the same in every document.
+    pub(super) fn fixed(&mut self, indent: usize, lines: &[&str]) {
+        for line in lines {
+            self.line(indent, format_args!("{line}"));
+        }
+    }
+
     /// Appends a doc comment of `lines` (the values of its doc attributes) as `prettyplease`
     /// prints doc attributes: `///` and the value without its trailing spaces, whatever the
     /// width.
