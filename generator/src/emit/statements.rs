@@ -2,10 +2,11 @@
 //!
 //! Why: method bodies are most of the work of formatting `client.rs` (every statement an
 //! expression for `syn` to parse and `prettyplease` to lay out), yet they come in a handful of
-//! shapes whose layout never varies while lines are short. `build` and `finish` write those
+//! shapes whose layout never varies while lines fit the margin. The writers here give those
 //! shapes at a method body's indentation and give up (the caller's tokens are formatted
 //! instead) on any other shape or on a line long enough for `prettyplease` to break it.
-//! `tests/formatting.rs` and the tests below check the text against `prettyplease`'s.
+//! `tests/formatting.rs` checks the text against `prettyplease`'s, with names, paths and
+//! parameters of every length on both sides of the margin.
 
 use super::text::{Lines, MAX_LINE, literal};
 use crate::model::{

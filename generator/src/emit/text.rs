@@ -13,14 +13,14 @@ pub(super) const MAX_LINE: usize = 89;
 /// Lines of code, each checked against [`MAX_LINE`].
 pub(super) struct Lines {
     text: String,
-    short: bool,
+    fits: bool,
 }
 
 impl Lines {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Lines {
             text: String::with_capacity(capacity),
-            short: true,
+            fits: true,
         }
     }
 
@@ -30,7 +30,7 @@ impl Lines {
         self.text.extend(std::iter::repeat_n(' ', indent));
         // Writing to a `String` cannot fail.
         let _ = self.text.write_fmt(line);
-        self.short &= self.text.len() - start <= MAX_LINE;
+        self.fits &= self.text.len() - start <= MAX_LINE;
         self.text.push('\n');
     }
 
@@ -61,18 +61,18 @@ impl Lines {
 
     /// Appends `text`, lines already checked, as it is.
     pub(super) fn append(&mut self, lines: Lines) {
-        self.short &= lines.short;
+        self.fits &= lines.fits;
         self.text.push_str(&lines.text);
     }
 
     /// Marks the text as not writable: a shape the writer does not lay out.
     pub(super) fn give_up(&mut self) {
-        self.short = false;
+        self.fits = false;
     }
 
-    /// The text, if every line is short.
+    /// The text, if every line fits and no shape was given up on.
     pub(super) fn finish(self) -> Option<String> {
-        self.short.then_some(self.text)
+        self.fits.then_some(self.text)
     }
 }
 
