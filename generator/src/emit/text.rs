@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use proc_macro2::Literal;
 
-/// The longest line written as text, in bytes, indentation included: below `prettyplease`'s
-/// margin of 89 columns.
+/// The longest line written as text, in bytes, indentation included: `prettyplease`'s margin
+/// of 89 columns. A line that fits it, `prettyplease` does not break (`tests/formatting.rs`
+/// fails with a larger limit).
 pub(super) const MAX_LINE: usize = 89;
 
 /// Lines of code, each checked against [`MAX_LINE`].
