@@ -83,7 +83,7 @@ fn deserialize_attribute(owner: &str, field: &Field) -> Option<String> {
     };
     if field.optional() {
         Some(format!("#[serde({rename}default)]"))
-    } else if field.default.is_some() {
+    } else if field.has_default() {
         let path = literal(&format!("{owner}::default_{}", field.name));
         Some(format!("#[serde({rename}default = {path})]"))
     } else if rename.is_empty() {
@@ -226,7 +226,7 @@ pub(super) fn defaults_text(
         lines.line(8, format_args!("Self {{"));
         for field in &body.fields {
             let field_name = &field.name;
-            if field.default.is_some() && !field.optional() {
+            if field.has_default() {
                 lines.line(
                     12,
                     format_args!("{field_name}: Self::default_{field_name}(),"),

@@ -142,12 +142,12 @@ fn struct_def(
     body: &Struct,
 ) -> TokenStream {
     // `Default` when every field can default: optional fields to `None`, others to the spec's default.
-    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || has_default(f));
+    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || f.has_default());
     let serde = Serde::of(body, defaultable);
     let defaults: Vec<&Field> = if body.patch {
         Vec::new()
     } else {
-        body.fields.iter().filter(|f| has_default(f)).collect()
+        body.fields.iter().filter(|f| f.has_default()).collect()
     };
     let derive_default = defaultable && defaults.is_empty();
     let default = derive_default.then(|| quote!(Default,));
@@ -239,7 +239,7 @@ fn defaults_tokens(
     let default_impl = defaultable.then(|| {
         let inits = body.fields.iter().map(|f| {
             let ident = format_ident!("{}", f.name);
-            if has_default(f) {
+            if f.has_default() {
                 let fn_name = format_ident!("default_{}", f.name);
                 quote!(#ident: Self::#fn_name(),)
             } else {
@@ -298,10 +298,6 @@ impl Serde {
     }
 }
 
-fn has_default(field: &Field) -> bool {
-    !field.optional() && field.default.is_some()
-}
-
 /// The field's full Rust type: `Option`, `Box` and `Patch` as its flags require.
 fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
     let mut ty = rust_type(api, &field.ty, Scope::Models);
@@ -344,7 +340,7 @@ fn field(
         let skip = (serde == Serde::Derived && !field.required)
             .then(|| quote!(skip_serializing_if = "Option::is_none"));
         quote!(#[serde(#rename default, #skip)])
-    } else if has_default(field) {
+    } else if field.has_default() {
         // serde resolves the path inside its own visitor, where `Self` is not the struct.
         let path = format!("{owner}::default_{}", field.name);
         quote!(#[serde(#rename default = #path)])

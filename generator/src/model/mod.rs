@@ -149,6 +149,12 @@ impl Field {
     pub fn optional(&self) -> bool {
         self.nullable || !self.required
     }
+
+    /// Whether the field takes a default from the document when absent: a `default` kept for
+    /// a field that is not an `Option`.
+    pub fn has_default(&self) -> bool {
+        !self.optional() && self.default.is_some()
+    }
 }
 
 /// A string enum.
