@@ -8,11 +8,12 @@
 //!   attribute whose value has no line break and does not start with `/` as `///` and the
 //!   value, without its trailing spaces, on a line of its own at the item's indentation,
 //!   whatever surrounds it; the block's lines are written the same way.
-//! - code written as text by the emitter (see `emit/objects.rs`, `emit/statements.rs`): items
-//!   or statements whose layout the emitter knows for certain. The placeholder is a doc
-//!   placeholder on a carrier, an item (`const _: () = ();`, or `fn __() {}` in an `impl`
-//!   block) or a statement (`let _ = ();`), which `prettyplease` prints as two lines; the code
-//!   takes their place.
+//! - code written as text by the emitter (`emit/objects.rs`, `emit/definitions.rs`,
+//!   `emit/statements.rs`, and the parts of `emit/client.rs` and `emit/models.rs` that every
+//!   document shares): items or statements whose layout the emitter knows for certain. The
+//!   placeholder is a doc placeholder on a carrier, an item (`const _: () = ();`, or
+//!   `fn __() {}` in an `impl` block) or a statement (`let _ = ();`), which `prettyplease`
+//!   prints as two lines; the code takes their place.
 
 use std::cell::RefCell;
 
@@ -163,14 +164,7 @@ pub fn write_deferred(text: &str, blocks: &DeferredText) -> Option<String> {
         out.push_str(&rest[..line_start]);
         rest = &after[end + 1..];
         match block {
-            Block::Doc(lines) => {
-                for line in lines {
-                    out.push_str(indent);
-                    out.push_str("///");
-                    out.push_str(line.trim_end_matches(' '));
-                    out.push('\n');
-                }
-            }
+            Block::Doc(lines) => push_doc_comment(&mut out, indent.len(), lines),
             Block::Code(place, code) => {
                 if indent.len() != place.indent() {
                     return None;
@@ -185,6 +179,18 @@ pub fn write_deferred(text: &str, blocks: &DeferredText) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// Appends a doc comment of `lines` (each the value of a doc attribute) as `prettyplease`
+/// prints outer doc attributes: for each, `indent` spaces, `///` and the value without its
+/// trailing spaces, on a line of its own.
+pub(super) fn push_doc_comment(out: &mut String, indent: usize, lines: &[String]) {
+    for line in lines {
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str("///");
+        out.push_str(line.trim_end_matches(' '));
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -52,12 +52,9 @@ impl Lines {
     }
 
     /// Appends a doc comment of `lines` (the values of its doc attributes) as `prettyplease`
-    /// prints doc attributes: `///` and the value without its trailing spaces, whatever the
-    /// width.
+    /// prints doc attributes, whatever the width (see `deferred::push_doc_comment`).
     pub(super) fn doc(&mut self, indent: usize, lines: &[String]) {
-        for line in lines {
-            self.unbreakable_line(indent, format_args!("///{}", line.trim_end_matches(' ')));
-        }
+        super::deferred::push_doc_comment(&mut self.text, indent, lines);
     }
 
     /// Appends `text`, lines already checked, as it is.
