@@ -22,10 +22,7 @@ pub(super) fn struct_text(
     derive_deserialize: bool,
 ) -> Option<String> {
     let mut lines = Lines::with_capacity(256 + 160 * body.fields.len());
-    lines.doc(0, &doc_lines(&paragraphs([def.doc.as_deref()])));
-    if def.deprecated {
-        lines.line(0, format_args!("#[deprecated]"));
-    }
+    type_doc(&mut lines, def);
     let default = if default { "Default, " } else { "" };
     let deserialize = if derive_deserialize {
         ", ::serde::Deserialize"
@@ -50,6 +47,14 @@ pub(super) fn struct_text(
     }
     lines.line(0, format_args!("}}"));
     lines.finish()
+}
+
+/// A type's doc comment and `#[deprecated]`, as `models::type_def` emits them.
+fn type_doc(lines: &mut Lines, def: &TypeDef) {
+    lines.doc(0, &doc_lines(&paragraphs([def.doc.as_deref()])));
+    if def.deprecated {
+        lines.line(0, format_args!("#[deprecated]"));
+    }
 }
 
 /// `pub name: Type,` on one line if it fits; else, for a type of one generic argument without
@@ -126,10 +131,7 @@ pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<Strin
     let mut lines = Lines::with_capacity(512 + 192 * string_enum.variants.len());
     let name = &def.name;
     let fallback = &string_enum.fallback;
-    lines.doc(0, &doc_lines(&paragraphs([def.doc.as_deref()])));
-    if def.deprecated {
-        lines.line(0, format_args!("#[deprecated]"));
-    }
+    type_doc(&mut lines, def);
     lines.line(
         0,
         format_args!("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"),
@@ -139,36 +141,44 @@ pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<Strin
         lines.doc(4, &doc_lines(&variant_doc(variant)));
         lines.line(4, format_args!("{},", variant.name));
     }
-    lines.line(
+    lines.fixed(
         4,
-        format_args!("/// A value the API description does not list, kept as received so that it"),
+        &[
+            "/// A value the API description does not list, kept as received so that it",
+            "/// serializes back unchanged.",
+        ],
     );
-    lines.line(4, format_args!("/// serializes back unchanged."));
     lines.line(4, format_args!("{fallback}(String),"));
     lines.line(0, format_args!("}}"));
     lines.line(0, format_args!("impl {name} {{"));
-    lines.line(4, format_args!("/// The value as written on the wire."));
-    lines.line(4, format_args!("pub fn as_str(&self) -> &str {{"));
-    lines.line(8, format_args!("match self {{"));
+    lines.fixed(
+        4,
+        &[
+            "/// The value as written on the wire.",
+            "pub fn as_str(&self) -> &str {",
+            "    match self {",
+        ],
+    );
     for variant in &string_enum.variants {
         let wire = literal(&variant.wire);
         lines.line(12, format_args!("Self::{} => {wire},", variant.name));
     }
     lines.line(12, format_args!("Self::{fallback}(value) => value,"));
-    lines.line(8, format_args!("}}"));
-    lines.line(4, format_args!("}}"));
-    lines.line(0, format_args!("}}"));
+    lines.fixed(0, &["        }", "    }", "}"]);
     lines.line(0, format_args!("impl From<String> for {name} {{"));
-    lines.line(4, format_args!("fn from(value: String) -> Self {{"));
-    lines.line(8, format_args!("match value.as_str() {{"));
+    lines.fixed(
+        4,
+        &[
+            "fn from(value: String) -> Self {",
+            "    match value.as_str() {",
+        ],
+    );
     for variant in &string_enum.variants {
         let wire = literal(&variant.wire);
         lines.line(12, format_args!("{wire} => Self::{},", variant.name));
     }
     lines.line(12, format_args!("_ => Self::{fallback}(value),"));
-    lines.line(8, format_args!("}}"));
-    lines.line(4, format_args!("}}"));
-    lines.line(0, format_args!("}}"));
+    lines.fixed(0, &["        }", "    }", "}"]);
     lines.line(
         0,
         format_args!("crate::runtime::string_enum!({name}, {fallback});"),
@@ -235,9 +245,7 @@ pub(super) fn defaults_text(
                 lines.line(12, format_args!("{field_name}: None,"));
             }
         }
-        lines.line(8, format_args!("}}"));
-        lines.line(4, format_args!("}}"));
-        lines.line(0, format_args!("}}"));
+        lines.fixed(0, &["        }", "    }", "}"]);
     }
     lines.finish()
 }

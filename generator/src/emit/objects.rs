@@ -110,15 +110,14 @@ fn member(field: &Field, patch: bool) -> Member {
 fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
     let mut lines = Lines::with_capacity(256 + 96 * fields.len());
     impl_header(&mut lines, "Members", name);
-    lines.line(
+    lines.fixed(
         4,
-        format_args!("fn write_members<M: ::serde::ser::SerializeMap>("),
-    );
-    lines.line(8, format_args!("&self,"));
-    lines.line(8, format_args!("map: &mut M,"));
-    lines.line(
-        4,
-        format_args!(") -> ::std::result::Result<(), M::Error> {{"),
+        &[
+            "fn write_members<M: ::serde::ser::SerializeMap>(",
+            "    &self,",
+            "    map: &mut M,",
+            ") -> ::std::result::Result<(), M::Error> {",
+        ],
     );
     for field in fields {
         let ident = &field.name;
@@ -145,9 +144,7 @@ fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
             }
         }
     }
-    lines.line(8, format_args!("Ok(())"));
-    lines.line(4, format_args!("}}"));
-    lines.line(0, format_args!("}}"));
+    lines.fixed(0, &["        Ok(())", "    }", "}"]);
     macro_call(&mut lines, "serialize_members", name);
     lines.finish()
 }
@@ -159,18 +156,17 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
         lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
     }
     impl_header(&mut lines, "Fields", name);
-    lines.line(
+    lines.fixed(
         4,
-        format_args!("fn read_field<'de, A: ::serde::de::MapAccess<'de>>("),
+        &[
+            "fn read_field<'de, A: ::serde::de::MapAccess<'de>>(",
+            "    &mut self,",
+            "    key: &str,",
+            "    map: &mut A,",
+            ") -> ::std::result::Result<bool, A::Error> {",
+            "    match key {",
+        ],
     );
-    lines.line(8, format_args!("&mut self,"));
-    lines.line(8, format_args!("key: &str,"));
-    lines.line(8, format_args!("map: &mut A,"));
-    lines.line(
-        4,
-        format_args!(") -> ::std::result::Result<bool, A::Error> {{"),
-    );
-    lines.line(8, format_args!("match key {{"));
     for field in fields {
         let ident = &field.name;
         let wire = literal(&field.wire);
@@ -179,11 +175,16 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
             format_args!("{wire} => self.{ident} = map.next_value()?,"),
         );
     }
-    lines.line(12, format_args!("_ => return Ok(false),"));
-    lines.line(8, format_args!("}}"));
-    lines.line(8, format_args!("Ok(true)"));
-    lines.line(4, format_args!("}}"));
-    lines.line(0, format_args!("}}"));
+    lines.fixed(
+        0,
+        &[
+            "            _ => return Ok(false),",
+            "        }",
+            "        Ok(true)",
+            "    }",
+            "}",
+        ],
+    );
     if server_only {
         lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
     }
