@@ -14,7 +14,8 @@ use super::deferred::{self, Place};
 use super::definitions;
 use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, paragraphs, sanitize};
 use super::format::{Part, runs};
-use super::rust_type::{Scope, argument_type, rust_type, rust_type_text};
+use super::rust_type::{Scope, argument_type, argument_type_text, rust_type, rust_type_text};
+use super::signatures::Function;
 use super::statements;
 use super::text::{Lines, literal};
 use crate::model::{
@@ -218,7 +219,25 @@ fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
 
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.name);
-    let doc = doc_attrs_markdown(&method_doc(api, op));
+    let doc_text = method_doc(api, op);
+    let doc_lines = markdown_lines(&doc_text);
+    let doc = || doc_attrs_markdown(&doc_text);
+    let head = format!("pub fn {}", op.name);
+    let arguments_text = arguments_text(api, op);
+    let with_self: Vec<String> = std::iter::once(String::from("&self"))
+        .chain(arguments_text.iter().cloned())
+        .collect();
+    let output_text = format!("crate::runtime::Call<{}>", response_type_text(api, op));
+    let method_text = |body: Option<&str>| {
+        let function = Function {
+            doc: &doc_lines,
+            deprecated: op.deprecated,
+            head: &head,
+            arguments: &with_self,
+            output: &output_text,
+        };
+        written_function(&function, body)
+    };
 
     let mut arguments = Vec::new();
     for param in op.params.iter().filter(|p| p.required) {
@@ -242,24 +261,26 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             arguments.push(quote!(body: Option<&#ty>));
         }
     }
-    let output = response_type(api, op);
     let accept_media = accept(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // The statements as tokens, made only where they are not written as text.
     let build = || build_tokens(op, accept_media);
     let finish = || finish_tokens(op);
     let Some(paging) = &op.paging else {
-        let body = written_body(
-            || {
-                let mut lines = statements::build(op, accept_media);
-                lines.append(statements::finish(op));
-                lines
-            },
-            || {
-                let (build, finish) = (build(), finish());
-                quote!(#build #finish)
-            },
-        );
+        let body = statements_text(|| {
+            let mut lines = statements::build(op, accept_media);
+            lines.append(statements::finish(op));
+            lines
+        });
+        if let Some(written) = method_text(body.as_deref()) {
+            return written;
+        }
+        let output = response_type(api, op);
+        let body = body_tokens(body, || {
+            let (build, finish) = (build(), finish());
+            quote!(#build #finish)
+        });
+        let doc = doc();
         return quote! {
             #doc
             #deprecated
@@ -300,35 +321,54 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
         op.name
     ));
-    let method_body = written_body(
-        || {
-            let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-            let mut lines = statements::request_from(&paging.request_fn, &names);
-            lines.append(statements::finish(op));
-            lines
-        },
-        || {
+    let method_body = statements_text(|| {
+        let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+        let mut lines = statements::request_from(&paging.request_fn, &names);
+        lines.append(statements::finish(op));
+        lines
+    });
+    let method = method_text(method_body.as_deref()).unwrap_or_else(|| {
+        let output = response_type(api, op);
+        let body = body_tokens(method_body, || {
             let finish = finish();
             quote!(let request = Self::#request_fn(#(#names),*); #finish)
-        },
-    );
-    let request_body = written_body(
-        || {
-            let mut lines = statements::build(op, accept_media);
-            lines.append(statements::return_request());
-            lines
-        },
-        || {
-            let build = build();
-            quote!(#build request)
-        },
-    );
-    quote! {
-        #doc
-        #deprecated
-        pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-            #method_body
+        });
+        let doc = doc();
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
+                #body
+            }
         }
+    });
+    let request_body = statements_text(|| {
+        let mut lines = statements::build(op, accept_media);
+        lines.append(statements::return_request());
+        lines
+    });
+    let request_head = format!("fn {}", paging.request_fn);
+    let request_function = Function {
+        doc: &[],
+        deprecated: false,
+        head: &request_head,
+        arguments: &arguments_text,
+        output: "crate::runtime::Request",
+    };
+    let request =
+        written_function(&request_function, request_body.as_deref()).unwrap_or_else(|| {
+            let body = body_tokens(request_body, || {
+                let build = build();
+                quote!(#build request)
+            });
+            quote! {
+                fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
+                    #body
+                }
+            }
+        });
+    quote! {
+        #method
 
         #pages_doc
         #deprecated
@@ -342,10 +382,34 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
         }
 
-        fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
-            #request_body
-        }
+        #request
     }
+}
+
+/// A method's arguments as text, `&self` aside: what `method` gives as tokens.
+fn arguments_text(api: &Api, op: &Operation) -> Vec<String> {
+    let mut arguments: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("{}: {}", p.name, argument_type_text(api, &p.ty)))
+        .collect();
+    if let Some(options) = &op.options {
+        arguments.push(format!("options: &{options}"));
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Bytes(_) => String::from("[u8]"),
+            BodyKind::Text(_) => String::from("str"),
+            _ => rust_type_text(api, &body.ty, Scope::Crate),
+        };
+        arguments.push(if body.required {
+            format!("body: &{ty}")
+        } else {
+            format!("body: Option<&{ty}>")
+        });
+    }
+    arguments
 }
 
 /// The statements that make an operation's request and fill it in: `let mut request = ...;`,
@@ -416,13 +480,23 @@ fn accept(op: &Operation) -> Option<&'static str> {
     }
 }
 
-/// A method body: the statements `write` gives as text where their layout is certain (see
-/// `emit/statements.rs`), else `tokens`.
-fn written_body(
-    write: impl FnOnce() -> Lines,
-    tokens: impl FnOnce() -> TokenStream,
-) -> TokenStream {
-    deferred::written(Place::MethodStatements, || write().finish()).unwrap_or_else(tokens)
+/// A method's statements as text (see `emit/statements.rs`), while code is written as text
+/// and their layout is certain.
+fn statements_text(write: impl FnOnce() -> Lines) -> Option<String> {
+    deferred::is_deferring().then(|| write().finish()).flatten()
+}
+
+/// A whole function written as text (see `emit/signatures.rs`), when its statements are
+/// (`body`) and its signature's layout is certain.
+fn written_function(function: &Function<'_>, body: Option<&str>) -> Option<TokenStream> {
+    let body = body?;
+    deferred::written(Place::ImplItems, || function.text(body))
+}
+
+/// A function's body: its statements written as text (`body`), else `tokens`.
+fn body_tokens(body: Option<String>, tokens: impl FnOnce() -> TokenStream) -> TokenStream {
+    body.and_then(|text| deferred::written(Place::MethodStatements, || Some(text)))
+        .unwrap_or_else(tokens)
 }
 
 /// The argument names of an operation's method, in order.
@@ -556,8 +630,19 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
         op.name
     );
+    // The whole of it as text: the struct, and `apply` around its statements (never empty).
+    if let Some(written) = deferred::written(Place::Items, || {
+        if optional.is_empty() {
+            return None;
+        }
+        let mut lines = options_text(api, &name, &struct_doc, &optional);
+        lines.append(apply_text(&name, statements::apply_options(op)));
+        lines.finish()
+    }) {
+        return Some(written);
+    }
     let definition = deferred::written(Place::Items, || {
-        options_text(api, &name, &struct_doc, &optional)
+        options_text(api, &name, &struct_doc, &optional).finish()
     })
     .unwrap_or_else(|| {
         let fields = optional.iter().map(|param| {
@@ -583,21 +668,18 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         }
     });
-    let writes = written_body(
-        || statements::apply_options(op),
-        || {
-            let writes = optional.iter().map(|param| {
-                let ident = format_ident!("{}", param.name);
-                let value = if matches!(param.ty, TypeRef::Vec(_)) {
-                    quote!(&self.#ident)
-                } else {
-                    quote!(self.#ident.as_ref())
-                };
-                write_param(param, value, true)
-            });
-            quote!(#(#writes)*)
-        },
-    );
+    let writes = body_tokens(statements_text(|| statements::apply_options(op)), || {
+        let writes = optional.iter().map(|param| {
+            let ident = format_ident!("{}", param.name);
+            let value = if matches!(param.ty, TypeRef::Vec(_)) {
+                quote!(&self.#ident)
+            } else {
+                quote!(self.#ident.as_ref())
+            };
+            write_param(param, value, true)
+        });
+        quote!(#(#writes)*)
+    });
     Some(quote! {
         #definition
 
@@ -624,12 +706,7 @@ fn option_doc(param: &Param) -> String {
 }
 
 /// The definition of an options struct as text: what [`options_struct`] formats.
-fn options_text(
-    api: &Api,
-    name: &proc_macro2::Ident,
-    doc: &str,
-    optional: &[&Param],
-) -> Option<String> {
+fn options_text(api: &Api, name: &proc_macro2::Ident, doc: &str, optional: &[&Param]) -> Lines {
     let mut lines = Lines::with_capacity(256 + 192 * optional.len());
     lines.doc(0, &markdown_lines(doc));
     lines.line(
@@ -648,7 +725,23 @@ fn options_text(
         definitions::field_line(&mut lines, &param.name, &ty);
     }
     lines.line(0, format_args!("}}"));
-    lines.finish()
+    lines
+}
+
+/// The `impl` block of an options struct's `apply`, around its statements as text.
+fn apply_text(name: &proc_macro2::Ident, statements: Lines) -> Lines {
+    let mut lines = Lines::with_capacity(256);
+    lines.line(0, format_args!("impl {name} {{"));
+    lines.fixed(
+        4,
+        &[
+            "/// Writes the parameters that are set into `request`.",
+            "fn apply(&self, request: &mut crate::runtime::Request) {",
+        ],
+    );
+    lines.append(statements);
+    lines.fixed(0, &["    }", "}"]);
+    lines
 }
 
 fn method_doc(api: &Api, op: &Operation) -> String {
@@ -735,6 +828,16 @@ fn failed_if_err(encode: TokenStream) -> TokenStream {
         if let Err(error) = #encode {
             return crate::runtime::Call::failed(error);
         }
+    }
+}
+
+/// [`response_type`] as text.
+fn response_type_text(api: &Api, op: &Operation) -> String {
+    match &op.success {
+        Success::Empty => String::from("()"),
+        Success::Json(ty) | Success::Text(ty) => rust_type_text(api, ty, Scope::Crate),
+        Success::Bytes => String::from("Vec<u8>"),
+        Success::Multiple { name, .. } => name.clone(),
     }
 }
 

@@ -127,7 +127,7 @@ pub fn written(place: Place, write: impl FnOnce() -> Option<String>) -> Option<T
     })
 }
 
-fn is_deferring() -> bool {
+pub(super) fn is_deferring() -> bool {
     DEFERRED.with_borrow(Option::is_some)
 }
 

@@ -12,6 +12,7 @@ mod objects;
 mod runtime;
 mod rust_type;
 mod server;
+mod signatures;
 mod statements;
 mod text;
 

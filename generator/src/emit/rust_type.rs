@@ -53,7 +53,7 @@ pub fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
-/// [`rust_type`] as `prettyplease` prints it.
+/// [`rust_type`] as `prettyplease` prints it, when it fits a line.
 pub fn rust_type_text(api: &Api, ty: &TypeRef, scope: Scope) -> String {
     match ty {
         TypeRef::Bool => String::from("bool"),
@@ -107,6 +107,22 @@ pub fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// [`argument_type`] as `prettyplease` prints it, when it fits a line.
+pub fn argument_type_text(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => String::from("&str"),
+        TypeRef::Vec(inner) => format!("&[{}]", rust_type_text(api, inner, Scope::Crate)),
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Date
+        | TypeRef::DateTime => rust_type_text(api, ty, Scope::Crate),
+        other => format!("&{}", rust_type_text(api, other, Scope::Crate)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,7 +167,15 @@ mod tests {
                     compared += 1;
                 }
             }
+            let tokens = argument_type(&api, &ty);
+            let item: syn::File = syn::parse2(quote!(type T = #tokens;)).unwrap();
+            let expected = prettyplease::unparse(&item);
+            let written = format!("type T = {};\n", argument_type_text(&api, &ty));
+            if written.len() - 1 <= super::super::text::MAX_LINE {
+                assert_eq!(written, expected, "argument {ty:?}");
+                compared += 1;
+            }
         }
-        assert!(compared > 60, "{compared}");
+        assert!(compared > 90, "{compared}");
     }
 }
