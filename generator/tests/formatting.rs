@@ -157,7 +157,7 @@ fn every_shared_document_is_formatted_as_a_whole() {
 fn names_of_every_length_are_formatted_as_a_whole() {
     // Lines that cross the formatter's margin at every width: paths, parameter, header and
     // cookie names, operation ids, media types, type and property names from 1 to 110
-    // characters, so that whatever the generator lays out itself is checked on both sides of
+    // characters, in types with generics nested or not, so that whatever the generator lays out itself is checked on both sides of
     // the width where prettyplease breaks a line.
     let mut paths = String::new();
     let mut schemas = String::new();
@@ -202,9 +202,16 @@ fn names_of_every_length_are_formatted_as_a_whole() {
     get:
       operationId: list{q}
       responses:
-        "204": {{ description: none }}
+        {list_response}
 "#,
             required = n % 3 == 0,
+            list_response = if n % 2 == 0 {
+                String::from(r#""204": { description: none }"#)
+            } else {
+                format!(
+                    r#""200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: array, items: {{ $ref: '#/components/schemas/T{p}' }} }} }} }} }}"#
+                )
+            },
         ));
         schemas.push_str(&format!(
             r#"
@@ -227,6 +234,10 @@ fn names_of_every_length_are_formatted_as_a_whole() {
         {f}: {{ type: string }}
         {r}Default: {{ type: string, default: d{r} }}
         {r}Kind: {{ type: string, enum: [a{r}, b{r}], default: b{r} }}
+    M{p}:
+      type: object
+      properties:
+        {f}Map: {{ type: object, additionalProperties: {{ type: array, items: {{ $ref: '#/components/schemas/M{p}' }} }} }}
 "#
         ));
     }

@@ -125,23 +125,15 @@ fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
         match member(field, patch) {
             Member::Patch => {
                 lines.line(8, format_args!("if !self.{ident}.is_absent() {{"));
-                lines.line(
-                    12,
-                    format_args!("map.serialize_entry({wire}, &self.{ident})?;"),
-                );
+                serialize_entry(&mut lines, 12, &wire, &format!("&self.{ident}"));
                 lines.line(8, format_args!("}}"));
             }
             Member::Optional => {
                 lines.line(8, format_args!("if let Some(value) = &self.{ident} {{"));
-                lines.line(12, format_args!("map.serialize_entry({wire}, value)?;"));
+                serialize_entry(&mut lines, 12, &wire, "value");
                 lines.line(8, format_args!("}}"));
             }
-            Member::Always => {
-                lines.line(
-                    8,
-                    format_args!("map.serialize_entry({wire}, &self.{ident})?;"),
-                );
-            }
+            Member::Always => serialize_entry(&mut lines, 8, &wire, &format!("&self.{ident}")),
         }
     }
     lines.fixed(0, &["        Ok(())", "    }", "}"]);
@@ -170,10 +162,7 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
     for field in fields {
         let ident = &field.name;
         let wire = literal(&field.wire);
-        lines.line(
-            12,
-            format_args!("{wire} => self.{ident} = map.next_value()?,"),
-        );
+        read_arm(&mut lines, &wire, ident);
     }
     lines.fixed(
         0,
@@ -190,6 +179,40 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
     }
     macro_call(&mut lines, "deserialize_fields", name);
     lines.finish()
+}
+
+/// `map.serialize_entry(wire, value)?;` on one line if it fits, else with each argument on a
+/// line of its own (the wire name, a string literal, may pass the margin). The call is not
+/// broken before `.serialize_entry`: `prettyplease` keeps a method call on a receiver as short
+/// as `map` on the receiver's line.
+fn serialize_entry(lines: &mut Lines, indent: usize, wire: &str, value: &str) {
+    if indent + "map.serialize_entry(, )?;".len() + wire.len() + value.len() <= MAX_LINE {
+        lines.line(
+            indent,
+            format_args!("map.serialize_entry({wire}, {value})?;"),
+        );
+        return;
+    }
+    lines.line(indent, format_args!("map.serialize_entry("));
+    lines.unbreakable_line(indent + 4, format_args!("{wire},"));
+    lines.line(indent + 4, format_args!("{value},"));
+    lines.line(indent, format_args!(")?;"));
+}
+
+/// The `match` arm of `read_field` for one field: on one line if it fits, else its assignment
+/// in a block, as `prettyplease` lays out an arm too long for a line. The arm's comma is not
+/// counted: `prettyplease` keeps an arm on one line when it fits without it.
+fn read_arm(lines: &mut Lines, wire: &str, ident: &str) {
+    if 12 + " => self. = map.next_value()?".len() + wire.len() + ident.len() <= MAX_LINE {
+        lines.unbreakable_line(
+            12,
+            format_args!("{wire} => self.{ident} = map.next_value()?,"),
+        );
+        return;
+    }
+    lines.line(12, format_args!("{wire} => {{"));
+    lines.line(16, format_args!("self.{ident} = map.next_value()?;"));
+    lines.line(12, format_args!("}}"));
 }
 
 /// `impl crate::runtime::objects::TRAIT for NAME {`, on one line if it fits, else with

@@ -13,7 +13,7 @@
 //!   does not fit either.
 //!
 //! Any other case (no arguments to break, an argument or a return type too long for its line,
-//! nested generics) is given up on, and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the text with
+//! a return type of several generic arguments) is given up on, and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the text with
 //! `prettyplease`'s.
 
 use super::text::{Lines, MAX_LINE};
@@ -74,7 +74,7 @@ impl Function<'_> {
             return;
         }
         let generic = output.strip_suffix('>').and_then(|ty| ty.split_once('<'));
-        match generic.filter(|(_, argument)| !argument.contains(['<', ',', '('])) {
+        match generic.filter(|(_, argument)| super::definitions::one_argument(argument)) {
             Some((outer, argument)) => {
                 lines.line(ITEM, format_args!(") -> {outer}<"));
                 lines.line(ITEM + 4, format_args!("{argument},"));
