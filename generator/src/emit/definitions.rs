@@ -72,7 +72,7 @@ pub(super) fn field_line(lines: &mut Lines, name: &str, ty: &str) {
     match argument {
         Some((outer, argument)) => {
             lines.line(4, format_args!("pub {name}: {outer}<"));
-            lines.line(8, format_args!("{argument},"));
+            lines.last_line(8, format_args!("{argument}"));
             lines.line(4, format_args!(">,"));
         }
         None => lines.give_up(),

@@ -195,18 +195,18 @@ fn serialize_entry(lines: &mut Lines, indent: usize, wire: &str, value: &str) {
     }
     lines.line(indent, format_args!("map.serialize_entry("));
     lines.unbreakable_line(indent + 4, format_args!("{wire},"));
-    lines.line(indent + 4, format_args!("{value},"));
+    lines.last_line(indent + 4, format_args!("{value}"));
     lines.line(indent, format_args!(")?;"));
 }
 
 /// The `match` arm of `read_field` for one field: on one line if it fits, else its assignment
 /// in a block, as `prettyplease` lays out an arm too long for a line. The arm's comma is not
-/// counted: `prettyplease` keeps an arm on one line when it fits without it.
+/// counted (see [`Lines::last_line`]).
 fn read_arm(lines: &mut Lines, wire: &str, ident: &str) {
     if 12 + " => self. = map.next_value()?".len() + wire.len() + ident.len() <= MAX_LINE {
-        lines.unbreakable_line(
+        lines.last_line(
             12,
-            format_args!("{wire} => self.{ident} = map.next_value()?,"),
+            format_args!("{wire} => self.{ident} = map.next_value()?"),
         );
         return;
     }

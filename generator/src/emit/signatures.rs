@@ -66,8 +66,11 @@ impl Function<'_> {
             return;
         }
         lines.line(ITEM, format_args!("{head}("));
-        for argument in self.arguments {
-            lines.line(ITEM + 4, format_args!("{argument},"));
+        if let Some((last, others)) = self.arguments.split_last() {
+            for argument in others {
+                lines.last_line(ITEM + 4, format_args!("{argument}"));
+            }
+            lines.last_line(ITEM + 4, format_args!("{last}"));
         }
         if ITEM + ") -> ".len() + output.len() + 2 <= MAX_LINE {
             lines.line(ITEM, format_args!(") -> {output} {{"));

@@ -132,25 +132,28 @@ fn path(op: &Operation) -> Lines {
         .collect();
     let indent = BODY + 4;
     match (parts.as_slice(), op.path_parts.first()) {
-        ([], _) => lines.line(indent, format_args!("String::from(\"/\"),")),
+        ([], _) => lines.last_line(indent, format_args!("String::from(\"/\")")),
         ([only], Some(PathPart::Literal(_))) => {
-            lines.line(indent, format_args!("String::from({only}),"));
+            lines.last_line(indent, format_args!("String::from({only})"));
         }
         _ => {
             let array = format!("[{}]", parts.join(", "));
-            if indent + array.len() + ".concat(),".len() <= MAX_LINE {
-                lines.line(indent, format_args!("{array}.concat(),"));
+            if indent + array.len() + ".concat()".len() <= MAX_LINE {
+                lines.last_line(indent, format_args!("{array}.concat()"));
             } else if indent + array.len() <= MAX_LINE {
                 // Whether `.concat()` stays on the line depends on more than its width.
                 lines.give_up();
             } else {
                 // The array's elements a line each, then `.concat()`.
                 lines.line(indent, format_args!("["));
-                for part in &parts {
-                    lines.line(indent + 4, format_args!("{part},"));
+                if let Some((last, others)) = parts.split_last() {
+                    for part in others {
+                        lines.line(indent + 4, format_args!("{part},"));
+                    }
+                    lines.last_line(indent + 4, format_args!("{last}"));
                 }
                 lines.line(indent, format_args!("]"));
-                lines.line(indent + 4, format_args!(".concat(),"));
+                lines.last_line(indent + 4, format_args!(".concat()"));
             }
         }
     }
@@ -235,6 +238,8 @@ fn request_call(lines: &mut Lines, indent: usize, method: &str, arguments: &[Str
     for (index, argument) in arguments.iter().enumerate() {
         if index == 0 {
             lines.unbreakable_line(indent + 8, format_args!("{argument},"));
+        } else if index + 1 == arguments.len() {
+            lines.last_line(indent + 8, format_args!("{argument}"));
         } else {
             lines.line(indent + 8, format_args!("{argument},"));
         }

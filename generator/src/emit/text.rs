@@ -35,6 +35,15 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// Appends `line` like [`Lines::line`], then a comma that does not count against the
+    /// margin: the comma after the last element of a list that `prettyplease` breaks an
+    /// element per line, which it writes only when the list breaks and leaves out of its
+    /// measure.
+    pub(super) fn last_line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
+        self.line(indent, line);
+        self.text.insert(self.text.len() - 1, ',');
+    }
+
     /// Appends `line` like [`Lines::line`], whatever its width: for a line that holds one
     /// token, such as a string literal, which no formatter can break.
     pub(super) fn unbreakable_line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
