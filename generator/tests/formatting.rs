@@ -157,7 +157,7 @@ fn every_shared_document_is_formatted_as_a_whole() {
 fn names_of_every_length_are_formatted_as_a_whole() {
     // Lines that cross the formatter's margin at every width: paths, parameter, header and
     // cookie names, operation ids, media types, type and property names from 1 to 110
-    // characters, in types with generics nested or not, so that whatever the generator lays out itself is checked on both sides of
+    // characters, in types with generics nested or not, in paged operations, so that whatever the generator lays out itself is checked on both sides of
     // the width where prettyplease breaks a line.
     let mut paths = String::new();
     let mut schemas = String::new();
@@ -203,6 +203,18 @@ fn names_of_every_length_are_formatted_as_a_whole() {
       operationId: list{q}
       responses:
         {list_response}
+  /{p}/pages:
+    get:
+      operationId: page{q}
+      parameters:
+        - {{ name: {q}, in: query, schema: {{ type: string }} }}
+      x-ms-pageable: {{ nextLinkName: {f}Next, itemName: {f}Items }}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{ $ref: '#/components/schemas/P{p}' }}
 "#,
             required = n % 3 == 0,
             list_response = if n % 2 == 0 {
@@ -234,11 +246,23 @@ fn names_of_every_length_are_formatted_as_a_whole() {
         {f}: {{ type: string }}
         {r}Default: {{ type: string, default: d{r} }}
         {r}Kind: {{ type: string, enum: [a{r}, b{r}], default: b{r} }}
+    P{p}:
+      type: object
+      required: [{paged_required}]
+      properties:
+        {f}Items: {{ type: array, items: {{ $ref: '#/components/schemas/M{p}' }} }}
+        {f}Next: {{ type: string }}
     M{p}:
       type: object
       properties:
         {f}Map: {{ type: object, additionalProperties: {{ type: array, items: {{ $ref: '#/components/schemas/M{p}' }} }} }}
-"#
+"#,
+            // Required items and next link at every other width, optional at the others.
+            paged_required = if n % 2 == 0 {
+                format!("{f}Items, {f}Next")
+            } else {
+                String::new()
+            },
         ));
     }
     let text = format!(

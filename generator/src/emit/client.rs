@@ -16,7 +16,7 @@ use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, para
 use super::format::{Part, runs};
 use super::rust_type::{Scope, argument_type, argument_type_text, rust_type, rust_type_text};
 use super::signatures::Function;
-use super::statements;
+use super::statements::{self, ClosureBody};
 use super::text::{Lines, literal};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
@@ -313,17 +313,103 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(page.#items_field)
     };
-    let pages_doc = doc_attrs_markdown(&format!(
+    let pages_doc = format!(
         "Every page of [`Client::{}`], following the next-page link until the last page.",
         op.name
-    ));
-    let items_doc = doc_attrs_markdown(&format!(
+    );
+    let items_doc = format!(
         "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
         op.name
-    ));
+    );
+    let names_text: Vec<String> = names.iter().map(ToString::to_string).collect();
+    let (page_text, item_text) = (
+        rust_type_text(api, &paging.page, Scope::Crate),
+        rust_type_text(api, &paging.item, Scope::Crate),
+    );
+    // What `link`, `moved_link` and `page_items` are as tokens.
+    let link_name = &paging.next_link_field;
+    let (link_text, moved_link_text) = if paging.next_link_optional {
+        (
+            ClosureBody::Expression(format!("page.{link_name}.clone()")),
+            format!("page.{link_name}"),
+        )
+    } else {
+        (
+            ClosureBody::List {
+                open: "Some(",
+                elements: vec![format!("page.{link_name}.clone()")],
+            },
+            format!("Some(page.{link_name})"),
+        )
+    };
+    let items_text = if paging.items_optional {
+        format!("page.{}.unwrap_or_default()", paging.items_field)
+    } else {
+        format!("page.{}", paging.items_field)
+    };
+    // The `_pages` and `_items` methods, each written whole as text when it can be.
+    let stream_text = |function: &str,
+                       method: &str,
+                       doc: &str,
+                       item: &str,
+                       parameter: String,
+                       body: ClosureBody| {
+        let body = statements_text(|| {
+            statements::paging_call(function, &paging.request_fn, &names_text, &parameter, &body)
+        })?;
+        let head = format!("pub fn {method}");
+        let doc = markdown_lines(doc);
+        let output = format!("crate::runtime::paging::Paged<{item}>");
+        let function = Function {
+            doc: &doc,
+            deprecated: op.deprecated,
+            head: &head,
+            arguments: &with_self,
+            output: &output,
+        };
+        written_function(&function, Some(&body))
+    };
+    let pages_method = stream_text(
+        "pages",
+        &paging.pages_method,
+        &pages_doc,
+        &page_text,
+        format!("|page: &{page_text}|"),
+        link_text,
+    )
+    .unwrap_or_else(|| {
+        let doc = doc_attrs_markdown(&pages_doc);
+        quote! {
+            #doc
+            #deprecated
+            pub fn #pages(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#page> {
+                crate::runtime::paging::pages(self.transport.clone(), Self::#request_fn(#(#names),*), |page: &#page| #link)
+            }
+        }
+    });
+    let items_method = stream_text(
+        "items",
+        &paging.items_method,
+        &items_doc,
+        &item_text,
+        format!("|page: {page_text}|"),
+        ClosureBody::List {
+            open: "(",
+            elements: vec![items_text, moved_link_text],
+        },
+    )
+    .unwrap_or_else(|| {
+        let doc = doc_attrs_markdown(&items_doc);
+        quote! {
+            #doc
+            #deprecated
+            pub fn #items(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#item> {
+                crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
+            }
+        }
+    });
     let method_body = statements_text(|| {
-        let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-        let mut lines = statements::request_from(&paging.request_fn, &names);
+        let mut lines = statements::request_from(&paging.request_fn, &names_text);
         lines.append(statements::finish(op));
         lines
     });
@@ -369,19 +455,8 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         });
     quote! {
         #method
-
-        #pages_doc
-        #deprecated
-        pub fn #pages(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#page> {
-            crate::runtime::paging::pages(self.transport.clone(), Self::#request_fn(#(#names),*), |page: &#page| #link)
-        }
-
-        #items_doc
-        #deprecated
-        pub fn #items(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#item> {
-            crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
-        }
-
+        #pages_method
+        #items_method
         #request
     }
 }

@@ -177,7 +177,7 @@ pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<Strin
     );
     for variant in &string_enum.variants {
         let wire = literal(&variant.wire);
-        lines.line(12, format_args!("Self::{} => {wire},", variant.name));
+        lines.last_line(12, format_args!("Self::{} => {wire}", variant.name));
     }
     lines.line(12, format_args!("Self::{fallback}(value) => value,"));
     lines.fixed(0, &["        }", "    }", "}"]);
@@ -191,14 +191,22 @@ pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<Strin
     );
     for variant in &string_enum.variants {
         let wire = literal(&variant.wire);
-        lines.line(12, format_args!("{wire} => Self::{},", variant.name));
+        lines.last_line(12, format_args!("{wire} => Self::{}", variant.name));
     }
     lines.line(12, format_args!("_ => Self::{fallback}(value),"));
     lines.fixed(0, &["        }", "    }", "}"]);
-    lines.line(
-        0,
-        format_args!("crate::runtime::string_enum!({name}, {fallback});"),
-    );
+    // A macro's arguments are one unbreakable run of tokens, on the call's line or the next.
+    let arguments = format!("{name}, {fallback}");
+    if "crate::runtime::string_enum!();".len() + arguments.len() <= MAX_LINE {
+        lines.line(
+            0,
+            format_args!("crate::runtime::string_enum!({arguments});"),
+        );
+    } else {
+        lines.line(0, format_args!("crate::runtime::string_enum!("));
+        lines.line(4, format_args!("{arguments}"));
+        lines.line(0, format_args!(");"));
+    }
     lines.finish()
 }
 

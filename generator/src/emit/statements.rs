@@ -106,6 +106,75 @@ pub(super) fn request_from(request_fn: &str, names: &[String]) -> Lines {
     lines
 }
 
+/// What a paged stream's closure gives from a page, as `prettyplease` breaks it when the
+/// closure does not fit its line.
+pub(super) enum ClosureBody {
+    /// A method call, put in a block.
+    Expression(String),
+    /// A tuple, or a call (`open` is `(` or `Some(`): not put in a block, but broken an
+    /// element per line.
+    List {
+        open: &'static str,
+        elements: Vec<String>,
+    },
+}
+
+/// `crate::runtime::paging::FUNCTION(self.transport.clone(), Self::REQUEST_FN(NAMES), CLOSURE)`,
+/// the body of a `_pages` or `_items` method, where the closure is `PARAMETER BODY`: an
+/// argument per line, the closure itself on one line or broken after its parameter. Gives up
+/// when the parameter does not fit on the closure's first line (`prettyplease` then breaks
+/// the parameter list too).
+pub(super) fn paging_call(
+    function: &str,
+    request_fn: &str,
+    names: &[String],
+    parameter: &str,
+    body: &ClosureBody,
+) -> Lines {
+    let mut lines = Lines::with_capacity(512);
+    let request = format!("Self::{request_fn}({})", names.join(", "));
+    let body_line = match body {
+        ClosureBody::Expression(expression) => expression.clone(),
+        ClosureBody::List { open, elements } => format!("{open}{})", elements.join(", ")),
+    };
+    let closure = format!("{parameter} {body_line}");
+    let call = format!("crate::runtime::paging::{function}(");
+    let one_line =
+        BODY + call.len() + "self.transport.clone(), , )".len() + request.len() + closure.len();
+    if one_line <= MAX_LINE {
+        // The call on one line: over 120 columns with the shortest names, so not written.
+        lines.give_up();
+        return lines;
+    }
+    let indent = BODY + 4;
+    lines.line(BODY, format_args!("{call}"));
+    lines.line(indent, format_args!("self.transport.clone(),"));
+    lines.line(indent, format_args!("{request},"));
+    if indent + closure.len() <= MAX_LINE {
+        lines.last_line(indent, format_args!("{closure}"));
+    } else {
+        match body {
+            ClosureBody::Expression(expression) => {
+                lines.line(indent, format_args!("{parameter} {{"));
+                lines.line(indent + 4, format_args!("{expression}"));
+                lines.last_line(indent, format_args!("}}"));
+            }
+            ClosureBody::List { open, elements } => {
+                lines.line(indent, format_args!("{parameter} {open}"));
+                if let Some((last, others)) = elements.split_last() {
+                    for element in others {
+                        lines.line(indent + 4, format_args!("{element},"));
+                    }
+                    lines.last_line(indent + 4, format_args!("{last}"));
+                }
+                lines.last_line(indent, format_args!(")"));
+            }
+        }
+    }
+    lines.line(BODY, format_args!(")"));
+    lines
+}
+
 /// The last line of a function that returns the request it built.
 pub(super) fn return_request() -> Lines {
     let mut lines = Lines::with_capacity(16);
