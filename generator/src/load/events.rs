@@ -39,6 +39,7 @@ pub(super) fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Option<T> {
         parser: Parser::new_from_str(text),
         peeked: None,
         depth: 0,
+        text: Source::new(text),
     };
     document(&mut events).ok()
 }
@@ -80,6 +81,75 @@ struct Events<'de> {
     peeked: Option<Event<'de>>,
     /// How many collections are open.
     depth: usize,
+    text: Source<'de>,
+}
+
+/// The document's text, to borrow scalars from.
+///
+/// Why: the parser gives most scalars as owned strings, even those it copied unchanged. serde
+/// buffers a node whose type it cannot tell yet (`openapiv3`'s `ReferenceOr`, at every level of
+/// a schema) and copies the buffer again at each level below it; a string borrowed from the
+/// text costs nothing to copy.
+struct Source<'de> {
+    text: &'de str,
+    /// Whether every character is one byte, so that character and byte offsets agree.
+    ascii: bool,
+    /// A character offset and its byte offset, where the last lookup ended: scalars come in
+    /// order, so each lookup walks on from the last.
+    cursor: (usize, usize),
+}
+
+impl<'de> Source<'de> {
+    fn new(text: &'de str) -> Self {
+        Source {
+            text,
+            ascii: text.is_ascii(),
+            cursor: (0, 0),
+        }
+    }
+
+    /// The byte offset of the character at offset `chars`, if there is one.
+    fn byte_offset(&mut self, chars: usize) -> Option<usize> {
+        if self.ascii {
+            return (chars <= self.text.len()).then_some(chars);
+        }
+        if chars < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut at_char, mut at_byte) = self.cursor;
+        let mut rest = self.text.get(at_byte..)?.chars();
+        while at_char < chars {
+            at_byte += rest.next()?.len_utf8();
+            at_char += 1;
+        }
+        self.cursor = (at_char, at_byte);
+        Some(at_byte)
+    }
+
+    /// `value`, read from the characters `start..end` of the text, borrowed from the text when
+    /// they hold it as it is (inside the quotes of a quoted scalar).
+    fn borrow(
+        &mut self,
+        value: String,
+        style: ScalarStyle,
+        start: usize,
+        end: usize,
+    ) -> Cow<'de, str> {
+        let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        let (start, end) = if quoted {
+            (start + 1, end.saturating_sub(1))
+        } else {
+            (start, end)
+        };
+        let slice = match (self.byte_offset(start), self.byte_offset(end)) {
+            (Some(start), Some(end)) => self.text.get(start..end),
+            _ => None,
+        };
+        match slice {
+            Some(slice) if slice == value => Cow::Borrowed(slice),
+            _ => Cow::Owned(value),
+        }
+    }
 }
 
 /// A scalar's text and style, as the parser gave it.
@@ -105,6 +175,12 @@ impl<'de> Events<'de> {
         let event = match self.peeked.take() {
             Some(event) => event,
             None => match self.parser.next_event() {
+                Some(Ok((Event::Scalar(Cow::Owned(value), style, anchor, tag), span))) => {
+                    let value =
+                        self.text
+                            .borrow(value, style, span.start.index(), span.end.index());
+                    Event::Scalar(value, style, anchor, tag)
+                }
                 Some(Ok((event, _))) => event,
                 _ => return Err(GiveUp),
             },
@@ -542,6 +618,8 @@ fn float(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     /// Scalars of every shape the resolution rules tell apart.
@@ -639,6 +717,36 @@ mod tests {
 
     fn serde_yaml_reads<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
         serde_yaml::from_str(text).ok()
+    }
+
+    #[test]
+    fn scalars_the_parser_copied_unchanged_are_borrowed_from_the_text() {
+        // `&str` fields deserialize only from strings borrowed from the text.
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Borrowed<'a> {
+            #[serde(borrow)]
+            words: Vec<&'a str>,
+            plain: &'a str,
+            single: &'a str,
+            double: &'a str,
+        }
+        // Characters of two, three and four bytes before the scalars, so that character and
+        // byte offsets differ.
+        let text =
+            "words: [é, 'ü€', \"𝄞\"]\nplain: a plain scalar\nsingle: 'single'\ndouble: \"d\"\n";
+        let read: Borrowed<'_> = from_str(text).expect("every scalar is borrowed");
+        assert_eq!(read.words, ["é", "ü€", "𝄞"]);
+        assert_eq!(
+            (read.plain, read.single, read.double),
+            ("a plain scalar", "single", "d")
+        );
+        // Scalars the parser changed (escapes, folded lines, doubled quotes) cannot be.
+        for changed in ["\"a\\tb\"", "'it''s'", "|\n  block\n", "two\n  lines"] {
+            let text = format!("value: {changed}\n");
+            assert!(from_str::<HashMap<&str, &str>>(&text).is_none(), "{text:?}");
+            let owned: HashMap<String, String> = from_str(&text).expect("read as owned");
+            assert_eq!(Some(owned), serde_yaml_reads(&text), "{text:?}");
+        }
     }
 
     #[test]
