@@ -17,8 +17,10 @@
 
 use std::cell::RefCell;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
+
+use super::format::Shape;
 
 /// Starts a placeholder's text. A control character: doc lines never hold one (`docs` drops
 /// them), and `prettyplease` escapes them in every other literal, so only a placeholder's
@@ -181,6 +183,134 @@ pub fn write_deferred(text: &str, blocks: &DeferredText) -> Option<String> {
     Some(out)
 }
 
+/// The text of a part whose tokens are nothing but placeholders of written code (see
+/// [`written`]), which is that code in order: the formatter would only print the carriers for
+/// the code to replace. For a run of the items of an `impl` block, the block must be a plain
+/// `impl Name`, whose opening line and closing brace are written as `prettyplease` writes them
+/// (`first` and `last`: see `format::Shape::ImplItems`). `None` for any other tokens, which
+/// are formatted.
+pub fn only_written(tokens: &TokenStream, blocks: &DeferredText, shape: Shape) -> Option<String> {
+    let mut trees = tokens.clone().into_iter();
+    let mut out = String::new();
+    match shape {
+        Shape::Items => {
+            written_run(&mut trees, blocks, Place::Items, &mut out)?;
+            (!out.is_empty()).then_some(out)
+        }
+        Shape::ImplItems { first, last } => {
+            let (Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) =
+                (trees.next(), trees.next())
+            else {
+                return None;
+            };
+            let Some(TokenTree::Group(body)) = trees.next() else {
+                return None;
+            };
+            if keyword != "impl" || body.delimiter() != Delimiter::Brace || trees.next().is_some() {
+                return None;
+            }
+            if first {
+                out.push_str(&format!("impl {name} {{\n"));
+            }
+            let opening = out.len();
+            written_run(
+                &mut body.stream().into_iter(),
+                blocks,
+                Place::ImplItems,
+                &mut out,
+            )?;
+            if out.len() == opening {
+                // `impl Name {}` without items is one line.
+                return None;
+            }
+            if last {
+                out.push_str("}\n");
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Appends to `out` the code of each placeholder and carrier for `place` in `trees`, up to
+/// their end; `None` at anything else.
+fn written_run(
+    trees: &mut impl Iterator<Item = TokenTree>,
+    blocks: &DeferredText,
+    place: Place,
+    out: &mut String,
+) -> Option<()> {
+    while let Some(tree) = trees.next() {
+        let TokenTree::Punct(pound) = tree else {
+            return None;
+        };
+        let Some(TokenTree::Group(attribute)) = trees.next() else {
+            return None;
+        };
+        if pound.as_char() != '#' || attribute.delimiter() != Delimiter::Bracket {
+            return None;
+        }
+        let Some(Block::Code(written_for, code)) = blocks.0.get(placeholder_index(&attribute)?)
+        else {
+            return None;
+        };
+        if *written_for != place || !is_carrier(trees, place) {
+            return None;
+        }
+        out.push_str(code);
+    }
+    Some(())
+}
+
+/// The block index in the placeholder attribute `[doc = "\u{1}N"]`.
+fn placeholder_index(attribute: &Group) -> Option<usize> {
+    let mut inner = attribute.stream().into_iter();
+    let (
+        Some(TokenTree::Ident(doc)),
+        Some(TokenTree::Punct(equals)),
+        Some(TokenTree::Literal(value)),
+    ) = (inner.next(), inner.next(), inner.next())
+    else {
+        return None;
+    };
+    if doc != "doc" || equals.as_char() != '=' || inner.next().is_some() {
+        return None;
+    }
+    let value = value.to_string();
+    value
+        .strip_prefix("\"\\u{1}")?
+        .strip_suffix('"')?
+        .parse()
+        .ok()
+}
+
+/// Whether the next tokens of `trees` are the carrier item for `place` (`const _: () = ();`
+/// or `fn __() {}`), which they consume.
+fn is_carrier(trees: &mut impl Iterator<Item = TokenTree>, place: Place) -> bool {
+    let expected: &[&str] = match place {
+        Place::Items => &["const", "_", ":", "()", "=", "()", ";"],
+        Place::ImplItems => &["fn", "__", "()", "{}"],
+        Place::MethodStatements => return false,
+    };
+    expected.iter().all(|&wanted| {
+        let Some(tree) = trees.next() else {
+            return false;
+        };
+        match tree {
+            TokenTree::Ident(ident) => ident == wanted,
+            TokenTree::Punct(punct) => wanted.len() == 1 && wanted.starts_with(punct.as_char()),
+            TokenTree::Group(group) => {
+                group.stream().is_empty()
+                    && match group.delimiter() {
+                        Delimiter::Parenthesis => wanted == "()",
+                        Delimiter::Brace => wanted == "{}",
+                        _ => false,
+                    }
+            }
+            TokenTree::Literal(_) => false,
+        }
+    })
+}
+
 /// Appends a doc comment of `lines` (each the value of a doc attribute) as `prettyplease`
 /// prints outer doc attributes: for each, `indent` spaces, `///` and the value without its
 /// trailing spaces, on a line of its own.
@@ -229,6 +359,84 @@ mod tests {
         });
         let file: syn::File = syn::parse2(tokens).unwrap();
         assert_eq!(write_deferred(&prettyplease::unparse(&file), &blocks), None);
+    }
+
+    #[test]
+    fn a_part_of_written_code_only_is_that_code_as_the_formatter_would_place_it() {
+        let formatted = |tokens: &TokenStream, blocks: &DeferredText| {
+            let file: syn::File = syn::parse2(tokens.clone()).unwrap();
+            write_deferred(&prettyplease::unparse(&file), blocks).unwrap()
+        };
+        let (items, blocks) = deferring(|| {
+            let a = written(Place::Items, || Some(String::from("struct A;\n"))).unwrap();
+            let b = written(Place::Items, || Some(String::from("/// B.\nstruct B;\n"))).unwrap();
+            quote!(#a #b)
+        });
+        let text = only_written(&items, &blocks, Shape::Items);
+        assert_eq!(text.as_deref(), Some("struct A;\n/// B.\nstruct B;\n"));
+        assert_eq!(text.unwrap(), formatted(&items, &blocks));
+
+        let (block, blocks) = deferring(|| {
+            let f = written(Place::ImplItems, || Some(String::from("    fn f() {}\n"))).unwrap();
+            quote!(impl C { #f })
+        });
+        let whole = formatted(&block, &blocks);
+        assert_eq!(whole, "impl C {\n    fn f() {}\n}\n");
+        for (first, last, expected) in [
+            (true, true, whole.as_str()),
+            (true, false, "impl C {\n    fn f() {}\n"),
+            (false, false, "    fn f() {}\n"),
+            (false, true, "    fn f() {}\n}\n"),
+        ] {
+            let text = only_written(&block, &blocks, Shape::ImplItems { first, last });
+            assert_eq!(text.as_deref(), Some(expected));
+        }
+
+        // Anything else is left to the formatter: other items, statements, other blocks.
+        let (others, blocks) = deferring(|| {
+            let a = written(Place::Items, || Some(String::from("struct A;\n"))).unwrap();
+            let s = written(Place::MethodStatements, || {
+                Some(String::from("        s();\n"))
+            });
+            let f = written(Place::ImplItems, || Some(String::from("    fn f() {}\n"))).unwrap();
+            [
+                (quote!(#a struct B;), Shape::Items),
+                (quote!(#a impl C { #f }), Shape::Items),
+                (quote!(fn g() { #s }), Shape::Items),
+                (
+                    quote!(impl C { #f fn g() {} }),
+                    Shape::ImplItems {
+                        first: true,
+                        last: true,
+                    },
+                ),
+                (
+                    quote!(impl<T> C<T> { #f }),
+                    Shape::ImplItems {
+                        first: true,
+                        last: true,
+                    },
+                ),
+                (
+                    quote!(impl C { #a }),
+                    Shape::ImplItems {
+                        first: true,
+                        last: true,
+                    },
+                ),
+                (
+                    quote!(impl C {}),
+                    Shape::ImplItems {
+                        first: true,
+                        last: true,
+                    },
+                ),
+                (quote!(), Shape::Items),
+            ]
+        });
+        for (tokens, shape) in others {
+            assert_eq!(only_written(&tokens, &blocks, shape), None, "{tokens}");
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! Doc comments, and items whose layout the emitter writes itself, skip the formatter: each
 //! part is emitted with them kept aside (`deferred::deferring`), one placeholder for each, and
 //! they are written in the placeholders' place in the formatted text, as `prettyplease` would
-//! have written them.
+//! have written them. A part whose items are all written is not formatted at all: its text is
+//! theirs, in order (`deferred::only_written`).
 //!
 //! `tests/formatting.rs` checks that every generated module is exactly what `prettyplease`
 //! makes of the whole module's tokens, doc attributes and all.
@@ -137,6 +138,9 @@ pub(super) fn format_part(
     tokens: TokenStream,
     deferred: &DeferredText,
 ) -> Result<String, Error> {
+    if let Some(text) = deferred::only_written(&tokens, deferred, shape) {
+        return Ok(text);
+    }
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         internal_error(format!(
             "the generated `{name}` does not parse ({e}); please report this with the document"
