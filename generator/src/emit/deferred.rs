@@ -194,8 +194,9 @@ pub fn only_written(tokens: &TokenStream, blocks: &DeferredText, shape: Shape) -
     let mut out = String::new();
     match shape {
         Shape::Items => {
+            // No items at all (a run of operations without options structs) is no text.
             written_run(&mut trees, blocks, Place::Items, &mut out)?;
-            (!out.is_empty()).then_some(out)
+            Some(out)
         }
         Shape::ImplItems { first, last } => {
             let (Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) =
@@ -375,6 +376,10 @@ mod tests {
         let text = only_written(&items, &blocks, Shape::Items);
         assert_eq!(text.as_deref(), Some("struct A;\n/// B.\nstruct B;\n"));
         assert_eq!(text.unwrap(), formatted(&items, &blocks));
+        let nothing = TokenStream::new();
+        let text = only_written(&nothing, &DeferredText::default(), Shape::Items);
+        assert_eq!(text.as_deref(), Some(""));
+        assert_eq!(text.unwrap(), formatted(&nothing, &DeferredText::default()));
 
         let (block, blocks) = deferring(|| {
             let f = written(Place::ImplItems, || Some(String::from("    fn f() {}\n"))).unwrap();
@@ -431,7 +436,6 @@ mod tests {
                         last: true,
                     },
                 ),
-                (quote!(), Shape::Items),
             ]
         });
         for (tokens, shape) in others {
