@@ -57,41 +57,10 @@ fn type_doc(lines: &mut Lines, def: &TypeDef) {
     }
 }
 
-/// `pub name: Type,` on one line if it fits; else, for a type of one generic argument, with
-/// the argument on a line of its own, as `prettyplease` breaks it (the outer brackets first:
-/// an argument that fits its line is not broken, whatever generics it has).
+/// `pub name: Type,` on one line if it fits, else with the type's generic arguments broken
+/// (see [`Lines::type_line`]).
 pub(super) fn field_line(lines: &mut Lines, name: &str, ty: &str) {
-    if 4 + "pub : ,".len() + name.len() + ty.len() <= MAX_LINE {
-        lines.line(4, format_args!("pub {name}: {ty},"));
-        return;
-    }
-    let argument = ty
-        .strip_suffix('>')
-        .and_then(|ty| ty.split_once('<'))
-        .filter(|(_, argument)| one_argument(argument));
-    match argument {
-        Some((outer, argument)) => {
-            lines.line(4, format_args!("pub {name}: {outer}<"));
-            lines.last_line(8, format_args!("{argument}"));
-            lines.line(4, format_args!(">,"));
-        }
-        None => lines.give_up(),
-    }
-}
-
-/// Whether `arguments`, the text between a type's outer angle brackets, is one argument: no
-/// comma outside brackets of its own.
-pub(super) fn one_argument(arguments: &str) -> bool {
-    let mut depth = 0usize;
-    for c in arguments.chars() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => return false,
-            _ => {}
-        }
-    }
-    true
+    lines.type_line(4, &format!("pub {name}: "), ty, ",", true);
 }
 
 /// The attribute `Deserialize` reads on a field of the struct `owner`: its wire name, and

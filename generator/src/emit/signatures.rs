@@ -9,11 +9,10 @@
 //!   line break after ` {` is the first place after the arguments where `prettyplease` may
 //!   break, so it measures that far before it decides to break the arguments);
 //! - else with one argument per line;
-//! - and the return type's generic argument on a line of its own as well, when `) -> Type {`
-//!   does not fit either.
+//! - and the return type's generic arguments broken as well, when `) -> Type {` does not fit
+//!   either (see `Lines::type_line`).
 //!
-//! Any other case (no arguments to break, an argument or a return type too long for its line,
-//! a return type of several generic arguments) is given up on, and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the text with
+//! Any other case (no arguments to break, an argument too long for its line) is given up on, and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the text with
 //! `prettyplease`'s.
 
 use super::text::{Lines, MAX_LINE};
@@ -72,19 +71,7 @@ impl Function<'_> {
             }
             lines.last_line(ITEM + 4, format_args!("{last}"));
         }
-        if ITEM + ") -> ".len() + output.len() + 2 <= MAX_LINE {
-            lines.line(ITEM, format_args!(") -> {output} {{"));
-            return;
-        }
-        let generic = output.strip_suffix('>').and_then(|ty| ty.split_once('<'));
-        match generic.filter(|(_, argument)| super::definitions::one_argument(argument)) {
-            Some((outer, argument)) => {
-                lines.line(ITEM, format_args!(") -> {outer}<"));
-                lines.line(ITEM + 4, format_args!("{argument},"));
-                lines.line(ITEM, format_args!("> {{"));
-            }
-            None => lines.give_up(),
-        }
+        lines.type_line(ITEM, ") -> ", output, " {", true);
     }
 }
 

@@ -44,6 +44,38 @@ impl Lines {
         self.text.insert(self.text.len() - 1, ',');
     }
 
+    /// Appends `{head}{ty}{tail}` at `indent`, with the type's generic arguments broken as
+    /// `prettyplease` breaks them when the line does not fit: the outermost brackets first,
+    /// each argument on a line of its own one level deeper (broken in turn if it does not fit),
+    /// then `>{tail}`. `tail_counts` is false for the comma after a list's last element, which
+    /// does not count against the margin (see [`Lines::last_line`]). Gives up on a type too
+    /// long for its line that has no generic arguments to break.
+    pub(super) fn type_line(
+        &mut self,
+        indent: usize,
+        head: &str,
+        ty: &str,
+        tail: &str,
+        tail_counts: bool,
+    ) {
+        let counted_tail = if tail_counts { tail.len() } else { 0 };
+        if indent + head.len() + ty.len() + counted_tail <= MAX_LINE {
+            self.unbreakable_line(indent, format_args!("{head}{ty}{tail}"));
+            return;
+        }
+        let Some((outer, arguments)) = ty.strip_suffix('>').and_then(|ty| ty.split_once('<'))
+        else {
+            return self.give_up();
+        };
+        self.line(indent, format_args!("{head}{outer}<"));
+        let arguments = split_arguments(arguments);
+        for (index, argument) in arguments.iter().enumerate() {
+            let last = index + 1 == arguments.len();
+            self.type_line(indent + 4, "", argument, ",", !last);
+        }
+        self.line(indent, format_args!(">{tail}"));
+    }
+
     /// Appends `line` like [`Lines::line`], whatever its width: for a line that holds one
     /// token, such as a string literal, which no formatter can break.
     pub(super) fn unbreakable_line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
@@ -81,6 +113,26 @@ impl Lines {
     pub(super) fn finish(self) -> Option<String> {
         self.fits.then_some(self.text)
     }
+}
+
+/// The arguments between a type's outer angle brackets, split at the commas outside brackets
+/// of their own.
+fn split_arguments(arguments: &str) -> Vec<&str> {
+    let mut split = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in arguments.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                split.push(arguments[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    split.push(arguments[start..].trim());
+    split
 }
 
 /// `text` as the string literal `quote` makes of it, and so as `prettyplease` prints it.
