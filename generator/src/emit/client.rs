@@ -19,8 +19,8 @@ use super::signatures::Function;
 use super::statements::{self, ClosureBody};
 use super::text::{Lines, literal};
 use crate::model::{
-    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, PathPart, StatusBody, Success,
-    TypeRef,
+    Api, ArrayStyle, BodyKind, Operation, Paging, Param, ParamLocation, PathPart, StatusBody,
+    Success, TypeRef,
 };
 
 /// The parts of `client.rs`: the module's attributes with the `Client` type, then the `impl
@@ -217,248 +217,294 @@ fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn method(api: &Api, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.name);
-    let doc_text = method_doc(api, op);
-    let doc_lines = markdown_lines(&doc_text);
-    let doc = || doc_attrs_markdown(&doc_text);
-    let head = format!("pub fn {}", op.name);
-    let arguments_text = arguments_text(api, op);
-    let with_self: Vec<String> = std::iter::once(String::from("&self"))
-        .chain(arguments_text.iter().cloned())
-        .collect();
-    let output_text = format!("crate::runtime::Call<{}>", response_type_text(api, op));
-    let method_text = |body: Option<&str>| {
-        let function = Function {
-            doc: &doc_lines,
-            deprecated: op.deprecated,
-            head: &head,
-            arguments: &with_self,
-            output: &output_text,
-        };
-        written_function(&function, body)
-    };
+/// What the methods of an operation share: its arguments, as tokens and as text.
+struct Arguments {
+    /// `name: Type` for each argument, `&self` aside.
+    tokens: Vec<TokenStream>,
+    /// The same, as text.
+    text: Vec<String>,
+    /// The text with `&self` first.
+    with_self: Vec<String>,
+    /// The argument names, to pass them on.
+    names: Vec<TokenStream>,
+}
 
-    let mut arguments = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        let ident = format_ident!("{}", param.name);
-        let ty = argument_type(api, &param.ty);
-        arguments.push(quote!(#ident: #ty));
-    }
-    if let Some(options) = &op.options {
-        let options = format_ident!("{options}");
-        arguments.push(quote!(options: &#options));
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.kind {
-            BodyKind::Bytes(_) => quote!([u8]),
-            BodyKind::Text(_) => quote!(str),
-            _ => rust_type(api, &body.ty, Scope::Crate),
-        };
-        if body.required {
-            arguments.push(quote!(body: &#ty));
-        } else {
-            arguments.push(quote!(body: Option<&#ty>));
+impl Arguments {
+    fn of(api: &Api, op: &Operation) -> Self {
+        let mut tokens = Vec::new();
+        for param in op.params.iter().filter(|p| p.required) {
+            let ident = format_ident!("{}", param.name);
+            let ty = argument_type(api, &param.ty);
+            tokens.push(quote!(#ident: #ty));
+        }
+        if let Some(options) = &op.options {
+            let options = format_ident!("{options}");
+            tokens.push(quote!(options: &#options));
+        }
+        if let Some(body) = &op.body {
+            let ty = match body.kind {
+                BodyKind::Bytes(_) => quote!([u8]),
+                BodyKind::Text(_) => quote!(str),
+                _ => rust_type(api, &body.ty, Scope::Crate),
+            };
+            if body.required {
+                tokens.push(quote!(body: &#ty));
+            } else {
+                tokens.push(quote!(body: Option<&#ty>));
+            }
+        }
+        let text = arguments_text(api, op);
+        let with_self = std::iter::once(String::from("&self"))
+            .chain(text.iter().cloned())
+            .collect();
+        Arguments {
+            tokens,
+            text,
+            with_self,
+            names: arguments_names(op),
         }
     }
+}
+
+/// An operation's methods: the one that sends it and, for a paged collection, its `_pages`
+/// and `_items` streams and the function that builds the request all three share.
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let arguments = Arguments::of(api, op);
     let accept_media = accept(op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    // The statements as tokens, made only where they are not written as text.
-    let build = || build_tokens(op, accept_media);
-    let finish = || finish_tokens(op);
     let Some(paging) = &op.paging else {
         let body = statements_text(|| {
             let mut lines = statements::build(op, accept_media);
             lines.append(statements::finish(op));
             lines
         });
-        if let Some(written) = method_text(body.as_deref()) {
-            return written;
-        }
-        let output = response_type(api, op);
-        let body = body_tokens(body, || {
-            let (build, finish) = (build(), finish());
+        return call_method(api, op, &arguments, body, || {
+            let (build, finish) = (build_tokens(op, accept_media), finish_tokens(op));
             quote!(#build #finish)
         });
-        let doc = doc();
-        return quote! {
-            #doc
-            #deprecated
-            pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-                #body
-            }
-        };
     };
-    // Paged collections: the request is built once, for the method and for both streams.
     let request_fn = format_ident!("{}", paging.request_fn);
-    let pages = format_ident!("{}", paging.pages_method);
-    let items = format_ident!("{}", paging.items_method);
-    let names: Vec<TokenStream> = arguments_names(op);
-    let page = rust_type(api, &paging.page, Scope::Crate);
-    let item = rust_type(api, &paging.item, Scope::Crate);
-    let items_field = format_ident!("{}", paging.items_field);
-    let link_field = format_ident!("{}", paging.next_link_field);
-    let link = if paging.next_link_optional {
-        quote!(page.#link_field.clone())
-    } else {
-        quote!(Some(page.#link_field.clone()))
-    };
-    let moved_link = if paging.next_link_optional {
-        quote!(page.#link_field)
-    } else {
-        quote!(Some(page.#link_field))
-    };
-    let page_items = if paging.items_optional {
-        quote!(page.#items_field.unwrap_or_default())
-    } else {
-        quote!(page.#items_field)
-    };
-    let pages_doc = format!(
-        "Every page of [`Client::{}`], following the next-page link until the last page.",
-        op.name
-    );
-    let items_doc = format!(
-        "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
-        op.name
-    );
-    let names_text: Vec<String> = names.iter().map(ToString::to_string).collect();
-    let (page_text, item_text) = (
-        rust_type_text(api, &paging.page, Scope::Crate),
-        rust_type_text(api, &paging.item, Scope::Crate),
-    );
-    // What `link`, `moved_link` and `page_items` are as tokens.
-    let link_name = &paging.next_link_field;
-    let (link_text, moved_link_text) = if paging.next_link_optional {
-        (
-            ClosureBody::Expression(format!("page.{link_name}.clone()")),
-            format!("page.{link_name}"),
-        )
-    } else {
-        (
-            ClosureBody::List {
-                open: "Some(",
-                elements: vec![format!("page.{link_name}.clone()")],
-            },
-            format!("Some(page.{link_name})"),
-        )
-    };
-    let items_text = if paging.items_optional {
-        format!("page.{}.unwrap_or_default()", paging.items_field)
-    } else {
-        format!("page.{}", paging.items_field)
-    };
-    // The `_pages` and `_items` methods, each written whole as text when it can be.
-    let stream_text = |function: &str,
-                       method: &str,
-                       doc: &str,
-                       item: &str,
-                       parameter: String,
-                       body: ClosureBody| {
-        let body = statements_text(|| {
-            statements::paging_call(function, &paging.request_fn, &names_text, &parameter, &body)
-        })?;
-        let head = format!("pub fn {method}");
-        let doc = markdown_lines(doc);
-        let output = format!("crate::runtime::paging::Paged<{item}>");
-        let function = Function {
-            doc: &doc,
-            deprecated: op.deprecated,
-            head: &head,
-            arguments: &with_self,
-            output: &output,
-        };
-        written_function(&function, Some(&body))
-    };
-    let pages_method = stream_text(
-        "pages",
-        &paging.pages_method,
-        &pages_doc,
-        &page_text,
-        format!("|page: &{page_text}|"),
-        link_text,
-    )
-    .unwrap_or_else(|| {
-        let doc = doc_attrs_markdown(&pages_doc);
-        quote! {
-            #doc
-            #deprecated
-            pub fn #pages(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#page> {
-                crate::runtime::paging::pages(self.transport.clone(), Self::#request_fn(#(#names),*), |page: &#page| #link)
-            }
-        }
-    });
-    let items_method = stream_text(
-        "items",
-        &paging.items_method,
-        &items_doc,
-        &item_text,
-        format!("|page: {page_text}|"),
-        ClosureBody::List {
-            open: "(",
-            elements: vec![items_text, moved_link_text],
-        },
-    )
-    .unwrap_or_else(|| {
-        let doc = doc_attrs_markdown(&items_doc);
-        quote! {
-            #doc
-            #deprecated
-            pub fn #items(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#item> {
-                crate::runtime::paging::items(self.transport.clone(), Self::#request_fn(#(#names),*), |page: #page| (#page_items, #moved_link))
-            }
-        }
-    });
-    let method_body = statements_text(|| {
-        let mut lines = statements::request_from(&paging.request_fn, &names_text);
+    let names = &arguments.names;
+    let body = statements_text(|| {
+        let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+        let mut lines = statements::request_from(&paging.request_fn, &names);
         lines.append(statements::finish(op));
         lines
     });
-    let method = method_text(method_body.as_deref()).unwrap_or_else(|| {
-        let output = response_type(api, op);
-        let body = body_tokens(method_body, || {
-            let finish = finish();
-            quote!(let request = Self::#request_fn(#(#names),*); #finish)
-        });
-        let doc = doc();
-        quote! {
-            #doc
-            #deprecated
-            pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-                #body
-            }
-        }
+    let method = call_method(api, op, &arguments, body, || {
+        let finish = finish_tokens(op);
+        quote!(let request = Self::#request_fn(#(#names),*); #finish)
     });
-    let request_body = statements_text(|| {
+    let pages = stream_method(api, op, paging, &arguments, Stream::Pages);
+    let items = stream_method(api, op, paging, &arguments, Stream::Items);
+    let request = request_function(op, paging, &arguments, accept_media);
+    quote!(#method #pages #items #request)
+}
+
+/// The method that sends the operation and returns its `Call`: around `body`, its statements
+/// as text, or else the statements `tokens` gives.
+fn call_method(
+    api: &Api,
+    op: &Operation,
+    arguments: &Arguments,
+    body: Option<String>,
+    tokens: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    let doc = method_doc(api, op);
+    let head = format!("pub fn {}", op.name);
+    let output = format!("crate::runtime::Call<{}>", response_type_text(api, op));
+    let function = Function {
+        doc: &markdown_lines(&doc),
+        deprecated: op.deprecated,
+        head: &head,
+        arguments: &arguments.with_self,
+        output: &output,
+    };
+    if let Some(written) = written_function(&function, body.as_deref()) {
+        return written;
+    }
+    let name = format_ident!("{}", op.name);
+    let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
+    let arguments = &arguments.tokens;
+    let output = response_type(api, op);
+    let body = body_tokens(body, tokens);
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
+            #body
+        }
+    }
+}
+
+/// The streams of a paged collection.
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    /// `_pages`: every page, following the next-page link.
+    Pages,
+    /// `_items`: the items of every page.
+    Items,
+}
+
+/// The `_pages` or `_items` method of a paged collection: `runtime::paging::pages` or `items`
+/// on the shared request, with a closure that takes the next-page link (and the items) from a
+/// page.
+fn stream_method(
+    api: &Api,
+    op: &Operation,
+    paging: &Paging,
+    arguments: &Arguments,
+    stream: Stream,
+) -> TokenStream {
+    let (function, method, doc) = match stream {
+        Stream::Pages => (
+            "pages",
+            &paging.pages_method,
+            format!(
+                "Every page of [`Client::{}`], following the next-page link until the last page.",
+                op.name
+            ),
+        ),
+        Stream::Items => (
+            "items",
+            &paging.items_method,
+            format!(
+                "Every item of [`Client::{}`], page after page; stops after `$top` items when the query sets it.",
+                op.name
+            ),
+        ),
+    };
+    let (link, items) = (&paging.next_link_field, &paging.items_field);
+    let page = rust_type_text(api, &paging.page, Scope::Crate);
+    let (item, parameter, closure) = match stream {
+        Stream::Pages => {
+            let closure = if paging.next_link_optional {
+                ClosureBody::Expression(format!("page.{link}.clone()"))
+            } else {
+                ClosureBody::List {
+                    open: "Some(",
+                    elements: vec![format!("page.{link}.clone()")],
+                }
+            };
+            (page.clone(), format!("|page: &{page}|"), closure)
+        }
+        Stream::Items => {
+            let items = if paging.items_optional {
+                format!("page.{items}.unwrap_or_default()")
+            } else {
+                format!("page.{items}")
+            };
+            let link = if paging.next_link_optional {
+                format!("page.{link}")
+            } else {
+                format!("Some(page.{link})")
+            };
+            let item = rust_type_text(api, &paging.item, Scope::Crate);
+            let closure = ClosureBody::List {
+                open: "(",
+                elements: vec![items, link],
+            };
+            (item, format!("|page: {page}|"), closure)
+        }
+    };
+    let body = statements_text(|| {
+        let names: Vec<String> = arguments.names.iter().map(ToString::to_string).collect();
+        statements::paging_call(function, &paging.request_fn, &names, &parameter, &closure)
+    });
+    let head = format!("pub fn {method}");
+    let output = format!("crate::runtime::paging::Paged<{item}>");
+    let written = Function {
+        doc: &markdown_lines(&doc),
+        deprecated: op.deprecated,
+        head: &head,
+        arguments: &arguments.with_self,
+        output: &output,
+    };
+    if let Some(written) = written_function(&written, body.as_deref()) {
+        return written;
+    }
+    // The same as tokens, for the formatter.
+    let (method, function) = (format_ident!("{method}"), format_ident!("{function}"));
+    let request_fn = format_ident!("{}", paging.request_fn);
+    let page = rust_type(api, &paging.page, Scope::Crate);
+    let (link, items) = (
+        format_ident!("{}", paging.next_link_field),
+        format_ident!("{}", paging.items_field),
+    );
+    let (item, closure) = match stream {
+        Stream::Pages => {
+            let link = if paging.next_link_optional {
+                quote!(page.#link.clone())
+            } else {
+                quote!(Some(page.#link.clone()))
+            };
+            (page.clone(), quote!(|page: &#page| #link))
+        }
+        Stream::Items => {
+            let link = if paging.next_link_optional {
+                quote!(page.#link)
+            } else {
+                quote!(Some(page.#link))
+            };
+            let items = if paging.items_optional {
+                quote!(page.#items.unwrap_or_default())
+            } else {
+                quote!(page.#items)
+            };
+            let item = rust_type(api, &paging.item, Scope::Crate);
+            (item, quote!(|page: #page| (#items, #link)))
+        }
+    };
+    let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
+    let (arguments, names) = (&arguments.tokens, &arguments.names);
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#arguments),*) -> crate::runtime::paging::Paged<#item> {
+            crate::runtime::paging::#function(self.transport.clone(), Self::#request_fn(#(#names),*), #closure)
+        }
+    }
+}
+
+/// The private function that builds a paged collection's first request, for its method and
+/// both streams.
+fn request_function(
+    op: &Operation,
+    paging: &Paging,
+    arguments: &Arguments,
+    accept_media: Option<&str>,
+) -> TokenStream {
+    let body = statements_text(|| {
         let mut lines = statements::build(op, accept_media);
         lines.append(statements::return_request());
         lines
     });
-    let request_head = format!("fn {}", paging.request_fn);
-    let request_function = Function {
+    let head = format!("fn {}", paging.request_fn);
+    let function = Function {
         doc: &[],
         deprecated: false,
-        head: &request_head,
-        arguments: &arguments_text,
+        head: &head,
+        arguments: &arguments.text,
         output: "crate::runtime::Request",
     };
-    let request =
-        written_function(&request_function, request_body.as_deref()).unwrap_or_else(|| {
-            let body = body_tokens(request_body, || {
-                let build = build();
-                quote!(#build request)
-            });
-            quote! {
-                fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
-                    #body
-                }
-            }
-        });
-    quote! {
-        #method
-        #pages_method
-        #items_method
-        #request
+    if let Some(written) = written_function(&function, body.as_deref()) {
+        return written;
     }
+    let request_fn = format_ident!("{}", paging.request_fn);
+    let arguments = &arguments.tokens;
+    let body = body_tokens(body, || {
+        let build = build_tokens(op, accept_media);
+        quote!(#build request)
+    });
+    quote! {
+        fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
+            #body
+        }
+    }
+}
+
+/// `#[deprecated]` on a deprecated operation's methods.
+fn deprecated(op: &Operation) -> Option<TokenStream> {
+    op.deprecated.then(|| quote!(#[deprecated]))
 }
 
 /// A method's arguments as text, `&self` aside: what `method` gives as tokens.
