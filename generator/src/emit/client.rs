@@ -14,7 +14,9 @@ use super::deferred::{self, Place};
 use super::definitions;
 use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, paragraphs, sanitize};
 use super::format::{Part, runs};
-use super::rust_type::{Scope, argument_type, argument_type_text, rust_type, rust_type_text};
+use super::rust_type::{
+    Scope, argument_type, argument_type_text, by_value, rust_type, rust_type_text,
+};
 use super::signatures::Function;
 use super::statements::{self, ClosureBody};
 use super::text::{Lines, literal};
@@ -192,20 +194,6 @@ fn constructors_text() -> Option<String> {
         ],
     );
     lines.finish()
-}
-
-/// Copy scalars are passed by value; everything else by reference.
-pub(super) fn by_value(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Date
-            | TypeRef::DateTime
-    )
 }
 
 /// An expression borrowing the argument `ident` of type `ty` as `&T`.

@@ -93,13 +93,7 @@ pub fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(api, inner, Scope::Crate);
             quote!(&[#inner])
         }
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Date
-        | TypeRef::DateTime => rust_type(api, ty, Scope::Crate),
+        ty if by_value(ty) => rust_type(api, ty, Scope::Crate),
         other => {
             let ty = rust_type(api, other, Scope::Crate);
             quote!(&#ty)
@@ -107,18 +101,26 @@ pub fn argument_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// Copy scalars are passed by value; everything else by reference.
+pub fn by_value(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Date
+            | TypeRef::DateTime
+    )
+}
+
 /// [`argument_type`] as `prettyplease` prints it, when it fits a line.
 pub fn argument_type_text(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => String::from("&str"),
         TypeRef::Vec(inner) => format!("&[{}]", rust_type_text(api, inner, Scope::Crate)),
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Date
-        | TypeRef::DateTime => rust_type_text(api, ty, Scope::Crate),
+        ty if by_value(ty) => rust_type_text(api, ty, Scope::Crate),
         other => format!("&{}", rust_type_text(api, other, Scope::Crate)),
     }
 }

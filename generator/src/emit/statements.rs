@@ -328,7 +328,7 @@ fn failed_if_err(lines: &mut Lines, indent: usize, encode: &str) {
 
 /// An argument `name` of type `ty` as a reference: copy scalars are passed by value.
 fn argument(name: &str, ty: &TypeRef) -> String {
-    if super::client::by_value(ty) {
+    if super::rust_type::by_value(ty) {
         format!("&{name}")
     } else {
         name.to_owned()
