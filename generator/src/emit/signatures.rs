@@ -12,8 +12,9 @@
 //! - and the return type's generic arguments broken as well, when `) -> Type {` does not fit
 //!   either (see `Lines::type_line`).
 //!
-//! Any other case (no arguments to break, an argument too long for its line) is given up on, and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the text with
-//! `prettyplease`'s.
+//! Any other case (no arguments to break, an argument too long for its line) is given up on,
+//! and the tokens are formatted instead. The tests below and `tests/formatting.rs` compare the
+//! text with `prettyplease`'s.
 
 use super::text::{Lines, MAX_LINE};
 
@@ -67,7 +68,7 @@ impl Function<'_> {
         lines.line(ITEM, format_args!("{head}("));
         if let Some((last, others)) = self.arguments.split_last() {
             for argument in others {
-                lines.last_line(ITEM + 4, format_args!("{argument}"));
+                lines.line(ITEM + 4, format_args!("{argument},"));
             }
             lines.last_line(ITEM + 4, format_args!("{last}"));
         }
