@@ -8,7 +8,7 @@
 
 use super::docs::{doc_lines, paragraphs};
 use super::rust_type::{Scope, rust_type_text};
-use super::text::{Lines, MAX_LINE, literal};
+use super::text::{Lines, literal};
 use crate::model::{Api, DefaultValue, Field, StringEnum, Struct, TypeDef, TypeKind, Variant};
 
 /// The definition of the struct `def` with fields `body`, which derives `Default` when
@@ -164,18 +164,7 @@ pub(super) fn enum_text(def: &TypeDef, string_enum: &StringEnum) -> Option<Strin
     }
     lines.line(12, format_args!("_ => Self::{fallback}(value),"));
     lines.fixed(0, &["        }", "    }", "}"]);
-    // A macro's arguments are one unbreakable run of tokens, on the call's line or the next.
-    let arguments = format!("{name}, {fallback}");
-    if "crate::runtime::string_enum!();".len() + arguments.len() <= MAX_LINE {
-        lines.line(
-            0,
-            format_args!("crate::runtime::string_enum!({arguments});"),
-        );
-    } else {
-        lines.line(0, format_args!("crate::runtime::string_enum!("));
-        lines.line(4, format_args!("{arguments}"));
-        lines.line(0, format_args!(");"));
-    }
+    lines.macro_call("string_enum", &format!("{name}, {fallback}"));
     lines.finish()
 }
 

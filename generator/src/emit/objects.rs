@@ -137,7 +137,7 @@ fn members_text(name: &Ident, fields: &[Field], patch: bool) -> Option<String> {
         }
     }
     lines.fixed(0, &["        Ok(())", "    }", "}"]);
-    macro_call(&mut lines, "serialize_members", name);
+    lines.macro_call("serialize_members", &name.to_string());
     lines.finish()
 }
 
@@ -177,7 +177,7 @@ fn fields_text(name: &Ident, fields: &[Field], server_only: bool) -> Option<Stri
     if server_only {
         lines.line(0, format_args!("#[cfg(feature = \"server\")]"));
     }
-    macro_call(&mut lines, "deserialize_fields", name);
+    lines.macro_call("deserialize_fields", &name.to_string());
     lines.finish()
 }
 
@@ -227,19 +227,6 @@ fn impl_header(lines: &mut Lines, trait_name: &str, name: &Ident) {
             format_args!("impl crate::runtime::objects::{trait_name}"),
         );
         lines.unbreakable_line(0, format_args!("for {name} {{"));
-    }
-}
-
-/// `crate::runtime::MACRO!(NAME);`, on one line if it fits, else with the name on a line of
-/// its own.
-fn macro_call(lines: &mut Lines, macro_name: &str, name: &Ident) {
-    let one_line = format!("crate::runtime::{macro_name}!({name});");
-    if one_line.len() <= MAX_LINE {
-        lines.line(0, format_args!("{one_line}"));
-    } else {
-        lines.line(0, format_args!("crate::runtime::{macro_name}!("));
-        lines.unbreakable_line(4, format_args!("{name}"));
-        lines.line(0, format_args!(");"));
     }
 }
 

@@ -76,6 +76,25 @@ impl Lines {
         self.line(indent, format_args!(">{tail}"));
     }
 
+    /// Appends `crate::runtime::MACRO!(ARGUMENTS);` at the top level: on one line if it fits,
+    /// else with the arguments on a line of their own. A macro's arguments are a run of tokens
+    /// printed as they are: one token (a type name) may pass the margin, several are given up
+    /// on when they do not fit.
+    pub(super) fn macro_call(&mut self, macro_name: &str, arguments: &str) {
+        let one_line = format!("crate::runtime::{macro_name}!({arguments});");
+        if one_line.len() <= MAX_LINE {
+            self.line(0, format_args!("{one_line}"));
+            return;
+        }
+        self.line(0, format_args!("crate::runtime::{macro_name}!("));
+        if arguments.contains(' ') {
+            self.line(4, format_args!("{arguments}"));
+        } else {
+            self.unbreakable_line(4, format_args!("{arguments}"));
+        }
+        self.line(0, format_args!(");"));
+    }
+
     /// Appends `line` like [`Lines::line`], whatever its width: for a line that holds one
     /// token, such as a string literal, which no formatter can break.
     pub(super) fn unbreakable_line(&mut self, indent: usize, line: std::fmt::Arguments<'_>) {
