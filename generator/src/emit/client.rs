@@ -205,53 +205,64 @@ fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// What the methods of an operation share: its arguments, as tokens and as text.
+/// What the methods of an operation share: its arguments as text. Their tokens are made only
+/// where a method is left to the formatter ([`argument_tokens`], [`Arguments::name_idents`]).
 struct Arguments {
     /// `name: Type` for each argument, `&self` aside.
-    tokens: Vec<TokenStream>,
-    /// The same, as text.
     text: Vec<String>,
-    /// The text with `&self` first.
+    /// The same with `&self` first.
     with_self: Vec<String>,
     /// The argument names, to pass them on.
-    names: Vec<TokenStream>,
+    names: Vec<String>,
 }
 
 impl Arguments {
     fn of(api: &Api, op: &Operation) -> Self {
-        let mut tokens = Vec::new();
-        for param in op.params.iter().filter(|p| p.required) {
-            let ident = format_ident!("{}", param.name);
-            let ty = argument_type(api, &param.ty);
-            tokens.push(quote!(#ident: #ty));
-        }
-        if let Some(options) = &op.options {
-            let options = format_ident!("{options}");
-            tokens.push(quote!(options: &#options));
-        }
-        if let Some(body) = &op.body {
-            let ty = match body.kind {
-                BodyKind::Bytes(_) => quote!([u8]),
-                BodyKind::Text(_) => quote!(str),
-                _ => rust_type(api, &body.ty, Scope::Crate),
-            };
-            if body.required {
-                tokens.push(quote!(body: &#ty));
-            } else {
-                tokens.push(quote!(body: Option<&#ty>));
-            }
-        }
         let text = arguments_text(api, op);
         let with_self = std::iter::once(String::from("&self"))
             .chain(text.iter().cloned())
             .collect();
         Arguments {
-            tokens,
             text,
             with_self,
             names: arguments_names(op),
         }
     }
+
+    /// The argument names as identifiers.
+    fn name_idents(&self) -> Vec<proc_macro2::Ident> {
+        self.names
+            .iter()
+            .map(|name| format_ident!("{name}"))
+            .collect()
+    }
+}
+
+/// An operation's arguments as tokens, `&self` aside: what [`arguments_text`] writes.
+fn argument_tokens(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut tokens = Vec::new();
+    for param in op.params.iter().filter(|p| p.required) {
+        let ident = format_ident!("{}", param.name);
+        let ty = argument_type(api, &param.ty);
+        tokens.push(quote!(#ident: #ty));
+    }
+    if let Some(options) = &op.options {
+        let options = format_ident!("{options}");
+        tokens.push(quote!(options: &#options));
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Bytes(_) => quote!([u8]),
+            BodyKind::Text(_) => quote!(str),
+            _ => rust_type(api, &body.ty, Scope::Crate),
+        };
+        if body.required {
+            tokens.push(quote!(body: &#ty));
+        } else {
+            tokens.push(quote!(body: Option<&#ty>));
+        }
+    }
+    tokens
 }
 
 /// An operation's methods: the one that sends it and, for a paged collection, its `_pages`
@@ -270,21 +281,19 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             quote!(#build #finish)
         });
     };
-    let request_fn = format_ident!("{}", paging.request_fn);
-    let names = &arguments.names;
     let body = statements_text(|| {
-        let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-        let mut lines = statements::request_from(&paging.request_fn, &names);
+        let mut lines = statements::request_from(&paging.request_fn, &arguments.names);
         lines.append(statements::finish(op));
         lines
     });
     let method = call_method(api, op, &arguments, body, || {
-        let finish = finish_tokens(op);
+        let request_fn = format_ident!("{}", paging.request_fn);
+        let (names, finish) = (arguments.name_idents(), finish_tokens(op));
         quote!(let request = Self::#request_fn(#(#names),*); #finish)
     });
     let pages = stream_method(api, op, paging, &arguments, Stream::Pages);
     let items = stream_method(api, op, paging, &arguments, Stream::Items);
-    let request = request_function(op, paging, &arguments, accept_media);
+    let request = request_function(api, op, paging, &arguments, accept_media);
     quote!(#method #pages #items #request)
 }
 
@@ -298,21 +307,13 @@ fn call_method(
     tokens: impl FnOnce() -> TokenStream,
 ) -> TokenStream {
     let doc = method_doc(api, op);
-    let head = format!("pub fn {}", op.name);
     let output = format!("crate::runtime::Call<{}>", response_type_text(api, op));
-    let function = Function {
-        doc: &markdown_lines(&doc),
-        deprecated: op.deprecated,
-        head: &head,
-        arguments: &arguments.with_self,
-        output: &output,
-    };
-    if let Some(written) = written_function(&function, body.as_deref()) {
+    if let Some(written) = written_method(op, arguments, &op.name, &doc, &output, body.as_deref()) {
         return written;
     }
     let name = format_ident!("{}", op.name);
     let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
-    let arguments = &arguments.tokens;
+    let arguments = argument_tokens(api, op);
     let output = response_type(api, op);
     let body = body_tokens(body, tokens);
     quote! {
@@ -395,19 +396,16 @@ fn stream_method(
         }
     };
     let body = statements_text(|| {
-        let names: Vec<String> = arguments.names.iter().map(ToString::to_string).collect();
-        statements::paging_call(function, &paging.request_fn, &names, &parameter, &closure)
+        statements::paging_call(
+            function,
+            &paging.request_fn,
+            &arguments.names,
+            &parameter,
+            &closure,
+        )
     });
-    let head = format!("pub fn {method}");
     let output = format!("crate::runtime::paging::Paged<{item}>");
-    let written = Function {
-        doc: &markdown_lines(&doc),
-        deprecated: op.deprecated,
-        head: &head,
-        arguments: &arguments.with_self,
-        output: &output,
-    };
-    if let Some(written) = written_function(&written, body.as_deref()) {
+    if let Some(written) = written_method(op, arguments, method, &doc, &output, body.as_deref()) {
         return written;
     }
     // The same as tokens, for the formatter.
@@ -443,7 +441,7 @@ fn stream_method(
         }
     };
     let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
-    let (arguments, names) = (&arguments.tokens, &arguments.names);
+    let (arguments, names) = (argument_tokens(api, op), arguments.name_idents());
     quote! {
         #doc
         #deprecated
@@ -456,6 +454,7 @@ fn stream_method(
 /// The private function that builds a paged collection's first request, for its method and
 /// both streams.
 fn request_function(
+    api: &Api,
     op: &Operation,
     paging: &Paging,
     arguments: &Arguments,
@@ -478,7 +477,7 @@ fn request_function(
         return written;
     }
     let request_fn = format_ident!("{}", paging.request_fn);
-    let arguments = &arguments.tokens;
+    let arguments = argument_tokens(api, op);
     let body = body_tokens(body, || {
         let build = build_tokens(op, accept_media);
         quote!(#build request)
@@ -602,6 +601,27 @@ fn written_function(function: &Function<'_>, body: Option<&str>) -> Option<Token
     deferred::written(Place::ImplItems, || function.text(body))
 }
 
+/// A public method of `op` named `name`, written whole as text (see [`written_function`]):
+/// `doc` is its Markdown, `output` its return type.
+fn written_method(
+    op: &Operation,
+    arguments: &Arguments,
+    name: &str,
+    doc: &str,
+    output: &str,
+    body: Option<&str>,
+) -> Option<TokenStream> {
+    let head = format!("pub fn {name}");
+    let function = Function {
+        doc: &markdown_lines(doc),
+        deprecated: op.deprecated,
+        head: &head,
+        arguments: &arguments.with_self,
+        output,
+    };
+    written_function(&function, body)
+}
+
 /// A function's body: its statements written as text (`body`), else `tokens`.
 fn body_tokens(body: Option<String>, tokens: impl FnOnce() -> TokenStream) -> TokenStream {
     body.and_then(|text| deferred::written(Place::MethodStatements, || Some(text)))
@@ -609,21 +629,18 @@ fn body_tokens(body: Option<String>, tokens: impl FnOnce() -> TokenStream) -> To
 }
 
 /// The argument names of an operation's method, in order.
-fn arguments_names(op: &Operation) -> Vec<TokenStream> {
-    let mut names: Vec<TokenStream> = op
+fn arguments_names(op: &Operation) -> Vec<String> {
+    let mut names: Vec<String> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| {
-            let ident = format_ident!("{}", p.name);
-            quote!(#ident)
-        })
+        .map(|p| p.name.clone())
         .collect();
     if op.options.is_some() {
-        names.push(quote!(options));
+        names.push(String::from("options"));
     }
     if op.body.is_some() {
-        names.push(quote!(body));
+        names.push(String::from("body"));
     }
     names
 }
