@@ -150,21 +150,6 @@ fn struct_def(
         body.fields.iter().filter(|f| f.has_default()).collect()
     };
     let derive_default = defaultable && defaults.is_empty();
-    let default = derive_default.then(|| quote!(Default,));
-    let derives = match serde {
-        // A client only sends update bodies; decoding them is the server's job.
-        Serde::Derived if body.patch => quote! {
-            #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
-            #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
-        },
-        Serde::Derived => {
-            quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-        }
-        Serde::Members { read_fields: false } => {
-            quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
-        }
-        Serde::Members { read_fields: true } => quote!(#[derive(Debug, Clone, #default PartialEq)]),
-    };
     let serde_impls = match serde {
         Serde::Derived => TokenStream::new(),
         Serde::Members { read_fields } => {
@@ -190,6 +175,21 @@ fn struct_def(
     };
     let definition = written.unwrap_or_else(|| {
         let doc = doc();
+        let default = derive_default.then(|| quote!(Default,));
+        let derives = match serde {
+            // A client only sends update bodies; decoding them is the server's job.
+            Serde::Derived if body.patch => quote! {
+                #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
+                #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+            },
+            Serde::Derived => {
+                quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+            }
+            Serde::Members { read_fields: false } => {
+                quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
+            }
+            Serde::Members { read_fields: true } => quote!(#[derive(Debug, Clone, #default PartialEq)]),
+        };
         let fields = body
             .fields
             .iter()
