@@ -271,7 +271,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let arguments = Arguments::of(api, op);
     let accept_media = accept(op);
     let Some(paging) = &op.paging else {
-        let body = statements_text(|| {
+        let body = written_text(|| {
             let mut lines = statements::build(op, accept_media);
             lines.append(statements::finish(op));
             lines
@@ -281,7 +281,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             quote!(#build #finish)
         });
     };
-    let body = statements_text(|| {
+    let body = written_text(|| {
         let mut lines = statements::request_from(&paging.request_fn, &arguments.names);
         lines.append(statements::finish(op));
         lines
@@ -395,7 +395,7 @@ fn stream_method(
             (item, format!("|page: {page}|"), closure)
         }
     };
-    let body = statements_text(|| {
+    let body = written_text(|| {
         statements::paging_call(
             function,
             &paging.request_fn,
@@ -460,7 +460,7 @@ fn request_function(
     arguments: &Arguments,
     accept_media: Option<&str>,
 ) -> TokenStream {
-    let body = statements_text(|| {
+    let body = written_text(|| {
         let mut lines = statements::build(op, accept_media);
         lines.append(statements::return_request());
         lines
@@ -588,9 +588,9 @@ fn accept(op: &Operation) -> Option<&'static str> {
     }
 }
 
-/// A method's statements as text (see `emit/statements.rs`), while code is written as text
-/// and their layout is certain.
-fn statements_text(write: impl FnOnce() -> Lines) -> Option<String> {
+/// The code `write` gives as text (statements, as in `emit/statements.rs`, or items), while
+/// code is written as text and every line of it fits.
+fn written_text(write: impl FnOnce() -> Lines) -> Option<String> {
     deferred::is_deferring().then(|| write().finish()).flatten()
 }
 
@@ -756,45 +756,45 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
         op.name
     );
+    let definition = written_text(|| options_text(api, &name, &struct_doc, &optional));
+    let writes = written_text(|| statements::apply_options(op));
     // The whole of it as text: the struct, and `apply` around its statements (never empty).
-    if let Some(written) = deferred::written(Place::Items, || {
-        if optional.is_empty() {
-            return None;
+    if let (Some(definition), Some(writes)) = (&definition, &writes) {
+        let whole = (!optional.is_empty())
+            .then(|| apply_text(&name, writes))
+            .flatten()
+            .map(|apply| format!("{definition}{apply}"));
+        if let Some(written) = deferred::written(Place::Items, || whole) {
+            return Some(written);
         }
-        let mut lines = options_text(api, &name, &struct_doc, &optional);
-        lines.append(apply_text(&name, statements::apply_options(op)));
-        lines.finish()
-    }) {
-        return Some(written);
     }
-    let definition = deferred::written(Place::Items, || {
-        options_text(api, &name, &struct_doc, &optional).finish()
-    })
-    .unwrap_or_else(|| {
-        let fields = optional.iter().map(|param| {
-            let ident = format_ident!("{}", param.name);
-            let ty = rust_type(api, &param.ty, Scope::Crate);
-            let ty = if matches!(param.ty, TypeRef::Vec(_)) {
-                ty
-            } else {
-                quote!(Option<#ty>)
-            };
-            let doc = doc_attrs(&option_doc(param));
+    let definition = definition
+        .and_then(|text| deferred::written(Place::Items, || Some(text)))
+        .unwrap_or_else(|| {
+            let fields = optional.iter().map(|param| {
+                let ident = format_ident!("{}", param.name);
+                let ty = rust_type(api, &param.ty, Scope::Crate);
+                let ty = if matches!(param.ty, TypeRef::Vec(_)) {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                let doc = doc_attrs(&option_doc(param));
+                quote! {
+                    #doc
+                    pub #ident: #ty,
+                }
+            });
+            let doc = doc_attrs_markdown(&struct_doc);
             quote! {
                 #doc
-                pub #ident: #ty,
+                #[derive(Debug, Clone, Default, PartialEq)]
+                pub struct #name {
+                    #(#fields)*
+                }
             }
         });
-        let doc = doc_attrs_markdown(&struct_doc);
-        quote! {
-            #doc
-            #[derive(Debug, Clone, Default, PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
-        }
-    });
-    let writes = body_tokens(statements_text(|| statements::apply_options(op)), || {
+    let writes = body_tokens(writes, || {
         let writes = optional.iter().map(|param| {
             let ident = format_ident!("{}", param.name);
             let value = if matches!(param.ty, TypeRef::Vec(_)) {
@@ -855,8 +855,8 @@ fn options_text(api: &Api, name: &proc_macro2::Ident, doc: &str, optional: &[&Pa
 }
 
 /// The `impl` block of an options struct's `apply`, around its statements as text.
-fn apply_text(name: &proc_macro2::Ident, statements: Lines) -> Lines {
-    let mut lines = Lines::with_capacity(256);
+fn apply_text(name: &proc_macro2::Ident, statements: &str) -> Option<String> {
+    let mut lines = Lines::with_capacity(256 + statements.len());
     lines.line(0, format_args!("impl {name} {{"));
     lines.fixed(
         4,
@@ -865,9 +865,10 @@ fn apply_text(name: &proc_macro2::Ident, statements: Lines) -> Lines {
             "fn apply(&self, request: &mut crate::runtime::Request) {",
         ],
     );
-    lines.append(statements);
-    lines.fixed(0, &["    }", "}"]);
-    lines
+    let mut text = lines.finish()?;
+    text.push_str(statements);
+    text.push_str("    }\n}\n");
+    Some(text)
 }
 
 fn method_doc(api: &Api, op: &Operation) -> String {
