@@ -29,6 +29,9 @@ pub enum ErrorKind {
     /// The document exceeds a resource limit: its size, how deep it nests, how far its YAML
     /// aliases expand, or how long its chains of references are.
     Limit,
+    /// A fault of the generator itself (the code it made does not parse, for instance), not
+    /// of the document: report it with the document.
+    Internal,
 }
 
 impl ErrorKind {
@@ -43,6 +46,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "invalid",
             ErrorKind::Stale => "stale",
             ErrorKind::Limit => "limit",
+            ErrorKind::Internal => "internal",
         }
     }
 }

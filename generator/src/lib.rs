@@ -1,8 +1,9 @@
 //! Generates a typed async Rust client from an OpenAPI 3.0 document.
 //!
 //! The pipeline runs one way: [`load`] reads YAML or JSON into an `openapiv3` document,
-//! [`model`] resolves it into named types and operations, [`emit`] writes Rust with `quote!`
-//! and formats it with `prettyplease`. [`Config`] drives it, from a build script or the CLI:
+//! [`model`] resolves it into named types and operations, `plan` decides once what each
+//! operation's and struct's code is, [`emit`] renders it as Rust with `quote!` and formats it
+//! with `prettyplease`. [`Config`] drives it, from a build script or the CLI:
 //!
 //! ```no_run
 //! generator::Config::new("spec/connectors.yaml")
@@ -19,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 mod output;
+mod plan;
 pub mod slice;
 pub mod span;
 pub mod synthetic;

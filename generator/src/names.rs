@@ -143,6 +143,35 @@ pub fn last_segment(name: &str) -> &str {
     }
 }
 
+/// The server module's response enum of the operation whose client method is `method`:
+/// `{Method}Response`.
+pub fn server_response(method: &str) -> String {
+    format!("{}Response", type_name(method))
+}
+
+/// The server module's axum handler of the operation whose client method is `method`.
+pub fn server_handler(method: &str) -> String {
+    format!("handle_{method}")
+}
+
+/// The server module's function that decodes a request of the operation whose client method
+/// is `method` into the trait method's arguments.
+pub fn server_decoder(method: &str) -> String {
+    format!("decode_{method}")
+}
+
+/// The server module's struct of the headers of the response `variant` (a variant of the
+/// response enum) of the operation whose client method is `method`.
+pub fn server_headers(method: &str, variant: &str) -> String {
+    format!("{}{variant}Headers", type_name(method))
+}
+
+/// The function giving the default of the struct field `field` (a field's name is unique
+/// in its struct, and the functions are associated with the struct).
+pub fn default_fn(field: &str) -> String {
+    format!("default_{field}")
+}
+
 /// A set of names in one Rust namespace (a module's types, a struct's fields, an enum's
 /// variants). Uniqueness is decided ignoring case and underscores, so that names which differ
 /// only in case or separators never collide in the output, nor trip lints about it.

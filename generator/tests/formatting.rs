@@ -1,7 +1,7 @@
-//! The generator formats each module in parts, on several threads, with the doc comments and
-//! the items it lays out itself kept out of the formatter and written in afterwards, and joins
-//! their texts (`emit/format.rs`, `emit/deferred.rs`, `emit/objects.rs`). The joined text must
-//! be exactly what `prettyplease` makes of the whole module: for every document here, each
+//! The generator formats each module in parts, on several threads, with the doc comments kept
+//! out of the formatter and written in afterwards, and joins their texts (`emit/format.rs`,
+//! `emit/deferred.rs`). The joined text must be exactly what `prettyplease` makes of the whole
+//! module: for every document here, each
 //! generated module is the module's token stream, doc attributes and all, formatted on one
 //! thread; and parsed whole and formatted again, it comes out unchanged.
 
@@ -157,8 +157,9 @@ fn every_shared_document_is_formatted_as_a_whole() {
 fn names_of_every_length_are_formatted_as_a_whole() {
     // Lines that cross the formatter's margin at every width: paths, parameter, header and
     // cookie names, operation ids, media types, type and property names from 1 to 110
-    // characters, in types with generics nested or not, in paged operations, so that whatever the generator lays out itself is checked on both sides of
-    // the width where prettyplease breaks a line.
+    // characters, in types with generics nested or not, in paged operations, so that doc
+    // comments and the joints between parts are checked on both sides of the width where
+    // prettyplease breaks a line.
     let mut paths = String::new();
     let mut schemas = String::new();
     for n in 1..=110 {

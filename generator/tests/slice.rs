@@ -57,7 +57,7 @@ fn synthetic_spec(dir: &Path, operations: usize) -> PathBuf {
     path
 }
 
-/// The body of a generated file, without the header naming the document and its digest.
+/// The body of a generated file, without the header naming the document.
 fn body(text: &str) -> &str {
     text.split_once("\n\n").map_or(text, |(_, rest)| rest)
 }

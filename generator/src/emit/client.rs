@@ -6,36 +6,34 @@
 //! function. Methods are not `async fn`: each of those would be a state machine of its own to
 //! type-check and borrow-check, so code size and check time grow slowly with the number of
 //! operations.
+//!
+//! What each method takes and documents is decided in its plan (`crate::plan`); this module
+//! renders plans as Rust.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::deferred::{self, Place};
-use super::definitions;
-use super::docs::{doc_attrs, doc_attrs_markdown, doc_lines, markdown_lines, paragraphs, sanitize};
+use super::arguments::{by_value, client_arguments, names};
+use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
-use super::rust_type::{
-    Scope, argument_type, argument_type_text, by_value, rust_type, rust_type_text,
-};
-use super::signatures::Function;
-use super::statements::{self, ClosureBody};
-use super::text::{Lines, literal};
+use super::rust_type::{Scope, rust_type};
 use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Paging, Param, ParamLocation, PathPart, StatusBody,
     Success, TypeRef,
 };
+use crate::plan::OperationPlan;
 
 /// The parts of `client.rs`: the module's attributes with the `Client` type, then the `impl
 /// Client` block (its constructors, then the operations' methods), the option structs and the
 /// response enums, each in [`runs`] of operations.
-pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
+pub(super) fn parts<'a>(api: &'a Api, plans: &'a [OperationPlan<'a>]) -> Vec<Part<'a>> {
     let mut parts = vec![Part::items(|| client_type(api))];
-    let runs = runs(&api.operations);
+    let runs = runs(plans);
     let count = runs.len();
     parts.extend(runs.iter().enumerate().map(|(index, &run)| {
         Part::impl_items(index, count, move || {
             let constructors = (index == 0).then(constructors);
-            let methods = run.iter().map(|op| method(api, op));
+            let methods = run.iter().map(|plan| methods(api, plan));
             quote! {
                 impl Client {
                     #constructors
@@ -46,11 +44,11 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
     }));
     parts.extend(
         runs.iter()
-            .map(|&run| Part::each(run, move |op| options_struct(api, op))),
+            .map(|&run| Part::each(run, move |plan| options_struct(api, plan.op))),
     );
     parts.extend(
         runs.iter()
-            .map(|&run| Part::each(run, move |op| response_enum(api, op))),
+            .map(|&run| Part::each(run, move |plan| response_enum(api, plan.op))),
     );
     parts
 }
@@ -63,27 +61,20 @@ fn client_type(api: &Api) -> TokenStream {
         api.title, api.version
     ));
     let description = api.description.as_deref().map(sanitize);
-    let client_doc = paragraphs([
+    let client_doc = doc_attrs_markdown(&paragraphs([
         Some(title.as_str()),
         description.as_deref(),
         Some(
             "Every method returns a [`Call`](crate::runtime::Call): awaiting it sends one request through the shared [`Transport`](crate::runtime::Transport) and decodes the response; a non-success status becomes [`Error::Api`](crate::runtime::Error::Api). A `Call` owns what it needs (`Send + 'static`), so it may be spawned or outlive the client.",
         ),
-    ]);
-    let base_url_doc = if base_url.is_empty() {
+    ]));
+    let base_url_doc = doc_attrs(&if base_url.is_empty() {
         String::from(
             "Empty: the API description lists no server. Give clients a base URL with `Client::builder().base_url(...)`.",
         )
     } else {
         format!("The base URL of the first server the API description lists: `{base_url}`.")
-    };
-    if let Some(written) = deferred::written(Place::Items, || {
-        client_type_text(&base_url, &base_url_doc, &client_doc)
-    }) {
-        return written;
-    }
-    let client_doc = doc_attrs_markdown(&client_doc);
-    let base_url_doc = doc_attrs(&base_url_doc);
+    });
     // `collapsible_if`: an optional body is written by the required body's statement inside
     // `if let Some(body) = body { ... }`, and for JSON, form and multipart bodies that statement
     // is itself an `if let Err(error) = ... { return ... }`.
@@ -108,51 +99,8 @@ fn client_type(api: &Api) -> TokenStream {
     }
 }
 
-/// [`client_type`] as text: the same for every document but for the base URL and the docs.
-fn client_type_text(base_url: &str, base_url_doc: &str, client_doc: &str) -> Option<String> {
-    let mut lines = Lines::with_capacity(2048);
-    lines.fixed(
-        0,
-        &[
-            "//! The client: one method per operation of the API description, returning a `Call`.",
-            "#![allow(",
-            "    deprecated,",
-            "    clippy::collapsible_if,",
-            "    clippy::too_many_arguments,",
-            "    clippy::doc_lazy_continuation,",
-            "    clippy::doc_overindented_list_items",
-            ")]",
-        ],
-    );
-    lines.doc(0, &doc_lines(base_url_doc));
-    let base_url = literal(base_url);
-    lines.line(
-        0,
-        format_args!("pub const DEFAULT_BASE_URL: &str = {base_url};"),
-    );
-    lines.doc(0, &markdown_lines(client_doc));
-    lines.fixed(
-        0,
-        &[
-            "#[derive(Debug, Clone)]",
-            "pub struct Client {",
-            "    transport: crate::runtime::Transport,",
-            "}",
-            "impl From<crate::runtime::Transport> for Client {",
-            "    fn from(transport: crate::runtime::Transport) -> Self {",
-            "        Self { transport }",
-            "    }",
-            "}",
-        ],
-    );
-    lines.finish()
-}
-
 /// The methods every client has, first in its `impl` block.
 fn constructors() -> TokenStream {
-    if let Some(written) = deferred::written(Place::ImplItems, constructors_text) {
-        return written;
-    }
     quote! {
         /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
         /// timeouts, base URL and headers, then call `build`.
@@ -172,155 +120,44 @@ fn constructors() -> TokenStream {
     }
 }
 
-/// [`constructors`] as text.
-fn constructors_text() -> Option<String> {
-    let mut lines = Lines::with_capacity(1024);
-    lines.fixed(
-        4,
-        &[
-            "/// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,",
-            "/// timeouts, base URL and headers, then call `build`.",
-            "pub fn builder() -> crate::runtime::ClientBuilder<Client> {",
-            "    crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)",
-            "}",
-            "/// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.",
-            "pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {",
-            "    Self::builder().bearer_token(token).build()",
-            "}",
-            "/// The transport that sends this client's requests.",
-            "pub fn transport(&self) -> &crate::runtime::Transport {",
-            "    &self.transport",
-            "}",
-        ],
-    );
-    lines.finish()
-}
-
-/// An expression borrowing the argument `ident` of type `ty` as `&T`.
-fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
-    if by_value(ty) {
-        quote!(&#ident)
-    } else {
-        quote!(#ident)
-    }
-}
-
-/// What the methods of an operation share: its arguments as text. Their tokens are made only
-/// where a method is left to the formatter ([`argument_tokens`], [`Arguments::name_idents`]).
-struct Arguments {
-    /// `name: Type` for each argument, `&self` aside.
-    text: Vec<String>,
-    /// The same with `&self` first.
-    with_self: Vec<String>,
-    /// The argument names, to pass them on.
-    names: Vec<String>,
-}
-
-impl Arguments {
-    fn of(api: &Api, op: &Operation) -> Self {
-        let text = arguments_text(api, op);
-        let with_self = std::iter::once(String::from("&self"))
-            .chain(text.iter().cloned())
-            .collect();
-        Arguments {
-            text,
-            with_self,
-            names: arguments_names(op),
-        }
-    }
-
-    /// The argument names as identifiers.
-    fn name_idents(&self) -> Vec<proc_macro2::Ident> {
-        self.names
-            .iter()
-            .map(|name| format_ident!("{name}"))
-            .collect()
-    }
-}
-
-/// An operation's arguments as tokens, `&self` aside: what [`arguments_text`] writes.
-fn argument_tokens(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    let mut tokens = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        let ident = format_ident!("{}", param.name);
-        let ty = argument_type(api, &param.ty);
-        tokens.push(quote!(#ident: #ty));
-    }
-    if let Some(options) = &op.options {
-        let options = format_ident!("{options}");
-        tokens.push(quote!(options: &#options));
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.kind {
-            BodyKind::Bytes(_) => quote!([u8]),
-            BodyKind::Text(_) => quote!(str),
-            _ => rust_type(api, &body.ty, Scope::Crate),
-        };
-        if body.required {
-            tokens.push(quote!(body: &#ty));
-        } else {
-            tokens.push(quote!(body: Option<&#ty>));
-        }
-    }
-    tokens
-}
-
 /// An operation's methods: the one that sends it and, for a paged collection, its `_pages`
 /// and `_items` streams and the function that builds the request all three share.
-fn method(api: &Api, op: &Operation) -> TokenStream {
-    let arguments = Arguments::of(api, op);
-    let accept_media = accept(op);
-    let Some(paging) = &op.paging else {
-        let body = written_text(|| {
-            let mut lines = statements::build(op, accept_media);
-            lines.append(statements::finish(op));
-            lines
-        });
-        return call_method(api, op, &arguments, body, || {
-            let (build, finish) = (build_tokens(op, accept_media), finish_tokens(op));
-            quote!(#build #finish)
-        });
-    };
-    let body = written_text(|| {
-        let mut lines = statements::request_from(&paging.request_fn, &arguments.names);
-        lines.append(statements::finish(op));
-        lines
-    });
-    let method = call_method(api, op, &arguments, body, || {
-        let request_fn = format_ident!("{}", paging.request_fn);
-        let (names, finish) = (arguments.name_idents(), finish_tokens(op));
-        quote!(let request = Self::#request_fn(#(#names),*); #finish)
-    });
-    let pages = stream_method(api, op, paging, &arguments, Stream::Pages);
-    let items = stream_method(api, op, paging, &arguments, Stream::Items);
-    let request = request_function(api, op, paging, &arguments, accept_media);
-    quote!(#method #pages #items #request)
-}
-
-/// The method that sends the operation and returns its `Call`: around `body`, its statements
-/// as text, or else the statements `tokens` gives.
-fn call_method(
-    api: &Api,
-    op: &Operation,
-    arguments: &Arguments,
-    body: Option<String>,
-    tokens: impl FnOnce() -> TokenStream,
-) -> TokenStream {
-    let doc = method_doc(api, op);
-    let output = format!("crate::runtime::Call<{}>", response_type_text(api, op));
-    if let Some(written) = written_method(op, arguments, &op.name, &doc, &output, body.as_deref()) {
-        return written;
-    }
+fn methods(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
+    let op = plan.op;
+    let arguments = client_arguments(api, &plan.arguments);
+    let doc = doc_attrs_markdown(&plan.method_doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let name = format_ident!("{}", op.name);
-    let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
-    let arguments = argument_tokens(api, op);
     let output = response_type(api, op);
-    let body = body_tokens(body, tokens);
+    let finish = finish_tokens(op);
+    let Some(paging) = &op.paging else {
+        let build = build_tokens(plan);
+        return quote! {
+            #doc
+            #deprecated
+            pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
+                #build
+                #finish
+            }
+        };
+    };
+    let request_fn = format_ident!("{}", paging.request_fn);
+    let names = names(&plan.arguments);
+    let pages = stream_method(api, plan, paging, Stream::Pages, &arguments);
+    let items = stream_method(api, plan, paging, Stream::Items, &arguments);
+    let build = build_tokens(plan);
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#arguments),*) -> crate::runtime::Call<#output> {
-            #body
+            let request = Self::#request_fn(#(#names),*);
+            #finish
+        }
+        #pages
+        #items
+        fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
+            #build
+            request
         }
     }
 }
@@ -339,11 +176,12 @@ enum Stream {
 /// page.
 fn stream_method(
     api: &Api,
-    op: &Operation,
+    plan: &OperationPlan<'_>,
     paging: &Paging,
-    arguments: &Arguments,
     stream: Stream,
+    arguments: &[TokenStream],
 ) -> TokenStream {
+    let op = plan.op;
     let (function, method, doc) = match stream {
         Stream::Pages => (
             "pages",
@@ -362,53 +200,6 @@ fn stream_method(
             ),
         ),
     };
-    let (link, items) = (&paging.next_link_field, &paging.items_field);
-    let page = rust_type_text(api, &paging.page, Scope::Crate);
-    let (item, parameter, closure) = match stream {
-        Stream::Pages => {
-            let closure = if paging.next_link_optional {
-                ClosureBody::Expression(format!("page.{link}.clone()"))
-            } else {
-                ClosureBody::List {
-                    open: "Some(",
-                    elements: vec![format!("page.{link}.clone()")],
-                }
-            };
-            (page.clone(), format!("|page: &{page}|"), closure)
-        }
-        Stream::Items => {
-            let items = if paging.items_optional {
-                format!("page.{items}.unwrap_or_default()")
-            } else {
-                format!("page.{items}")
-            };
-            let link = if paging.next_link_optional {
-                format!("page.{link}")
-            } else {
-                format!("Some(page.{link})")
-            };
-            let item = rust_type_text(api, &paging.item, Scope::Crate);
-            let closure = ClosureBody::List {
-                open: "(",
-                elements: vec![items, link],
-            };
-            (item, format!("|page: {page}|"), closure)
-        }
-    };
-    let body = written_text(|| {
-        statements::paging_call(
-            function,
-            &paging.request_fn,
-            &arguments.names,
-            &parameter,
-            &closure,
-        )
-    });
-    let output = format!("crate::runtime::paging::Paged<{item}>");
-    if let Some(written) = written_method(op, arguments, method, &doc, &output, body.as_deref()) {
-        return written;
-    }
-    // The same as tokens, for the formatter.
     let (method, function) = (format_ident!("{method}"), format_ident!("{function}"));
     let request_fn = format_ident!("{}", paging.request_fn);
     let page = rust_type(api, &paging.page, Scope::Crate);
@@ -440,8 +231,9 @@ fn stream_method(
             (item, quote!(|page: #page| (#items, #link)))
         }
     };
-    let (doc, deprecated) = (doc_attrs_markdown(&doc), deprecated(op));
-    let (arguments, names) = (argument_tokens(api, op), arguments.name_idents());
+    let doc = doc_attrs_markdown(&doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let names = names(&plan.arguments);
     quote! {
         #doc
         #deprecated
@@ -451,78 +243,19 @@ fn stream_method(
     }
 }
 
-/// The private function that builds a paged collection's first request, for its method and
-/// both streams.
-fn request_function(
-    api: &Api,
-    op: &Operation,
-    paging: &Paging,
-    arguments: &Arguments,
-    accept_media: Option<&str>,
-) -> TokenStream {
-    let body = written_text(|| {
-        let mut lines = statements::build(op, accept_media);
-        lines.append(statements::return_request());
-        lines
-    });
-    let head = format!("fn {}", paging.request_fn);
-    let function = Function {
-        doc: &[],
-        deprecated: false,
-        head: &head,
-        arguments: &arguments.text,
-        output: "crate::runtime::Request",
-    };
-    if let Some(written) = written_function(&function, body.as_deref()) {
-        return written;
+/// An expression borrowing the argument `ident` of type `ty` as `&T`.
+fn borrow_argument(ident: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+    if by_value(ty) {
+        quote!(&#ident)
+    } else {
+        quote!(#ident)
     }
-    let request_fn = format_ident!("{}", paging.request_fn);
-    let arguments = argument_tokens(api, op);
-    let body = body_tokens(body, || {
-        let build = build_tokens(op, accept_media);
-        quote!(#build request)
-    });
-    quote! {
-        fn #request_fn(#(#arguments),*) -> crate::runtime::Request {
-            #body
-        }
-    }
-}
-
-/// `#[deprecated]` on a deprecated operation's methods.
-fn deprecated(op: &Operation) -> Option<TokenStream> {
-    op.deprecated.then(|| quote!(#[deprecated]))
-}
-
-/// A method's arguments as text, `&self` aside: what `method` gives as tokens.
-fn arguments_text(api: &Api, op: &Operation) -> Vec<String> {
-    let mut arguments: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| format!("{}: {}", p.name, argument_type_text(api, &p.ty)))
-        .collect();
-    if let Some(options) = &op.options {
-        arguments.push(format!("options: &{options}"));
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.kind {
-            BodyKind::Bytes(_) => String::from("[u8]"),
-            BodyKind::Text(_) => String::from("str"),
-            _ => rust_type_text(api, &body.ty, Scope::Crate),
-        };
-        arguments.push(if body.required {
-            format!("body: &{ty}")
-        } else {
-            format!("body: Option<&{ty}>")
-        });
-    }
-    arguments
 }
 
 /// The statements that make an operation's request and fill it in: `let mut request = ...;`,
 /// its template, `Accept`, parameters and body.
-fn build_tokens(op: &Operation, accept: Option<&str>) -> TokenStream {
+fn build_tokens(plan: &OperationPlan<'_>) -> TokenStream {
+    let op = plan.op;
     let label = &op.label;
     let method = format_ident!("{}", op.method.as_str());
     let mut apply = Vec::new();
@@ -562,7 +295,7 @@ fn build_tokens(op: &Operation, accept: Option<&str>) -> TokenStream {
         }
     }
     let path = path_expr(op);
-    let accept = accept.map(|media| quote!(request.accept(#media);));
+    let accept = plan.accept.map(|media| quote!(request.accept(#media);));
     let template = &op.path;
     quote! {
         let mut request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
@@ -570,79 +303,6 @@ fn build_tokens(op: &Operation, accept: Option<&str>) -> TokenStream {
         #accept
         #(#apply)*
     }
-}
-
-/// The `Accept` media type a method asks for, when the response is not JSON (or nothing).
-fn accept(op: &Operation) -> Option<&'static str> {
-    match &op.success {
-        Success::Text(_) => Some("text/plain"),
-        Success::Bytes => Some("*/*"),
-        Success::Multiple { statuses, .. }
-            if statuses
-                .iter()
-                .any(|s| !matches!(s.body, Success::Json(_) | Success::Empty)) =>
-        {
-            Some("*/*")
-        }
-        _ => None,
-    }
-}
-
-/// The code `write` gives as text (statements, as in `emit/statements.rs`, or items), while
-/// code is written as text and every line of it fits.
-fn written_text(write: impl FnOnce() -> Lines) -> Option<String> {
-    deferred::is_deferring().then(|| write().finish()).flatten()
-}
-
-/// A whole function written as text (see `emit/signatures.rs`), when its statements are
-/// (`body`) and its signature's layout is certain.
-fn written_function(function: &Function<'_>, body: Option<&str>) -> Option<TokenStream> {
-    let body = body?;
-    deferred::written(Place::ImplItems, || function.text(body))
-}
-
-/// A public method of `op` named `name`, written whole as text (see [`written_function`]):
-/// `doc` is its Markdown, `output` its return type.
-fn written_method(
-    op: &Operation,
-    arguments: &Arguments,
-    name: &str,
-    doc: &str,
-    output: &str,
-    body: Option<&str>,
-) -> Option<TokenStream> {
-    let head = format!("pub fn {name}");
-    let function = Function {
-        doc: &markdown_lines(doc),
-        deprecated: op.deprecated,
-        head: &head,
-        arguments: &arguments.with_self,
-        output,
-    };
-    written_function(&function, body)
-}
-
-/// A function's body: its statements written as text (`body`), else `tokens`.
-fn body_tokens(body: Option<String>, tokens: impl FnOnce() -> TokenStream) -> TokenStream {
-    body.and_then(|text| deferred::written(Place::MethodStatements, || Some(text)))
-        .unwrap_or_else(tokens)
-}
-
-/// The argument names of an operation's method, in order.
-fn arguments_names(op: &Operation) -> Vec<String> {
-    let mut names: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| p.name.clone())
-        .collect();
-    if op.options.is_some() {
-        names.push(String::from("options"));
-    }
-    if op.body.is_some() {
-        names.push(String::from("body"));
-    }
-    names
 }
 
 /// The request path: literal text and percent-encoded path parameters.
@@ -749,70 +409,48 @@ fn write_param(param: &Param, value: TokenStream, optional: bool) -> TokenStream
     }
 }
 
+/// An operation's options struct, with the `apply` that writes the parameters that are set.
 fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let name = format_ident!("{}", op.options.as_ref()?);
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
-    let struct_doc = format!(
+    let doc = doc_attrs_markdown(&format!(
         "Optional parameters of [`Client::{}`]; `Default::default()` sends none.",
         op.name
-    );
-    let definition = written_text(|| options_text(api, &name, &struct_doc, &optional));
-    let writes = written_text(|| statements::apply_options(op));
-    // The whole of it as text: the struct, and `apply` around its statements (never empty).
-    if let (Some(definition), Some(writes)) = (&definition, &writes) {
-        let whole = (!optional.is_empty())
-            .then(|| apply_text(&name, writes))
-            .flatten()
-            .map(|apply| format!("{definition}{apply}"));
-        if let Some(written) = deferred::written(Place::Items, || whole) {
-            return Some(written);
+    ));
+    let fields = optional.iter().map(|param| {
+        let ident = format_ident!("{}", param.name);
+        let ty = rust_type(api, &param.ty, Scope::Crate);
+        let ty = if matches!(param.ty, TypeRef::Vec(_)) {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        let doc = doc_attrs(&option_doc(param));
+        quote! {
+            #doc
+            pub #ident: #ty,
         }
-    }
-    let definition = definition
-        .and_then(|text| deferred::written(Place::Items, || Some(text)))
-        .unwrap_or_else(|| {
-            let fields = optional.iter().map(|param| {
-                let ident = format_ident!("{}", param.name);
-                let ty = rust_type(api, &param.ty, Scope::Crate);
-                let ty = if matches!(param.ty, TypeRef::Vec(_)) {
-                    ty
-                } else {
-                    quote!(Option<#ty>)
-                };
-                let doc = doc_attrs(&option_doc(param));
-                quote! {
-                    #doc
-                    pub #ident: #ty,
-                }
-            });
-            let doc = doc_attrs_markdown(&struct_doc);
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Default, PartialEq)]
-                pub struct #name {
-                    #(#fields)*
-                }
-            }
-        });
-    let writes = body_tokens(writes, || {
-        let writes = optional.iter().map(|param| {
-            let ident = format_ident!("{}", param.name);
-            let value = if matches!(param.ty, TypeRef::Vec(_)) {
-                quote!(&self.#ident)
-            } else {
-                quote!(self.#ident.as_ref())
-            };
-            write_param(param, value, true)
-        });
-        quote!(#(#writes)*)
+    });
+    let writes = optional.iter().map(|param| {
+        let ident = format_ident!("{}", param.name);
+        let value = if matches!(param.ty, TypeRef::Vec(_)) {
+            quote!(&self.#ident)
+        } else {
+            quote!(self.#ident.as_ref())
+        };
+        write_param(param, value, true)
     });
     Some(quote! {
-        #definition
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
 
         impl #name {
             /// Writes the parameters that are set into `request`.
             fn apply(&self, request: &mut crate::runtime::Request) {
-                #writes
+                #(#writes)*
             }
         }
     })
@@ -831,123 +469,6 @@ fn option_doc(param: &Param) -> String {
     paragraphs([param.doc.as_deref(), Some(location.as_str()), deprecated])
 }
 
-/// The definition of an options struct as text: what [`options_struct`] formats.
-fn options_text(api: &Api, name: &proc_macro2::Ident, doc: &str, optional: &[&Param]) -> Lines {
-    let mut lines = Lines::with_capacity(256 + 192 * optional.len());
-    lines.doc(0, &markdown_lines(doc));
-    lines.line(
-        0,
-        format_args!("#[derive(Debug, Clone, Default, PartialEq)]"),
-    );
-    lines.line(0, format_args!("pub struct {name} {{"));
-    for param in optional {
-        lines.doc(4, &doc_lines(&option_doc(param)));
-        let ty = rust_type_text(api, &param.ty, Scope::Crate);
-        let ty = if matches!(param.ty, TypeRef::Vec(_)) {
-            ty
-        } else {
-            format!("Option<{ty}>")
-        };
-        definitions::field_line(&mut lines, &param.name, &ty);
-    }
-    lines.line(0, format_args!("}}"));
-    lines
-}
-
-/// The `impl` block of an options struct's `apply`, around its statements as text.
-fn apply_text(name: &proc_macro2::Ident, statements: &str) -> Option<String> {
-    let mut lines = Lines::with_capacity(256 + statements.len());
-    lines.line(0, format_args!("impl {name} {{"));
-    lines.fixed(
-        4,
-        &[
-            "/// Writes the parameters that are set into `request`.",
-            "fn apply(&self, request: &mut crate::runtime::Request) {",
-        ],
-    );
-    let mut text = lines.finish()?;
-    text.push_str(statements);
-    text.push_str("    }\n}\n");
-    Some(text)
-}
-
-fn method_doc(api: &Api, op: &Operation) -> String {
-    let mut sections: Vec<String> = Vec::new();
-    if let Some(summary) = &op.summary {
-        sections.push(sanitize(summary));
-    }
-    if let Some(description) = &op.description {
-        if op.summary.as_deref().map(str::trim) != Some(description.trim()) {
-            sections.push(sanitize(description));
-        }
-    }
-    sections.push(sanitize(&format!("`{} {}`", op.method.as_str(), op.path)));
-    let path_params: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| match &p.doc {
-            Some(doc) => format!("- `{}`: {}", p.name, sanitize(&single_line(doc))),
-            None => sanitize(&format!("- `{}`: `{}`", p.name, p.wire)),
-        })
-        .collect();
-    if !path_params.is_empty() {
-        sections.push(format!("Arguments:\n{}", path_params.join("\n")));
-    }
-    if let Some(body) = &op.body {
-        if let Some(doc) = &body.doc {
-            sections.push(format!("Body: {}", sanitize(&single_line(doc))));
-        }
-    }
-    if !op.security.is_empty() {
-        sections.push(format!(
-            "Authorization (any one of):\n{}",
-            op.security
-                .iter()
-                .map(|s| format!("- {}", sanitize(s)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ));
-    }
-    if !op.errors.is_empty() {
-        let errors: Vec<String> = op
-            .errors
-            .iter()
-            .map(|error| (&error.status, &error.ty))
-            .map(|(code, ty)| match ty {
-                Some(ty) => format!(
-                    "{} ({})",
-                    sanitize(&format!("`{code}`")),
-                    type_label(api, ty)
-                ),
-                None => sanitize(&format!("`{code}`")),
-            })
-            .collect();
-        sections.push(format!(
-            "Error responses: {}; they are returned as [`Error::Api`](crate::runtime::Error::Api).",
-            errors.join(", ")
-        ));
-    }
-    if let Some(url) = &op.docs_url {
-        sections.push(format!("Documentation: {}", sanitize(url)));
-    }
-    if op.deprecated {
-        sections.push(String::from("**Deprecated.**"));
-    }
-    sections.join("\n\n")
-}
-
-fn single_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn type_label(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(id) => format!("[`{0}`](crate::models::{0})", api.type_def(*id).name),
-        _ => String::from("JSON"),
-    }
-}
-
 /// `encode`, an expression of type `Result<(), Error>` that writes the body, as a statement that
 /// returns a failed `runtime::Call` when it fails.
 fn failed_if_err(encode: TokenStream) -> TokenStream {
@@ -955,16 +476,6 @@ fn failed_if_err(encode: TokenStream) -> TokenStream {
         if let Err(error) = #encode {
             return crate::runtime::Call::failed(error);
         }
-    }
-}
-
-/// [`response_type`] as text.
-fn response_type_text(api: &Api, op: &Operation) -> String {
-    match &op.success {
-        Success::Empty => String::from("()"),
-        Success::Json(ty) | Success::Text(ty) => rust_type_text(api, ty, Scope::Crate),
-        Success::Bytes => String::from("Vec<u8>"),
-        Success::Multiple { name, .. } => name.clone(),
     }
 }
 

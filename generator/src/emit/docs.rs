@@ -24,21 +24,16 @@ pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    if let Some(placeholder) = super::deferred::doc_comment(lines.iter().cloned()) {
+    if let Some(placeholder) = super::deferred::doc_comment(&lines) {
         return placeholder;
     }
     let lines = lines.iter().map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
 }
 
-/// The values of the doc attributes [`doc_attrs`] makes of spec text `text`, a line each.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    markdown_lines(&sanitize(text))
-}
-
 /// The values of the doc attributes [`doc_attrs_markdown`] makes of `cleaned`: none when it
 /// is blank.
-pub fn markdown_lines(cleaned: &str) -> Vec<String> {
+fn markdown_lines(cleaned: &str) -> Vec<String> {
     let cleaned = plain_lines(cleaned);
     if cleaned.trim().is_empty() {
         return Vec::new();

@@ -10,11 +10,9 @@
 //! and the items of an `impl` or `trait` block, by hard line breaks, and lays out each item on
 //! its own, so an item's text does not depend on its neighbours.
 //!
-//! Doc comments, and items whose layout the emitter writes itself, skip the formatter: each
-//! part is emitted with them kept aside (`deferred::deferring`), one placeholder for each, and
-//! they are written in the placeholders' place in the formatted text, as `prettyplease` would
-//! have written them. A part whose items are all written is not formatted at all: its text is
-//! theirs, in order (`deferred::only_written`).
+//! Doc comments skip the formatter: each part is emitted with them kept aside
+//! (`deferred::deferring`), one placeholder for each, and they are written in the
+//! placeholders' place in the formatted text, as `prettyplease` would have written them.
 //!
 //! `tests/formatting.rs` checks that every generated module is exactly what `prettyplease`
 //! makes of the whole module's tokens, doc attributes and all.
@@ -105,9 +103,9 @@ impl<'a> Part<'a> {
         (self.shape, (self.emit)())
     }
 
-    /// The part's shape and token stream, emitted on this thread with its doc comments and
-    /// written items kept aside (see [`deferred::deferring`]), and that text, to write into
-    /// its formatted text.
+    /// The part's shape and token stream, emitted on this thread with its doc comments kept
+    /// aside (see [`deferred::deferring`]), and those comments, to write into its formatted
+    /// text.
     pub(super) fn deferred_tokens(&self) -> (Shape, TokenStream, DeferredText) {
         let ((shape, tokens), blocks) = deferred::deferring(|| self.tokens());
         (shape, tokens, blocks)
@@ -138,9 +136,6 @@ pub(super) fn format_part(
     tokens: TokenStream,
     deferred: &DeferredText,
 ) -> Result<String, Error> {
-    if let Some(text) = deferred::only_written(&tokens, deferred, shape) {
-        return Ok(text);
-    }
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         internal_error(format!(
             "the generated `{name}` does not parse ({e}); please report this with the document"
@@ -148,7 +143,7 @@ pub(super) fn format_part(
     })?;
     let text = deferred::write_deferred(&prettyplease::unparse(&file), deferred).ok_or_else(|| {
         internal_error(format!(
-            "a doc comment or item of the generated `{name}` has no place; please report this with the document"
+            "a doc comment of the generated `{name}` has no place; please report this with the document"
         ))
     })?;
     match shape {
@@ -180,7 +175,7 @@ fn not_a_block(name: &str) -> Error {
 }
 
 fn internal_error(message: String) -> Error {
-    Error::new(ErrorKind::Unsupported, format!("internal error: {message}"))
+    Error::new(ErrorKind::Internal, message)
 }
 
 /// The text of every module of `modules`, in order: their parts are emitted and formatted on

@@ -1,10 +1,13 @@
-//! Rust source from the model: token streams built with `quote!`, formatted by `prettyplease`,
-//! each file headed by a note naming the document and its digest.
+//! Rust source from the model and the plans: token streams built with `quote!`, formatted by
+//! `prettyplease`, each file headed by a note naming the document.
+//!
+//! Each shape is emitted one way, as tokens; the only text written beside the formatter is
+//! doc comments (`deferred`).
 
+mod arguments;
 mod client;
 mod deferred;
-mod definitions;
-mod docs;
+pub(crate) mod docs;
 mod format;
 mod krate;
 mod models;
@@ -12,9 +15,6 @@ mod objects;
 mod runtime;
 mod rust_type;
 mod server;
-mod signatures;
-mod statements;
-mod text;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +22,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::Error;
 use crate::model::Api;
+use crate::plan::{self, OperationPlan};
 use format::ModuleParts;
 
 pub use deferred::DeferredText;
@@ -72,7 +73,8 @@ impl Default for Modules {
 /// Each module is cut into parts that are emitted and formatted on as many threads as the
 /// machine has (see [`format`]): formatting is most of the time.
 pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<Files, Error> {
-    let parts = module_parts(api, modules);
+    let plans = plan::operations(api);
+    let parts = module_parts(api, &plans, modules);
     let texts = format::format_modules(&parts);
     let header = origin.header();
     let mut files = Files::new();
@@ -95,7 +97,11 @@ fn headed(header: &str, text: &str) -> String {
 }
 
 /// The parts of each formatted module, `models.rs` first.
-fn module_parts(api: &Api, modules: Modules) -> Vec<ModuleParts<'_>> {
+fn module_parts<'a>(
+    api: &'a Api,
+    plans: &'a [OperationPlan<'a>],
+    modules: Modules,
+) -> Vec<ModuleParts<'a>> {
     let mut parts = vec![
         ModuleParts {
             name: "models.rs",
@@ -103,13 +109,13 @@ fn module_parts(api: &Api, modules: Modules) -> Vec<ModuleParts<'_>> {
         },
         ModuleParts {
             name: "client.rs",
-            parts: client::parts(api),
+            parts: client::parts(api, plans),
         },
     ];
     if modules.server {
         parts.push(ModuleParts {
             name: "server.rs",
-            parts: server::parts(api),
+            parts: server::parts(api, plans),
         });
     }
     parts
@@ -125,11 +131,10 @@ pub struct ModuleTokens {
     pub parts: Vec<(Shape, TokenStream, DeferredText)>,
 }
 
-/// How [`module_tokens`] emits what may skip the formatter: doc comments, and items whose
-/// layout the emitter writes itself.
+/// How [`module_tokens`] emits doc comments, which may skip the formatter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emission {
-    /// Kept aside while emitting, one placeholder for each block, and written into the
+    /// Kept aside while emitting, one placeholder for each comment, and written into the
     /// formatted text: what the generator does.
     Deferred,
     /// Everything as tokens (doc comments as `#[doc]` attributes), formatted together: the
@@ -139,7 +144,8 @@ pub enum Emission {
 
 /// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
 pub fn module_tokens(api: &Api, emission: Emission) -> Vec<ModuleTokens> {
-    module_parts(api, Modules::default())
+    let plans = plan::operations(api);
+    module_parts(api, &plans, Modules::default())
         .iter()
         .map(|module| ModuleTokens {
             name: module.name,

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::deferred::{self, Place};
-use super::definitions;
 use super::docs::{doc_attrs, paragraphs};
 use super::format::{PART_LEN, Part};
 use super::objects;
 use super::rust_type::{Scope, rust_type};
-use super::text::Lines;
 use crate::model::{
     Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    Variant,
 };
+use crate::names;
+use crate::plan::{Serde, StructPlan};
 
 /// The parts of `models.rs`: the module's attributes, then the named types sorted by name,
 /// [`PART_LEN`] to a part.
@@ -26,37 +26,16 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
         .collect();
     let defs: Vec<&TypeDef> = by_name.into_values().collect();
     let mut parts = vec![Part::items(|| {
-        deferred::written(Place::Items, module_attributes_text).unwrap_or_else(|| {
-            quote! {
-                //! Types of the request and response bodies, generated from the document's schemas.
-                #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
-            }
-        })
+        quote! {
+            //! Types of the request and response bodies, generated from the document's schemas.
+            #![allow(deprecated, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant)]
+        }
     })];
     parts.extend(
         defs.chunks(PART_LEN)
             .map(|run| Part::each(run.to_vec(), move |def| Some(type_def(api, def)))),
     );
     parts
-}
-
-/// The module's doc and attributes as text.
-fn module_attributes_text() -> Option<String> {
-    let mut lines = Lines::with_capacity(320);
-    lines.fixed(
-        0,
-        &[
-            "//! Types of the request and response bodies, generated from the document's schemas.",
-            "#![allow(",
-            "    deprecated,",
-            "    clippy::doc_lazy_continuation,",
-            "    clippy::doc_overindented_list_items,",
-            "    clippy::enum_variant_names,",
-            "    clippy::large_enum_variant",
-            ")]",
-        ],
-    );
-    lines.finish()
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -75,19 +54,16 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-        TypeKind::StringEnum(string_enum) => {
-            deferred::written(Place::Items, || definitions::enum_text(def, string_enum))
-                .unwrap_or_else(|| enum_def(&name, doc(), string_enum))
-        }
+        TypeKind::StringEnum(string_enum) => enum_def(&name, doc(), string_enum),
         TypeKind::OneOf(one_of) => one_of_def(api, &name, doc(), one_of),
-        TypeKind::Struct(body) => struct_def(api, def, &name, doc, body),
+        TypeKind::Struct(body) => struct_def(api, &name, doc(), body),
     }
 }
 
 fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
     let variants = string_enum.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        let doc = doc_attrs(&definitions::variant_doc(v));
+        let doc = doc_attrs(&variant_doc(v));
         quote!(#doc #ident,)
     });
     let fallback = format_ident!("{}", string_enum.fallback);
@@ -136,20 +112,16 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnu
 
 fn struct_def(
     api: &Api,
-    def: &TypeDef,
     name: &proc_macro2::Ident,
-    doc: impl FnOnce() -> TokenStream,
+    doc: TokenStream,
     body: &Struct,
 ) -> TokenStream {
-    // `Default` when every field can default: optional fields to `None`, others to the spec's default.
-    let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || f.has_default());
-    let serde = Serde::of(body, defaultable);
-    let defaults: Vec<&Field> = if body.patch {
-        Vec::new()
-    } else {
-        body.fields.iter().filter(|f| f.has_default()).collect()
-    };
-    let derive_default = defaultable && defaults.is_empty();
+    let StructPlan {
+        serde,
+        defaultable,
+        derive_default,
+        defaults,
+    } = StructPlan::of(body);
     let serde_impls = match serde {
         Serde::Derived => TokenStream::new(),
         Serde::Members { read_fields } => {
@@ -160,21 +132,9 @@ fn struct_def(
         }
     };
     // The default functions and `impl Default`, when the struct has defaults.
-    let defaults_items = (!defaults.is_empty()).then(|| {
-        deferred::written(Place::Items, || {
-            definitions::defaults_text(api, def, body, &defaults, defaultable)
-        })
-        .unwrap_or_else(|| defaults_tokens(api, name, body, &defaults, defaultable))
-    });
-    // Encoded through `objects::Members`, the definition is written as text.
-    let written = match serde {
-        Serde::Members { read_fields } => deferred::written(Place::Items, || {
-            definitions::struct_text(api, def, body, derive_default, !read_fields)
-        }),
-        Serde::Derived => None,
-    };
-    let definition = written.unwrap_or_else(|| {
-        let doc = doc();
+    let defaults_items = (!defaults.is_empty())
+        .then(|| defaults_tokens(api, name, body, &defaults, defaultable));
+    let definition = {
         let default = derive_default.then(|| quote!(Default,));
         let derives = match serde {
             // A client only sends update bodies; decoding them is the server's job.
@@ -210,7 +170,7 @@ fn struct_def(
                 #additional
             }
         }
-    });
+    };
     quote! {
         #definition
         #defaults_items
@@ -227,7 +187,7 @@ fn defaults_tokens(
     defaultable: bool,
 ) -> TokenStream {
     let default_fns = defaults.iter().map(|f| {
-        let fn_name = format_ident!("default_{}", f.name);
+        let fn_name = format_ident!("{}", names::default_fn(&f.name));
         let ty = field_type(api, f, false);
         let value = default_expr(api, f);
         quote! {
@@ -240,7 +200,7 @@ fn defaults_tokens(
         let inits = body.fields.iter().map(|f| {
             let ident = format_ident!("{}", f.name);
             if f.has_default() {
-                let fn_name = format_ident!("default_{}", f.name);
+                let fn_name = format_ident!("{}", names::default_fn(&f.name));
                 quote!(#ident: Self::#fn_name(),)
             } else {
                 quote!(#ident: None,)
@@ -269,35 +229,6 @@ fn defaults_tokens(
     }
 }
 
-/// How a struct is encoded and decoded.
-///
-/// serde's derives expand, per struct, to a field enum with its visitor and two decoding paths
-/// (`Deserialize`) and a field count and a branch per field (`Serialize`): type-checking those
-/// expansions is most of the cost of checking a large generated crate. Where it can, a struct
-/// implements the runtime's `objects` traits instead: one statement per field to encode, one
-/// `match` to decode, through one generic function in the runtime.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Serde {
-    /// serde's derives and field attributes: extra properties are flattened into a map,
-    /// which needs serde's buffering.
-    Derived,
-    /// `objects::Members` encodes; `objects::Fields` decodes when the struct decodes onto its
-    /// `Default` (`read_fields`), serde's derive otherwise (a required member must be present).
-    Members { read_fields: bool },
-}
-
-impl Serde {
-    fn of(body: &Struct, defaultable: bool) -> Serde {
-        if body.additional.is_some() || body.fields.is_empty() {
-            Serde::Derived
-        } else {
-            Serde::Members {
-                read_fields: defaultable,
-            }
-        }
-    }
-}
-
 /// The field's full Rust type: `Option`, `Box` and `Patch` as its flags require.
 fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
     let mut ty = rust_type(api, &field.ty, Scope::Models);
@@ -323,7 +254,7 @@ fn field(
 ) -> TokenStream {
     let ident = format_ident!("{}", field.name);
     let ty = field_type(api, field, patch);
-    let doc = doc_attrs(&definitions::field_doc(field));
+    let doc = doc_attrs(&field_doc(field));
     let rename = (field.name != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire,)
@@ -342,7 +273,7 @@ fn field(
         quote!(#[serde(#rename default, #skip)])
     } else if field.has_default() {
         // serde resolves the path inside its own visitor, where `Self` is not the struct.
-        let path = format!("{owner}::default_{}", field.name);
+        let path = format!("{owner}::{}", names::default_fn(&field.name));
         quote!(#[serde(#rename default = #path)])
     } else if let Some(rename) = rename {
         quote!(#[serde(#rename)])
@@ -649,5 +580,25 @@ fn known_properties(api: &Api, ty: &TypeRef) -> Vec<String> {
         },
         TypeRef::Option(inner) => known_properties(api, inner),
         _ => Vec::new(),
+    }
+}
+
+/// A field's doc comment: its description, then notes on how it travels.
+fn field_doc(field: &Field) -> String {
+    let notes = [
+        field.read_only.then_some("Read-only: set by the server."),
+        field
+            .write_only
+            .then_some("Write-only: sent by the client, never returned."),
+        field.deprecated.then_some("**Deprecated.**"),
+    ];
+    paragraphs(std::iter::once(field.doc.as_deref()).chain(notes))
+}
+
+/// A variant's doc comment: its wire value, then its description.
+fn variant_doc(variant: &Variant) -> String {
+    match &variant.doc {
+        Some(text) => format!("`{}`: {text}", variant.wire),
+        None => format!("`{}`", variant.wire),
     }
 }

@@ -5,9 +5,10 @@
 //! construction: the client's option structs carry the optional parameters on both sides, the
 //! models carry the bodies.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::arguments::{names, server_types};
 use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, rust_type};
@@ -15,23 +16,23 @@ use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
     Success, TypeRef,
 };
-use crate::names;
+use crate::plan::OperationPlan;
 
 /// The parts of `server.rs`: the module's attributes, the `Api` trait (its methods
 /// in [`runs`] of operations), the router, then the handlers and the response enums.
-pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
+pub(super) fn parts<'a>(api: &'a Api, plans: &'a [OperationPlan<'a>]) -> Vec<Part<'a>> {
     let mut parts = vec![Part::items(|| {
         quote! {
             //! The serving side of the API description: implement [`Api`], serve it with [`router`].
             #![allow(deprecated, clippy::too_many_arguments, clippy::type_complexity, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         }
     })];
-    let runs = runs(&api.operations);
+    let runs = runs(plans);
     let count = runs.len();
     parts.extend(runs.iter().enumerate().map(|(index, &run)| {
         Part::impl_items(index, count, move || {
             let trait_doc = (index == 0).then(|| trait_doc(api));
-            let methods = run.iter().map(|op| trait_method(api, op));
+            let methods = run.iter().map(|plan| trait_method(api, plan));
             quote! {
                 #trait_doc
                 pub trait Api: Send + Sync + 'static {
@@ -41,7 +42,7 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
         })
     }));
     parts.push(Part::items(|| {
-        let routes = routes(api);
+        let routes = routes(plans);
         quote! {
             /// An axum router serving `api` at the document's paths and methods. Requests that do
             /// not match the document are answered with `400` and an OData error body naming the
@@ -56,11 +57,11 @@ pub(super) fn parts(api: &Api) -> Vec<Part<'_>> {
     }));
     parts.extend(
         runs.iter()
-            .map(|&run| Part::each(run, move |op| Some(handler(api, op)))),
+            .map(|&run| Part::each(run, move |plan| Some(handler(api, plan)))),
     );
     parts.extend(
         runs.iter()
-            .map(|&run| Part::each(run, move |op| Some(response_enum(api, op)))),
+            .map(|&run| Part::each(run, move |plan| Some(response_enum(api, plan)))),
     );
     parts
 }
@@ -81,76 +82,22 @@ fn trait_doc(api: &Api) -> TokenStream {
     ]))
 }
 
-fn response_name(op: &Operation) -> Ident {
-    format_ident!("{}Response", names::type_name(&op.name))
-}
-
-fn handler_name(op: &Operation) -> Ident {
-    format_ident!("handle_{}", op.name)
-}
-
-fn decoder_name(op: &Operation) -> Ident {
-    format_ident!("decode_{}", op.name)
-}
-
 /// Whether a status is matched by a range or `default` (the variant then carries the status).
 fn open_status(status: &str) -> bool {
     status.parse::<u16>().is_err()
 }
 
-/// The arguments of the trait method: (name, owned type).
-fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
-    let mut arguments: Vec<(Ident, TokenStream)> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            (
-                format_ident!("{}", p.name),
-                rust_type(api, &p.ty, Scope::Crate),
-            )
-        })
-        .collect();
-    if let Some(options) = &op.options {
-        let options = format_ident!("{options}");
-        arguments.push((format_ident!("options"), quote!(crate::client::#options)));
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.kind {
-            BodyKind::Bytes(_) => quote!(Vec<u8>),
-            BodyKind::Text(_) => quote!(String),
-            _ => rust_type(api, &body.ty, Scope::Crate),
-        };
-        let ty = if body.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
-        arguments.push((format_ident!("body"), ty));
-    }
-    arguments
-}
-
-fn trait_method(api: &Api, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.name);
-    let response = response_name(op);
-    let arguments = arguments(api, op)
-        .into_iter()
-        .map(|(name, ty)| quote!(#name: #ty));
-    let summary = op
-        .summary
-        .as_deref()
-        .or(op.description.as_deref())
-        .map(sanitize);
-    let doc = doc_attrs_markdown(&paragraphs([
-        summary.as_deref(),
-        Some(sanitize(&format!("`{} {}`", op.method.as_str(), op.path)).as_str()),
-    ]));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+fn trait_method(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
+    let name = format_ident!("{}", plan.op.name);
+    let response = format_ident!("{}", plan.server.response);
+    let types = server_types(api, &plan.arguments);
+    let names = names(&plan.arguments);
+    let doc = doc_attrs_markdown(&plan.trait_doc);
+    let deprecated = plan.op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
         #deprecated
-        fn #name(&self, #(#arguments),*) -> impl ::std::future::Future<Output = #response> + Send;
+        fn #name(&self, #(#names: #types),*) -> impl ::std::future::Future<Output = #response> + Send;
     }
 }
 
@@ -162,17 +109,14 @@ fn body_type(api: &Api, body: &Success) -> Option<TokenStream> {
     }
 }
 
-/// The struct carrying the headers a response declares: `{Operation}{Variant}Headers`.
-fn headers_name(op: &Operation, variant: &str) -> Ident {
-    format_ident!("{}{variant}Headers", names::type_name(&op.name))
-}
-
 /// The struct of the headers of one response, when it declares any.
-fn headers_struct(api: &Api, op: &Operation, response: &StatusBody) -> Option<TokenStream> {
-    if response.headers.is_empty() {
-        return None;
-    }
-    let name = headers_name(op, &response.variant);
+fn headers_struct(
+    api: &Api,
+    op: &Operation,
+    response: &StatusBody,
+    name: Option<&String>,
+) -> Option<TokenStream> {
+    let name = format_ident!("{}", name?);
     let doc = doc_attrs(&format!(
         "The headers of the `{}` response of `{}`.",
         response.status, op.label
@@ -220,20 +164,25 @@ fn set_headers(headers: &[ResponseHeader]) -> TokenStream {
     quote!(#(#sets)*)
 }
 
-fn response_enum(api: &Api, op: &Operation) -> TokenStream {
-    let name = response_name(op);
+fn response_enum(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
+    let op = plan.op;
+    let name = format_ident!("{}", plan.server.response);
     let header_structs: Vec<TokenStream> = op
         .responses
         .iter()
-        .filter_map(|response| headers_struct(api, op, response))
+        .zip(&plan.server.headers)
+        .filter_map(|(response, name)| headers_struct(api, op, response, name.as_ref()))
         .collect();
-    let variants = op.responses.iter().map(
-        |StatusBody {
-             status,
-             variant,
-             body,
-             headers,
-         }| {
+    let variants = op.responses.iter().zip(&plan.server.headers).map(
+        |(
+            StatusBody {
+                status,
+                variant,
+                body,
+                ..
+            },
+            headers,
+        )| {
             let variant = format_ident!("{variant}");
             let doc = doc_attrs(&if open_status(status) {
                 format!("Status `{status}`: the `u16` is the status to answer with.")
@@ -245,8 +194,8 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 fields.push(quote!(u16));
             }
             fields.extend(body_type(api, body));
-            if !headers.is_empty() {
-                let headers = headers_name(op, &variant.to_string());
+            if let Some(headers) = headers {
+                let headers = format_ident!("{headers}");
                 fields.push(quote!(#headers));
             }
             if fields.is_empty() {
@@ -377,13 +326,13 @@ fn read_param(param: &Param, path: &str) -> TokenStream {
     }
 }
 
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+fn handler(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
+    let op = plan.op;
     let name = format_ident!("{}", op.name);
-    let handler = handler_name(op);
-    let decoder = decoder_name(op);
-    let arguments = arguments(api, op);
-    let types = arguments.iter().map(|(_, ty)| ty);
-    let names: Vec<&Ident> = arguments.iter().map(|(name, _)| name).collect();
+    let handler = format_ident!("{}", plan.server.handler);
+    let decoder = format_ident!("{}", plan.server.decoder);
+    let types = server_types(api, &plan.arguments);
+    let names = names(&plan.arguments);
 
     let mut values: Vec<TokenStream> = op
         .params
@@ -439,40 +388,38 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
 
 /// `.route(path, method_router)` per distinct path. Paths that differ only in parameter names
 /// share one route (the first spelling); handlers read path parameters by position.
-fn routes(api: &Api) -> Vec<TokenStream> {
+fn routes(plans: &[OperationPlan<'_>]) -> Vec<TokenStream> {
     // Routes in order of first appearance; the map finds a route by shape in constant time, so
     // grouping is linear in the number of operations.
-    let mut by_shape: Vec<(String, Vec<&Operation>)> = Vec::new();
+    let mut by_shape: Vec<(String, Vec<&OperationPlan<'_>>)> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for op in &api.operations {
-        let shape = route_path(&op.path);
+    for plan in plans {
+        let shape = route_path(&plan.op.path);
         match index.get(&shape) {
             Some(&at) => {
-                let ops = &mut by_shape[at].1;
-                if !ops.iter().any(|o| o.method == op.method) {
-                    ops.push(op);
+                let same_path = &mut by_shape[at].1;
+                if !same_path.iter().any(|o| o.op.method == plan.op.method) {
+                    same_path.push(plan);
                 }
             }
             None => {
                 index.insert(shape.clone(), by_shape.len());
-                by_shape.push((shape, vec![op]));
+                by_shape.push((shape, vec![plan]));
             }
         }
     }
     by_shape
         .into_iter()
-        .map(|(path, ops)| {
-            let mut ops = ops.into_iter();
-            let first = ops.next().map(|op| {
-                let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-                let handler = handler_name(op);
-                quote!(::axum::routing::#method(#handler::<A>))
+        .map(|(path, same_path)| {
+            let mut same_path = same_path.into_iter().map(|plan| {
+                let method = format_ident!("{}", plan.op.method.as_str().to_ascii_lowercase());
+                let handler = format_ident!("{}", plan.server.handler);
+                (method, handler)
             });
-            let rest = ops.map(|op| {
-                let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-                let handler = handler_name(op);
-                quote!(.#method(#handler::<A>))
-            });
+            let first = same_path
+                .next()
+                .map(|(method, handler)| quote!(::axum::routing::#method(#handler::<A>)));
+            let rest = same_path.map(|(method, handler)| quote!(.#method(#handler::<A>)));
             quote!(.route(#path, #first #(#rest)*))
         })
         .collect()
