@@ -11,9 +11,9 @@ use crate::error::{Error, join_pointer};
 use crate::names;
 
 /// The component schema names that decide the type names of `api`, in naming order: the
-/// document's own; in a slice written by [`slice()`](super::slice()), the names its `x-generator-slice`
-/// extension records, then its own schemas not among them (as [`crate::model::build_named`]
-/// names them).
+/// document's own; in a slice written by [`slice()`](super::slice()), the names its
+/// `x-generator-slice` extension records, then its own schemas not among them (as
+/// [`crate::model::build_named`] names them).
 pub fn naming(api: &OpenAPI) -> Result<Vec<String>, Error> {
     let own = api.components.as_ref().map(|c| c.schemas.keys());
     match recorded_naming(api)? {
