@@ -1,0 +1,309 @@
+//! Parameters: the path template split into literals and parameters, and the path-item and
+//! operation parameters merged, resolved and typed as values written as text.
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
+
+use super::OperationBuilder;
+use crate::error::{Error, join_pointer};
+use crate::model::refs;
+use crate::model::types::{Resolved, TypeSpace};
+use crate::model::{ArrayStyle, Param, ParamLocation, PathPart, TypeKind, TypeRef};
+use crate::names::{self, Namespace};
+
+/// Argument names the generated methods use besides parameters.
+const RESERVED_ARGUMENTS: &[&str] = &["body", "options", "self", "request", "query"];
+
+impl<'a> OperationBuilder<'a> {
+    /// Path-item and operation parameters (the operation's win), path parameters first.
+    pub(super) fn parameters(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        path: &str,
+        shared: &'a [ReferenceOr<Parameter>],
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+        type_prefix: &str,
+    ) -> Result<(Vec<Param>, Vec<PathPart>), Error> {
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map_or(pointer, |(head, _)| head)
+            .to_owned();
+        let mut declared: Vec<(&'a Parameter, String)> = Vec::new();
+        let sources = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p,
+                    join_pointer(&join_pointer(&item_pointer, "parameters"), &i.to_string()),
+                )
+            })
+            .chain(operation.parameters.iter().enumerate().map(|(i, p)| {
+                (
+                    p,
+                    join_pointer(&join_pointer(pointer, "parameters"), &i.to_string()),
+                )
+            }));
+        for (parameter, at) in sources {
+            let (parameter, at) = match parameter {
+                ReferenceOr::Item(p) => (p, at),
+                ReferenceOr::Reference { reference } => {
+                    let components = self.api.components.as_ref().map(|c| &c.parameters);
+                    let (p, _) = refs::resolve(components, "parameters", reference, &at)?;
+                    (p, at)
+                }
+            };
+            let data = parameter.parameter_data_ref();
+            let same = |(p, _): &(&Parameter, String)| {
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+            };
+            match declared.iter_mut().find(|d| same(d)) {
+                Some(existing) => *existing = (parameter, at),
+                None => declared.push((parameter, at)),
+            }
+        }
+
+        let template = parse_template(path);
+        let mut namespace = Namespace::with_reserved(RESERVED_ARGUMENTS.iter().copied());
+        let mut params = Vec::new();
+        let mut path_parts = Vec::new();
+        // Path parameters, in the order the template uses them.
+        for part in &template {
+            match part {
+                TemplatePart::Literal(text) => path_parts.push(PathPart::Literal(text.clone())),
+                TemplatePart::Param(wire) => {
+                    let Some((parameter, at)) = declared.iter().find(|(p, _)| {
+                        matches!(p, Parameter::Path { .. }) && &p.parameter_data_ref().name == wire
+                    }) else {
+                        return Err(Error::invalid(
+                            pointer,
+                            format!("the path uses `{{{wire}}}` but no path parameter `{wire}` is declared"),
+                        )
+                        .with_help("declare it under `parameters` with `in: path` and `required: true`"));
+                    };
+                    path_parts.push(PathPart::Param(params.len()));
+                    params.push(self.parameter(
+                        space,
+                        parameter,
+                        at,
+                        &mut namespace,
+                        type_prefix,
+                    )?);
+                }
+            }
+        }
+        for (parameter, at) in &declared {
+            match parameter {
+                Parameter::Path { parameter_data, .. } => {
+                    let used = template
+                        .iter()
+                        .any(|p| matches!(p, TemplatePart::Param(w) if *w == parameter_data.name));
+                    if !used {
+                        return Err(Error::invalid(
+                            at,
+                            format!(
+                                "path parameter `{}` does not appear in the path `{path}`",
+                                parameter_data.name
+                            ),
+                        ));
+                    }
+                }
+                Parameter::Header { parameter_data, .. }
+                    if ["accept", "content-type", "authorization"]
+                        .contains(&parameter_data.name.to_ascii_lowercase().as_str()) =>
+                {
+                    // OpenAPI says these header parameters are ignored: the client sets them.
+                }
+                _ => params.push(self.parameter(
+                    space,
+                    parameter,
+                    at,
+                    &mut namespace,
+                    type_prefix,
+                )?),
+            }
+        }
+        Ok((params, path_parts))
+    }
+
+    fn parameter(
+        &mut self,
+        space: &mut TypeSpace<'a>,
+        parameter: &'a Parameter,
+        at: &str,
+        namespace: &mut Namespace,
+        type_prefix: &str,
+    ) -> Result<Param, Error> {
+        let data = parameter.parameter_data_ref();
+        let (location, style) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Csv),
+            Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Csv),
+            Parameter::Query { style, .. } => {
+                let style = match style {
+                    QueryStyle::Form if data.explode == Some(false) => ArrayStyle::Csv,
+                    QueryStyle::Form => ArrayStyle::Exploded,
+                    QueryStyle::SpaceDelimited => ArrayStyle::Space,
+                    QueryStyle::PipeDelimited => ArrayStyle::Pipe,
+                    QueryStyle::DeepObject => {
+                        return Err(Error::unsupported(
+                            at,
+                            format!("query parameter `{}` uses `style: deepObject`, which is not supported", data.name),
+                        )
+                        .with_help("describe the object's properties as separate query parameters"));
+                    }
+                };
+                (ParamLocation::Query, style)
+            }
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Csv),
+        };
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(Error::unsupported(
+                    at,
+                    format!(
+                        "parameter `{}` is described with `content`, which is not supported",
+                        data.name
+                    ),
+                )
+                .with_help("describe the parameter with `schema`"));
+            }
+        };
+        let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+        let Resolved { ty, .. } =
+            space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
+        // An array parameter given by a named array schema is still written as an array.
+        let ty = array_behind_alias(space, not_null(space, ty));
+        if !param_type_supported(space, &ty) {
+            return Err(Error::unsupported(
+                at,
+                format!("parameter `{}` has a type that cannot be written as text", data.name),
+            )
+            .with_help("parameters must be strings, numbers, booleans, dates, string enums or arrays of these"));
+        }
+        Ok(Param {
+            name: namespace.claim(&names::value_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            style,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+}
+
+/// The type a chain of aliases names (`ty` itself when it is no alias), followed for at most
+/// 16 links, as the model allows no longer chain.
+fn behind_aliases<'s>(space: &'s TypeSpace<'_>, ty: &'s TypeRef) -> &'s TypeRef {
+    let mut current = ty;
+    for _ in 0..16 {
+        match current {
+            TypeRef::Named(id) => match &space.def(*id).kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    current
+}
+
+/// `ty` itself, or the array type a chain of aliases names.
+fn array_behind_alias(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let array = match behind_aliases(space, &ty) {
+        array @ TypeRef::Vec(_) => Some(array.clone()),
+        _ => None,
+    };
+    array.unwrap_or(ty)
+}
+
+/// The type of a `nullable` parameter schema without the null (through aliases): a path,
+/// query or header has no null to write, and leaving an optional parameter out says the same.
+pub(super) fn not_null(space: &TypeSpace<'_>, ty: TypeRef) -> TypeRef {
+    let inner = match behind_aliases(space, &ty) {
+        TypeRef::Option(inner) => Some((**inner).clone()),
+        _ => None,
+    };
+    inner.unwrap_or(ty)
+}
+
+/// Types a parameter can have: scalars, string enums, and arrays of those.
+pub(super) fn param_type_supported(space: &TypeSpace<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::String
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uuid => true,
+        TypeRef::Vec(inner) => {
+            !matches!(**inner, TypeRef::Vec(_)) && param_type_supported(space, inner)
+        }
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            TypeKind::StringEnum(_) => true,
+            TypeKind::Alias(inner) => param_type_supported(space, inner),
+            TypeKind::OneOf(one_of) => {
+                one_of.tag.is_none()
+                    && one_of
+                        .variants
+                        .iter()
+                        .all(|v| param_type_supported(space, &v.ty))
+            }
+            TypeKind::Struct(_) => false,
+        },
+        _ => false,
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum TemplatePart {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits `/a/{b}/c{d}` into literals and parameter names.
+fn parse_template(path: &str) -> Vec<TemplatePart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push(TemplatePart::Literal(rest[..open].to_owned()));
+        }
+        parts.push(TemplatePart::Param(rest[open + 1..open + close].to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest.to_owned()));
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_into_literals_and_parameters() {
+        assert_eq!(
+            parse_template("/a/{b-id}/c"),
+            vec![
+                TemplatePart::Literal("/a/".into()),
+                TemplatePart::Param("b-id".into()),
+                TemplatePart::Literal("/c".into())
+            ]
+        );
+        assert_eq!(
+            parse_template("/x"),
+            vec![TemplatePart::Literal("/x".into())]
+        );
+    }
+}
