@@ -1,5 +1,5 @@
-//! Most YAML documents are read in one pass over their events (`load/events.rs`), the others by
-//! the general path through `serde_yaml`. Either way a document must read as `serde_yaml`
+//! The loader reads YAML with `serde_yaml`, making its checks in the same pass, and reads a
+//! document again only to locate a problem. Either way a document must read as `serde_yaml`
 //! reads it: every YAML document here loads into the same `openapiv3` value.
 
 mod support;
@@ -62,8 +62,8 @@ fn every_shared_yaml_document_reads_as_serde_yaml_reads_it() {
 }
 
 #[test]
-fn documents_the_one_pass_leaves_alone_still_load() {
-    // An alias and a tag: read by the general path, with the same result.
+fn documents_with_aliases_and_tags_load() {
+    // An alias and a tag, read as `serde_yaml` reads them.
     let text = r#"
 openapi: 3.0.3
 info: {title: Shared, version: !!str 1}
