@@ -109,8 +109,10 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Implements `Serialize` for a struct that implements [`Members`].
-// Unused in a crate whose API description has no struct.
-#[allow(unused_macros)]
+///
+/// Plumbing for generated code, which calls it as `crate::runtime::serialize_members!`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! serialize_members {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -118,27 +120,25 @@ macro_rules! serialize_members {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::runtime::objects::serialize(self, serializer)
+                $crate::objects::serialize(self, serializer)
             }
         }
     };
 }
 
-pub(crate) use serialize_members;
-
 /// Implements `Deserialize` for a struct that implements [`Fields`].
-// Unused in a crate whose API description has no such struct.
-#[allow(unused_macros)]
+///
+/// Plumbing for generated code, which calls it as `crate::runtime::deserialize_fields!`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! deserialize_fields {
     ($name:ident) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::objects::deserialize(deserializer, stringify!($name))
+                $crate::objects::deserialize(deserializer, stringify!($name))
             }
         }
     };
 }
-
-pub(crate) use deserialize_fields;

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// How a value is read from a path segment, query string, header or cookie; the counterpart
-/// of [`ParamValue`](crate::runtime::ParamValue).
+/// of [`ParamValue`](crate::ParamValue).
 pub trait FromParam: Sized {
     /// Parses `text`; the error says what was expected.
     fn from_param(text: &str) -> Result<Self, String>;
@@ -93,7 +93,12 @@ impl IntoResponse for Rejection {
         if self.status == 404 {
             return odata_error(StatusCode::NOT_FOUND, "NotFound", &self.message, None);
         }
-        odata_error(StatusCode::BAD_REQUEST, "BadRequest", &self.message, Some(&self.target))
+        odata_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            &self.message,
+            Some(&self.target),
+        )
     }
 }
 
@@ -104,7 +109,12 @@ fn missing_field(message: &str) -> Option<&str> {
 }
 
 /// An OData error response: `{"error": {"code", "message", "target"}}`.
-pub fn odata_error(status: StatusCode, code: &str, message: &str, target: Option<&str>) -> Response {
+pub fn odata_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    target: Option<&str>,
+) -> Response {
     let mut error = serde_json::json!({ "code": code, "message": message });
     if let Some(target) = target {
         error["target"] = serde_json::Value::String(target.to_owned());
@@ -152,8 +162,11 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
             .iter()
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
             .collect();
-        let query = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
-            .map_err(|e| Rejection::new("query", format!("the query string is malformed: {e}")).into_response())?;
+        let query =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).map_err(|e| {
+                Rejection::new("query", format!("the query string is malformed: {e}"))
+                    .into_response()
+            })?;
         let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -167,10 +180,15 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
 }
 
 fn parse<T: FromParam>(name: &str, text: &str) -> Result<T, Rejection> {
-    T::from_param(text).map_err(|message| Rejection::new(name, format!("parameter `{name}`: {message}")))
+    T::from_param(text)
+        .map_err(|message| Rejection::new(name, format!("parameter `{name}`: {message}")))
 }
 
-fn parse_list<T: FromParam>(name: &str, texts: &[&str], style: ListStyle) -> Result<Vec<T>, Rejection> {
+fn parse_list<T: FromParam>(
+    name: &str,
+    texts: &[&str],
+    style: ListStyle,
+) -> Result<Vec<T>, Rejection> {
     let mut values = Vec::new();
     for text in texts {
         match style {
@@ -194,7 +212,10 @@ impl Incoming {
     /// documents may hold characters a router does not accept); `name` is the document's name
     /// for it, used in errors.
     pub fn path_at<T: FromParam>(&self, position: usize, name: &str) -> Result<T, Rejection> {
-        let text = self.path.get(&format!("p{position}")).ok_or_else(|| missing(name))?;
+        let text = self
+            .path
+            .get(&format!("p{position}"))
+            .ok_or_else(|| missing(name))?;
         parse(name, text)
     }
 
@@ -208,11 +229,17 @@ impl Incoming {
         piece: usize,
         name: &str,
     ) -> Result<T, Rejection> {
-        let segment = self.path.get(&format!("p{position}")).ok_or_else(|| missing(name))?;
+        let segment = self
+            .path
+            .get(&format!("p{position}"))
+            .ok_or_else(|| missing(name))?;
         // A segment without the document's literal text is a path no operation serves.
         let mismatch = || Rejection {
             status: 404,
-            ..Rejection::new(name, format!("no operation serves a path segment `{segment}` here"))
+            ..Rejection::new(
+                name,
+                format!("no operation serves a path segment `{segment}` here"),
+            )
         };
         let (first, rest) = literals.split_first().ok_or_else(mismatch)?;
         let mut remaining = segment.strip_prefix(first).ok_or_else(mismatch)?;
@@ -256,12 +283,20 @@ impl Incoming {
     }
 
     /// An array query parameter (empty when absent).
-    pub fn query_list<T: FromParam>(&self, name: &str, style: ListStyle) -> Result<Vec<T>, Rejection> {
+    pub fn query_list<T: FromParam>(
+        &self,
+        name: &str,
+        style: ListStyle,
+    ) -> Result<Vec<T>, Rejection> {
         parse_list(name, &self.query_texts(name), style)
     }
 
     /// A required array query parameter.
-    pub fn query_list_required<T: FromParam>(&self, name: &str, style: ListStyle) -> Result<Vec<T>, Rejection> {
+    pub fn query_list_required<T: FromParam>(
+        &self,
+        name: &str,
+        style: ListStyle,
+    ) -> Result<Vec<T>, Rejection> {
         if self.query_texts(name).is_empty() {
             return Err(missing(name));
         }
@@ -337,22 +372,34 @@ impl Incoming {
         if self.body.is_empty() {
             return Err(Rejection::new("body", "the request body is required"));
         }
-        crate::runtime::enums::strictly(|| {
+        crate::enums::strictly(|| {
             let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
             let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
-                let whole_value = e.inner().to_string().contains(crate::runtime::variants::NO_ALTERNATIVE);
+                let whole_value = e
+                    .inner()
+                    .to_string()
+                    .contains(crate::variants::NO_ALTERNATIVE);
                 // At the root, name the property at fault when one is; a body that matches
                 // no alternative as a whole is the body's fault.
-                let target = match (path.as_str(), whole_value, missing_field(&e.inner().to_string())) {
+                let target = match (
+                    path.as_str(),
+                    whole_value,
+                    missing_field(&e.inner().to_string()),
+                ) {
                     // A required property is absent: name it, below the object that lacks it.
                     (".", false, Some(field)) => field.to_owned(),
                     (_, false, Some(field)) => format!("{path}.{field}"),
                     (".", true, _) => String::from("body"),
-                    (".", false, None) => self.culprit_property::<T>().unwrap_or_else(|| String::from("body")),
+                    (".", false, None) => self
+                        .culprit_property::<T>()
+                        .unwrap_or_else(|| String::from("body")),
                     _ => path.clone(),
                 };
-                Rejection::new(target, format!("invalid request body at `{path}`: {}", e.inner()))
+                Rejection::new(
+                    target,
+                    format!("invalid request body at `{path}`: {}", e.inner()),
+                )
             })?;
             deserializer
                 .end()
@@ -379,7 +426,7 @@ impl Incoming {
 
     /// An `application/x-www-form-urlencoded` body.
     pub fn form<T: DeserializeOwned>(&self) -> Result<T, Rejection> {
-        crate::runtime::enums::strictly(|| {
+        crate::enums::strictly(|| {
             serde_urlencoded::from_bytes(&self.body)
                 .map_err(|e| Rejection::new("body", format!("invalid form body: {e}")))
         })
@@ -397,11 +444,21 @@ impl Incoming {
             .split(';')
             .find_map(|p| p.trim().strip_prefix("boundary="))
             .map(|b| b.trim_matches('"').to_owned())
-            .ok_or_else(|| Rejection::new("body", "a multipart body needs a boundary in its Content-Type"))?;
+            .ok_or_else(|| {
+                Rejection::new(
+                    "body",
+                    "a multipart body needs a boundary in its Content-Type",
+                )
+            })?;
         let mut object = serde_json::Map::new();
         for (name, content) in multipart_parts(&self.body, &boundary)? {
             let value = if files.contains(&name.as_str()) {
-                serde_json::Value::Array(content.iter().map(|b| serde_json::Value::from(*b)).collect())
+                serde_json::Value::Array(
+                    content
+                        .iter()
+                        .map(|b| serde_json::Value::from(*b))
+                        .collect(),
+                )
             } else {
                 let text = String::from_utf8(content)
                     .map_err(|_| Rejection::new(name.as_str(), "a text part is not UTF-8"))?;
@@ -409,7 +466,7 @@ impl Incoming {
             };
             object.insert(name, value);
         }
-        crate::runtime::enums::strictly(|| {
+        crate::enums::strictly(|| {
             serde_json::from_value(serde_json::Value::Object(object))
                 .map_err(|e| Rejection::new("body", format!("invalid multipart body: {e}")))
         })
@@ -422,7 +479,8 @@ impl Incoming {
 
     /// A text body.
     pub fn text(&self) -> Result<String, Rejection> {
-        String::from_utf8(self.body.to_vec()).map_err(|_| Rejection::new("body", "the body is not UTF-8 text"))
+        String::from_utf8(self.body.to_vec())
+            .map_err(|_| Rejection::new("body", "the body is not UTF-8 text"))
     }
 }
 
@@ -442,7 +500,11 @@ fn multipart_parts(body: &[u8], boundary: &str) -> Result<Vec<(String, Vec<u8>)>
         let headers_end = find(rest, b"\r\n\r\n").ok_or_else(malformed)?;
         let headers = String::from_utf8_lossy(&rest[..headers_end]).into_owned();
         let content_start = headers_end + 4;
-        let next = find(&rest[content_start..], format!("\r\n{delimiter}").as_bytes()).ok_or_else(malformed)?;
+        let next = find(
+            &rest[content_start..],
+            format!("\r\n{delimiter}").as_bytes(),
+        )
+        .ok_or_else(malformed)?;
         let content = rest[content_start..content_start + next].to_vec();
         let name = headers
             .lines()
@@ -456,7 +518,9 @@ fn multipart_parts(body: &[u8], boundary: &str) -> Result<Vec<(String, Vec<u8>)>
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 fn status(code: u16) -> StatusCode {
@@ -483,7 +547,11 @@ pub fn empty(code: u16) -> Response {
 
 /// A `text/plain` response.
 pub fn text<T: Display>(code: u16, body: &T) -> Response {
-    with_body(code, "text/plain; charset=utf-8", body.to_string().into_bytes())
+    with_body(
+        code,
+        "text/plain; charset=utf-8",
+        body.to_string().into_bytes(),
+    )
 }
 
 /// A response with raw bytes of `content_type`.
@@ -494,11 +562,18 @@ pub fn bytes(code: u16, content_type: &'static str, body: Vec<u8>) -> Response {
 /// Sets the response header `name` to `value`, written as a parameter is (`None` sets
 /// nothing). A value no header can carry (a line break, a control character) turns the
 /// response into a `500` that says so, rather than an answer without the header.
-pub fn set_header<T: crate::runtime::ParamValue + ?Sized>(response: &mut Response, name: &str, value: Option<&T>) {
+pub fn set_header<T: crate::ParamValue + ?Sized>(
+    response: &mut Response,
+    name: &str,
+    value: Option<&T>,
+) {
     let Some(value) = value else {
         return;
     };
-    match (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_param())) {
+    match (
+        header::HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(&value.to_param()),
+    ) {
         (Ok(header_name), Ok(value)) => {
             response.headers_mut().append(header_name, value);
         }
@@ -506,7 +581,9 @@ pub fn set_header<T: crate::runtime::ParamValue + ?Sized>(response: &mut Respons
             *response = odata_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "InternalServerError",
-                &format!("the response header `{name}` cannot carry the value the implementation gave"),
+                &format!(
+                    "the response header `{name}` cannot carry the value the implementation gave"
+                ),
                 None,
             );
         }

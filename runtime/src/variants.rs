@@ -13,7 +13,10 @@ use serde_json::Value;
 
 /// The string value of the tag `property` of `value`, if it is an object that has one.
 pub fn tag(value: &Value, property: &str) -> Option<String> {
-    value.get(property).and_then(Value::as_str).map(str::to_owned)
+    value
+        .get(property)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// Decodes `value` into a variant's type, reporting a failure as the caller's error type.
@@ -46,13 +49,19 @@ pub(crate) const NO_ALTERNATIVE: &str = "the value matches none of the";
 
 /// One candidate of an untagged enum: the property names its type declares (empty for
 /// non-object types) and how to decode it.
-pub type Candidate<T> = (&'static [&'static str], fn(Value) -> Result<T, serde_json::Error>);
+pub type Candidate<T> = (
+    &'static [&'static str],
+    fn(Value) -> Result<T, serde_json::Error>,
+);
 
 /// Decodes `value` as the best of `candidates`: among those that decode without error, the
 /// one whose declared properties cover most of the object's keys, with fewest keys it does
 /// not know; ties go to the earlier candidate (the generator orders them from the most to
 /// the least specific type).
-pub fn best_match<T, E: serde::de::Error>(value: Value, candidates: &[Candidate<T>]) -> Result<T, E> {
+pub fn best_match<T, E: serde::de::Error>(
+    value: Value,
+    candidates: &[Candidate<T>],
+) -> Result<T, E> {
     let keys: Vec<&String> = match &value {
         Value::Object(map) => map.keys().collect(),
         _ => Vec::new(),
