@@ -25,7 +25,7 @@ use graph_connectors::Client;
 use graph_connectors::client::GetNdesConnectorOptions;
 use graph_connectors::local_graph::LocalGraph;
 use graph_connectors::models::NdesConnector;
-use reqwest::header::ACCEPT;
+use graph_connectors::runtime::reqwest::{self, header::ACCEPT};
 use tokio::runtime::Runtime;
 
 const TOKEN: &str = "benchmark-token";

@@ -3,8 +3,9 @@
 //! (`/deviceManagement/domainJoinConnectors`) and on-premises publishing connectors
 //! (`/connectors`).
 //!
-//! Everything below is generated from `spec/connectors.yaml` into `generated/` by the
-//! `generator` crate; edit the document, not the generated files.
+//! `client`, `models` and `server` are generated from `spec/connectors.yaml` into
+//! `generated/` by the `generator` crate; edit the document, not the generated files.
+//! [`runtime`] is the hand-written `generator-runtime` crate they share.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), graph_connectors::Error> {
@@ -29,9 +30,6 @@ pub mod client;
 #[rustfmt::skip]
 #[path = "../generated/models.rs"]
 pub mod models;
-#[rustfmt::skip]
-#[path = "../generated/runtime/mod.rs"]
-pub mod runtime;
 #[cfg(feature = "server")]
 #[rustfmt::skip]
 #[path = "../generated/server.rs"]
@@ -39,6 +37,10 @@ pub mod server;
 
 #[cfg(feature = "server")]
 pub mod local_graph;
+
+/// The runtime the generated modules call as `crate::runtime`: transport, paging, parameter
+/// encoding and errors, from the `generator-runtime` crate.
+pub use generator_runtime as runtime;
 
 pub use client::Client;
 pub use runtime::Error;

@@ -22,18 +22,17 @@ fn copy_workspace(to: &Path) {
         "src",
         "generated",
         "generator/src",
-        "generator/runtime",
+        // The runtime crate, which the generator also embeds to vendor it.
+        "runtime/src",
         // Named in the manifests as `[[bench]]` targets, so cargo wants them present.
         "benches",
         "generator/benches",
     ] {
         copy_dir(&root().join(dir), &to.join(dir));
     }
-    std::fs::copy(
-        root().join("generator/Cargo.toml"),
-        to.join("generator/Cargo.toml"),
-    )
-    .expect("copy generator manifest");
+    for manifest in ["generator/Cargo.toml", "runtime/Cargo.toml"] {
+        std::fs::copy(root().join(manifest), to.join(manifest)).expect("copy manifest");
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {

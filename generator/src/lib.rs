@@ -41,6 +41,7 @@ pub struct Config {
     max_input_bytes: u64,
     selection: slice::Selection,
     modules: emit::Modules,
+    runtime_path: Option<PathBuf>,
 }
 
 impl Config {
@@ -53,6 +54,7 @@ impl Config {
             max_input_bytes: load::DEFAULT_MAX_INPUT_BYTES,
             selection: slice::Selection::new(),
             modules: emit::Modules::default(),
+            runtime_path: None,
         }
     }
 
@@ -122,6 +124,15 @@ impl Config {
         self
     }
 
+    /// Makes [`Config::generate_crate`] depend on the runtime crate (`generator-runtime`) at
+    /// `path` instead of writing a copy of it beside the crate: for crates that share one
+    /// checkout of the runtime, and so one compiled runtime. A relative path is taken from the
+    /// current directory and written into `Cargo.toml` as an absolute one.
+    pub fn runtime_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.runtime_path = Some(path.into());
+        self
+    }
+
     /// The directory the generated files go to.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = dir.into();
@@ -134,7 +145,7 @@ impl Config {
     }
 
     /// Runs the pipeline and returns the module files (`models.rs`, `client.rs`,
-    /// `runtime/*.rs`) without writing anything.
+    /// `server.rs`) without writing anything.
     pub fn render(&self) -> Result<Files, Error> {
         with_stack(|| {
             let (api, origin) = self.model()?;
@@ -167,7 +178,10 @@ impl Config {
     }
 
     /// Writes a complete crate named `name` (`Cargo.toml`, `src/lib.rs` and the modules) to
-    /// the output directory.
+    /// the output directory. The crate depends on the runtime crate by path and version: a
+    /// copy written at `vendor/generator-runtime/` in the output directory (so the crate
+    /// builds offline; regenerating with a newer generator upgrades it), or the checkout
+    /// [`Config::runtime_path`] names.
     pub fn generate_crate(&self, name: &str) -> Result<WriteSummary, Error> {
         if !emit::valid_crate_name(name) {
             return Err(Error::new(
@@ -176,10 +190,23 @@ impl Config {
             )
             .with_help("use ASCII letters, digits, `-` and `_`, starting with a letter"));
         }
+        let runtime_path = match &self.runtime_path {
+            Some(path) => Some(
+                std::path::absolute(path)
+                    .map_err(|e| Error::io(path, &e))?
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+            None => None,
+        };
+        let runtime = match &runtime_path {
+            Some(path) => emit::RuntimeSource::Path(path),
+            None => emit::RuntimeSource::Vendored,
+        };
         let files = with_stack(|| {
             let (api, origin) = self.model()?;
             let modules = emit::module_files(&api, &origin, self.modules)?;
-            Ok(emit::crate_files(&api, &origin, name, modules))
+            Ok(emit::crate_files(&api, &origin, name, modules, runtime))
         })?;
         output::write_files(&self.out_dir, &files)
     }

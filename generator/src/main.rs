@@ -49,6 +49,10 @@ enum Command {
         /// runtime's serving helpers).
         #[arg(long)]
         no_server: bool,
+        /// Depend on the runtime crate (`generator-runtime`) checked out at PATH instead of
+        /// writing a copy of it to `vendor/generator-runtime/` in the crate.
+        #[arg(long, value_name = "PATH")]
+        runtime_path: Option<PathBuf>,
         #[command(flatten)]
         selection: Selection,
     },
@@ -136,6 +140,7 @@ fn run(command: Command) -> Result<(), generator::Error> {
             out,
             name,
             no_server,
+            runtime_path,
             selection,
         } => {
             let name = match name {
@@ -145,10 +150,13 @@ fn run(command: Command) -> Result<(), generator::Error> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| String::from("generated-client")),
             };
-            let summary = selection
+            let mut config = selection
                 .apply(generator::Config::new(&spec).out_dir(&out))
-                .server(!no_server)
-                .generate_crate(&name)?;
+                .server(!no_server);
+            if let Some(path) = runtime_path {
+                config = config.runtime_path(path);
+            }
+            let summary = config.generate_crate(&name)?;
             println!(
                 "crate `{name}` in {}: {} files written, {} unchanged",
                 out.display(),

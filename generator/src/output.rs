@@ -40,9 +40,27 @@ pub fn write_files(dir: &Path, files: &Files) -> Result<WriteSummary, Error> {
     }
     for stale in stale_files(dir, files)? {
         std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, &e))?;
+        remove_emptied_dirs(dir, &stale);
         summary.removed.push(stale);
     }
     Ok(summary)
+}
+
+/// Removes the directories between `dir` and the removed file `stale` that it left empty,
+/// such as the `runtime/` of a crate written before the runtime became a crate of its own.
+/// A directory that still holds anything (a hand-written file) stays, and so does `dir`.
+fn remove_emptied_dirs(dir: &Path, stale: &Path) {
+    let mut current = stale.parent();
+    while let Some(parent) = current {
+        if parent == dir || !parent.starts_with(dir) {
+            break;
+        }
+        // Fails, and so stops, at the first directory that is not empty.
+        if std::fs::remove_dir(parent).is_err() {
+            break;
+        }
+        current = parent.parent();
+    }
 }
 
 /// Writes through a temporary file in the same directory and a rename, so a reader (or an
@@ -161,9 +179,37 @@ mod tests {
         assert_eq!(summary.written, vec![dir.path().join("a.rs")]);
         assert_eq!(summary.removed, vec![dir.path().join("sub/b.rs")]);
         assert!(
+            !dir.path().join("sub").exists(),
+            "an emptied directory goes too"
+        );
+        assert!(
             dir.path().join("hand.rs").exists(),
             "files without the header are never removed"
         );
+    }
+
+    #[test]
+    fn a_directory_with_a_hand_written_file_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = files(&[("a.rs", "A"), ("sub/b.rs", &format!("{HEADER_MARK}\nB"))]);
+        write_files(dir.path(), &first).expect("write");
+        std::fs::write(dir.path().join("sub/notes.md"), "mine\n").expect("hand-written file");
+        let summary = write_files(dir.path(), &files(&[("a.rs", "A")])).expect("write");
+        assert_eq!(summary.removed, vec![dir.path().join("sub/b.rs")]);
+        assert!(dir.path().join("sub/notes.md").exists());
+    }
+
+    #[test]
+    fn check_names_a_stale_generated_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = files(&[
+            ("a.rs", "A"),
+            ("runtime/mod.rs", &format!("{HEADER_MARK}\nR")),
+        ]);
+        write_files(dir.path(), &old).expect("write");
+        let diffs = diff_files(dir.path(), &files(&[("a.rs", "A")])).expect("diff");
+        assert_eq!(diffs.len(), 1, "{diffs:?}");
+        assert!(diffs[0].contains("runtime/mod.rs") && diffs[0].contains("no longer produces"));
     }
 
     #[test]

@@ -202,11 +202,11 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     assert!(!client.join("src/server.rs").exists());
     let lib = std::fs::read_to_string(client.join("src/lib.rs")).expect("lib.rs");
     assert!(!lib.contains("mod server"), "{lib}");
-    // Leaving the server out changes nothing else: the client, the models and the runtime
-    // are those of the full crate.
+    // Leaving the server out changes nothing else: the client, the models and the vendored
+    // runtime are those of the full crate.
     let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
         let mut files = Vec::new();
-        let mut stack = vec![dir.join("src")];
+        let mut stack = vec![dir.join("src"), dir.join("vendor")];
         while let Some(next) = stack.pop() {
             for entry in std::fs::read_dir(&next).expect("read_dir") {
                 let path = entry.expect("entry").path();
@@ -218,7 +218,8 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
                         .expect("inside")
                         .display()
                         .to_string();
-                    // `src/runtime/server.rs` (the runtime's serving helpers) is compared.
+                    // `vendor/generator-runtime/src/server.rs` (the runtime's serving
+                    // helpers) is compared.
                     if relative != "src/server.rs" && relative != "src/lib.rs" {
                         files.push((relative, std::fs::read(&path).expect("read")));
                     }
@@ -233,7 +234,7 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     assert_eq!(client_files, files(&full));
 
     // The client-only crate compiles warning-free with every feature (the runtime's serving
-    // helpers stay behind `server`).
+    // helpers stay behind `server`), from the vendored runtime alone.
     support::isolate_crate(&client);
     let check = support::cargo_env(
         &client,
@@ -243,4 +244,73 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     if let Err(output) = check {
         panic!("the client-only crate does not compile:\n{output}");
     }
+}
+
+#[test]
+fn generate_vendors_the_runtime_crate_unless_given_a_path() {
+    let project = scratch_project();
+    let output = generator(
+        project.path(),
+        &[
+            "generate",
+            "spec/connectors.yaml",
+            "--out",
+            "vendored",
+            "--no-server",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let vendored = project.path().join("vendored");
+    let manifest = std::fs::read_to_string(vendored.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains(
+            "generator-runtime = { version = \"0.1.0\", path = \"vendor/generator-runtime\" }"
+        ),
+        "{manifest}"
+    );
+    let lib = std::fs::read_to_string(vendored.join("src/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains("pub use generator_runtime as runtime;"),
+        "{lib}"
+    );
+    assert!(
+        !vendored.join("src/runtime").exists(),
+        "no runtime modules in the crate"
+    );
+    // The copy is the runtime crate's own source, behind the generated header.
+    let runtime = support::runtime_dir();
+    for file in ["src/lib.rs", "src/transport.rs", "src/server.rs"] {
+        let copy = std::fs::read_to_string(vendored.join("vendor/generator-runtime").join(file))
+            .expect("vendored source");
+        let original = std::fs::read_to_string(runtime.join(file)).expect("runtime source");
+        assert!(
+            copy.ends_with(&original),
+            "{file} differs from runtime/{file}"
+        );
+    }
+
+    // With `--runtime-path`, the crate names that checkout and a copy written before goes.
+    let output = generator(
+        project.path(),
+        &[
+            "generate",
+            "spec/connectors.yaml",
+            "--out",
+            "vendored",
+            "--no-server",
+            "--runtime-path",
+            "shared-runtime",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let manifest = std::fs::read_to_string(vendored.join("Cargo.toml")).expect("Cargo.toml");
+    let absolute = project.path().join("shared-runtime");
+    assert!(
+        manifest.contains(&format!("path = \"{}\" }}", absolute.display())),
+        "a relative path is written as an absolute one:\n{manifest}"
+    );
+    assert!(
+        !vendored.join("vendor/generator-runtime/src").exists(),
+        "the vendored sources are removed as stale"
+    );
 }

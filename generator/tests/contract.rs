@@ -85,6 +85,7 @@ fn prepare(specs: &Path, contract: &Contract, workspace: &Path) {
     let crate_dir = workspace.join(contract.name);
     generator::Config::new(specs.join("corpus").join(contract.document))
         .out_dir(&crate_dir)
+        .runtime_path(support::runtime_dir())
         .generate_crate(contract.name)
         .unwrap_or_else(|e| panic!("generate a crate from {}: {e}", contract.document));
 

@@ -72,7 +72,9 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let expected = EXPECTED_FAILURES.iter().find(|(doc, ..)| *doc == file);
-        let config = generator::Config::new(&document).out_dir(workspace.path().join(&name));
+        let config = generator::Config::new(&document)
+            .out_dir(workspace.path().join(&name))
+            .runtime_path(support::runtime_dir());
         let counts = generator::load::load(&document)
             .and_then(|doc| generator::model::build(&doc))
             .map(|api| (api.operations.len(), api.types.len()));

@@ -14,6 +14,7 @@ fn generated_code_behaves_as_the_document_says() {
     let crate_dir = out.path().join("features");
     generator::Config::new(fixtures.join("features.yaml"))
         .out_dir(&crate_dir)
+        .runtime_path(support::runtime_dir())
         .generate_crate("features")
         .expect("generate the features crate");
 
@@ -26,7 +27,7 @@ fn generated_code_behaves_as_the_document_says() {
     let manifest = crate_dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
     text.push_str(
-        "\n[dev-dependencies]\naxum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
+        "\n[dev-dependencies]\naxum = \"0.8\"\npercent-encoding = \"2.3\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
     );
     std::fs::write(&manifest, text).expect("write Cargo.toml");
     support::isolate_crate(&crate_dir);

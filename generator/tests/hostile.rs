@@ -435,6 +435,7 @@ fn hostile_text_generates_crates_that_compile() {
         let name = format!("hostile-{stem}");
         Config::new(&document)
             .out_dir(workspace.path().join(&name))
+            .runtime_path(support::runtime_dir())
             .generate_crate(&name)
             .expect("generates");
         members.push(name);

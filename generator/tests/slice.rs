@@ -978,6 +978,7 @@ fn one_collection_of_ten_thousand_operations_generates_a_crate_that_compiles() {
     Config::new(&spec)
         .include(pattern)
         .out_dir(&crate_dir)
+        .runtime_path(support::runtime_dir())
         .generate_crate("device-profiles")
         .expect("generate the slice");
 

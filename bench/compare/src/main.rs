@@ -32,10 +32,12 @@
 //! same document, its `lib.rs` touched before each run; the median is printed. The same goes
 //! for the empty crates whose check is the floor of each generator's crates.
 //!
-//! Lines: every line of the `.rs` files the crate compiles by default. For ours that includes
-//! the hand-written runtime (`src/runtime/`, emitted verbatim, the same for every document),
-//! shown apart; progenitor keeps its runtime in the `progenitor-client` dependency. Our
-//! crates are generated without `server.rs` (`generator generate --no-server`).
+//! Lines: every line of the `.rs` files the crate compiles by default. Each generator keeps its
+//! runtime in a dependency (ours in `generator-runtime`, the workspace's `runtime/`, which our
+//! crates name by path, as `generator generate --runtime-path` writes them; progenitor's in
+//! `progenitor-client`), so neither count includes it, and the runtime is checked with the
+//! dependencies, before the floor. Our crates are generated without `server.rs`
+//! (`generator generate --no-server`).
 //!
 //! Progenitor panics on some input: each call runs under `catch_unwind`, and a document it
 //! refuses or panics on is listed as such.
@@ -200,12 +202,10 @@ fn inputs(options: &Options) -> Vec<Input> {
 
 /// What one generator made of one document.
 enum Outcome {
-    /// Files (path relative to the crate -> text), the median generation time, and the lines
-    /// of the runtime included in the files.
+    /// Files (path relative to the crate -> text) and the median generation time.
     Generated {
         files: Vec<(String, String)>,
         time: Duration,
-        runtime_lines: usize,
     },
     /// It refused the document (an error) or panicked on it.
     Failed(String),
@@ -357,21 +357,20 @@ fn ours(input: &Input, timing: Timing) -> Outcome {
             generator::emit::Modules { server: false },
         )?;
         let name = crate_name("ours", &input.name);
-        Ok::<_, generator::Error>(generator::emit::crate_files(&api, &origin, &name, modules))
+        let runtime = runtime_dir();
+        Ok::<_, generator::Error>(generator::emit::crate_files(
+            &api,
+            &origin,
+            &name,
+            modules,
+            generator::emit::RuntimeSource::Path(&runtime),
+        ))
     })();
     match files {
-        Ok(files) => {
-            let runtime_lines = files
-                .iter()
-                .filter(|(path, _)| path.starts_with("src/runtime/"))
-                .map(|(_, text)| text.lines().count())
-                .sum();
-            Outcome::Generated {
-                files: files.into_iter().collect(),
-                time,
-                runtime_lines,
-            }
-        }
+        Ok(files) => Outcome::Generated {
+            files: files.into_iter().collect(),
+            time,
+        },
         Err(error) => Outcome::Failed(first_line(&error.to_string())),
     }
 }
@@ -408,14 +407,20 @@ fn progenitor(input: &Input, result: Timing) -> Outcome {
                     crate_name("progenitor", &input.name)
                 ),
             ));
-            Outcome::Generated {
-                files,
-                time,
-                runtime_lines: 0,
-            }
+            Outcome::Generated { files, time }
         }
         Err(error) => Outcome::Failed(error),
     }
+}
+
+/// The workspace's runtime crate, which every crate of ours depends on: compiled once, with
+/// the dependencies.
+fn runtime_dir() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../runtime");
+    std::fs::canonicalize(&dir)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn first_line(text: &str) -> String {
@@ -599,7 +604,8 @@ fn main() {
             "checking the dependencies of the generated crates in {}",
             work.display()
         );
-        // A crate with the `Cargo.toml` of our crates (the same for every document) and no code.
+        // A crate with the `Cargo.toml` of our crates (the same for every document) and no code:
+        // checking it checks the runtime crate too.
         let manifest = rows.iter().find_map(|row| match &row.ours {
             Outcome::Generated { files, .. } => files
                 .iter()
@@ -697,31 +703,25 @@ fn main() {
 
     // The table.
     println!(
-        "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
+        "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>6} | {:>8} {:>8} {:>6}",
         "document",
         "gen ours ms",
         "gen prog ms",
         "ratio",
         "lines",
-        "runtime",
         "prog",
         "ratio",
-        "w/o rt",
         "chk ours",
         "chk prog",
         "ratio"
     );
     let mut failures = Vec::new();
     for (row, (check_ours, check_theirs)) in rows.iter().zip(checks) {
-        let (ours_time, ours_runtime) = match &row.ours {
-            Outcome::Generated {
-                time,
-                runtime_lines,
-                ..
-            } => (Some(*time), *runtime_lines),
+        let ours_time = match &row.ours {
+            Outcome::Generated { time, .. } => Some(*time),
             Outcome::Failed(error) => {
                 failures.push(format!("{}: ours refused it: {error}", row.name));
-                (None, 0)
+                None
             }
         };
         let theirs_time = match &row.theirs {
@@ -752,7 +752,7 @@ fn main() {
         let check_theirs = check_time(check_theirs, "progenitor");
         let float = |n: Option<usize>| n.map(|n| n as f64);
         println!(
-            "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>8} {:>6} {:>6} | {:>8} {:>8} {:>6}",
+            "{:<44} {:>11} {:>11} {:>6} | {:>8} {:>8} {:>6} | {:>8} {:>8} {:>6}",
             row.name,
             milliseconds(ours_time),
             milliseconds(theirs_time),
@@ -761,13 +761,8 @@ fn main() {
                 theirs_time.map(|t| t.as_secs_f64())
             ),
             ours_lines.map_or_else(|| String::from("-"), |n| n.to_string()),
-            ours_runtime,
             theirs_lines.map_or_else(|| String::from("-"), |n| n.to_string()),
             ratio(float(ours_lines), float(theirs_lines)),
-            ratio(
-                float(ours_lines.map(|n| n - ours_runtime)),
-                float(theirs_lines)
-            ),
             seconds(check_ours),
             seconds(check_theirs),
             ratio(

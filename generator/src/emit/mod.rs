@@ -27,7 +27,7 @@ use format::ModuleParts;
 
 pub use deferred::DeferredText;
 pub use format::Shape;
-pub use krate::{crate_files, valid_crate_name};
+pub use krate::{RuntimeSource, crate_files, valid_crate_name};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
 pub type Files = BTreeMap<String, String>;
@@ -67,8 +67,9 @@ impl Default for Modules {
     }
 }
 
-/// The module files of the generated crate: `models.rs`, `client.rs`, `server.rs` (when
-/// `modules` asks for it; compiled with the `server` feature) and `runtime/*.rs`.
+/// The module files of the generated crate: `models.rs`, `client.rs` and `server.rs` (when
+/// `modules` asks for it; compiled with the `server` feature). The runtime they call as
+/// `crate::runtime` is a crate of its own, which the crate root re-exports under that name.
 ///
 /// Each module is cut into parts that are emitted and formatted on as many threads as the
 /// machine has (see [`format`]): formatting is most of the time.
@@ -80,9 +81,6 @@ pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<File
     let mut files = Files::new();
     for (module, text) in parts.iter().zip(texts) {
         files.insert(String::from(module.name), headed(&header, &text?));
-    }
-    for (path, text) in runtime::FILES {
-        files.insert(format!("runtime/{path}"), headed(&header, text));
     }
     Ok(files)
 }

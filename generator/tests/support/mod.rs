@@ -13,6 +13,13 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
+/// The workspace's runtime crate: tests that build many generated crates point them all at it
+/// ([`generator::Config::runtime_path`]), so the runtime compiles once in the shared target
+/// directory instead of once per vendored copy.
+pub fn runtime_dir() -> PathBuf {
+    workspace_root().join("runtime")
+}
+
 /// `../shared/specs` next to the workspace, or `None` (with a note on stderr) when this clone
 /// stands alone. Under `CI=true` its absence is a failure.
 pub fn shared_specs() -> Option<PathBuf> {

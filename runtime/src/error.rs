@@ -10,7 +10,7 @@
 //! names the operation it came from.
 //!
 //! Requests that were retried (see
-//! [`RetryPolicy`](crate::runtime::RetryPolicy)) say how many times they were
+//! [`RetryPolicy`](crate::RetryPolicy)) say how many times they were
 //! sent: [`ApiError::attempts`] and the `attempts` of [`Error::Transport`],
 //! also shown by `Display` as `(after N attempts)`, so a log line tells a
 //! first failure from a retry budget that ran out.
@@ -26,7 +26,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 /// A boxed error that can cross threads, as returned by a
-/// [`TokenProvider`](crate::runtime::TokenProvider).
+/// [`TokenProvider`](crate::TokenProvider).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong when calling an operation.
@@ -58,7 +58,7 @@ pub enum Error {
         message: String,
     },
 
-    /// The [`TokenProvider`](crate::runtime::TokenProvider) failed to supply a
+    /// The [`TokenProvider`](crate::TokenProvider) failed to supply a
     /// usable access token; the request was not sent.
     #[error("{operation}: could not obtain an access token")]
     Token {
@@ -75,7 +75,7 @@ pub enum Error {
     ///
     /// The transport has already retried what was safe to retry (connection
     /// failures of idempotent requests, see
-    /// [`RetryPolicy`](crate::runtime::RetryPolicy)); `attempts` says how many
+    /// [`RetryPolicy`](crate::RetryPolicy)); `attempts` says how many
     /// times the request was sent, and `Display` shows it when it is more
     /// than one.
     #[error(

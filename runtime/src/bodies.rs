@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::runtime::{DecodeError, Error, Request, Response};
+use crate::{DecodeError, Error, Request, Response};
 
 /// Sets `body` as an `application/x-www-form-urlencoded` body.
 pub fn form<T: Serialize + ?Sized>(request: &mut Request, body: &T) -> Result<(), Error> {
@@ -45,8 +45,9 @@ pub fn multipart<T: Serialize + ?Sized>(
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             let quoted = name.replace('"', "%22").replace(['\r', '\n'], " ");
             if files.contains(&name.as_str()) {
-                let bytes = bytes_of(&value)
-                    .ok_or_else(|| invalid(format!("the file part `{name}` is not a byte array")))?;
+                let bytes = bytes_of(&value).ok_or_else(|| {
+                    invalid(format!("the file part `{name}` is not a byte array"))
+                })?;
                 out.extend_from_slice(
                     format!("Content-Disposition: form-data; name=\"{quoted}\"; filename=\"{quoted}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                         .as_bytes(),
@@ -68,7 +69,10 @@ pub fn multipart<T: Serialize + ?Sized>(
     // The boundary differs per request, so the media type with it is set as a request header,
     // which takes precedence over the body's static one.
     request.body(out, "multipart/form-data");
-    request.header("Content-Type", format!("multipart/form-data; boundary={boundary}"));
+    request.header(
+        "Content-Type",
+        format!("multipart/form-data; boundary={boundary}"),
+    );
     Ok(())
 }
 

@@ -46,8 +46,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::runtime::error::{body_snippet, retry_after};
-use crate::runtime::{ApiError, BoxError, DecodeError, Error, Query};
+use crate::error::{body_snippet, retry_after};
+use crate::{ApiError, BoxError, DecodeError, Error, Query};
 
 /// A boxed, `Send` future, as returned by [`TokenProvider::token`].
 ///
@@ -937,8 +937,9 @@ impl Transport {
             .map_err(|_| invalid(format!("invalid Accept media type `{}`", request.accept)))?;
         headers.insert(ACCEPT, accept);
         if let Some(content_type) = content_type {
-            let value = HeaderValue::from_str(content_type)
-                .map_err(|_| invalid(format!("invalid Content-Type media type `{content_type}`")))?;
+            let value = HeaderValue::from_str(content_type).map_err(|_| {
+                invalid(format!("invalid Content-Type media type `{content_type}`"))
+            })?;
             headers.insert(CONTENT_TYPE, value);
         }
         let mut request_headers = HeaderMap::new();
@@ -1108,7 +1109,7 @@ impl Request {
     ///
     /// `operation` names the operation in errors (the spec's `operationId`).
     /// `path` is already encoded (see
-    /// [`path_segment`](crate::runtime::path_segment)), starts with `/` and is
+    /// [`path_segment`](crate::path_segment)), starts with `/` and is
     /// appended to the base URL.
     pub fn new(method: Method, operation: &'static str, path: String) -> Self {
         Request {
@@ -1228,7 +1229,11 @@ impl Request {
             percent_encoding::utf8_percent_encode(name, COOKIE_VALUE),
             percent_encoding::utf8_percent_encode(value, COOKIE_VALUE)
         );
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        {
             Some((_, existing)) => {
                 existing.push_str("; ");
                 existing.push_str(&pair);

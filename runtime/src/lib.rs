@@ -1,9 +1,10 @@
-//! The runtime shared by every generated operation.
+//! The runtime shared by every client the `generator` crate writes.
 //!
-//! This module is hand-written and copied verbatim by the generator into each
-//! generated crate as `runtime`, so that a vendored client stands alone. The
-//! generated code stays thin: an operation fills in a [`Request`] and returns a
-//! [`Call`], which sends it with [`Transport::send`] and decodes the
+//! A generated crate depends on this crate and re-exports it as its `runtime`
+//! module (`pub use generator_runtime as runtime;`), so generated code and its
+//! users name everything here as `crate::runtime::…`. The generated code
+//! stays thin: an operation fills in a [`Request`] and returns a [`Call`],
+//! which sends it with [`Transport::send`] and decodes the
 //! [`Response`]; everything else (URL and parameter encoding, authentication,
 //! request ids, retries, tracing, error mapping) lives here, once.
 //!
@@ -21,6 +22,10 @@
 //!   bodies.
 //! - [`Error`] and [`ApiError`] describe failures, with the operation, the HTTP
 //!   status, the OData error code and message and the request id.
+//!
+//! The `server` feature adds the `server` module: what a generated crate's serving side
+//! (its own `server` feature: a trait per API and an axum router) uses to
+//! decode requests and encode responses.
 
 pub mod bodies;
 mod call;
@@ -35,13 +40,6 @@ pub mod server;
 mod transport;
 pub mod variants;
 
-// Not every API description has a string enum.
-#[allow(unused_imports)]
-pub(crate) use enums::string_enum;
-// Not every API description has a struct encoded through `objects::Members`, or one decoded
-// through `objects::Fields`.
-#[allow(unused_imports)]
-pub(crate) use objects::{deserialize_fields, serialize_members};
 pub use call::{Call, Decode};
 pub use error::{ApiError, BoxError, DecodeError, Error};
 pub use params::{ParamValue, Query, path_segment};

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use graph_connectors::runtime::{
+use generator_runtime::{
     ClientBuilder, Error, Method, Request, RetryPolicy, Transport, path_segment,
 };
 

@@ -179,9 +179,9 @@ impl<T: ParamValue + ?Sized> ParamValue for std::sync::Arc<T> {
 ///
 /// A value of `.` or `..` cannot be sent at all: URL parsers remove such
 /// segments (even when percent-encoded), which would send the request to a
-/// different resource. [`Transport::send`](crate::runtime::Transport::send)
+/// different resource. [`Transport::send`](crate::Transport::send)
 /// therefore rejects paths containing them with
-/// [`Error::InvalidRequest`](crate::runtime::Error::InvalidRequest).
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
 pub fn path_segment<T: ParamValue + ?Sized>(value: &T) -> String {
     utf8_percent_encode(&value.to_param(), PATH_SEGMENT).to_string()
 }

@@ -30,10 +30,12 @@ pub fn strict() -> bool {
 }
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `Serialize`, `Deserialize` and
-/// [`ParamValue`](crate::runtime::ParamValue) for a string enum with `as_str` and
+/// [`ParamValue`](crate::ParamValue) for a string enum with `as_str` and
 /// `From<String>`, whose variant `$fallback` keeps unlisted values.
-// Unused in a crate whose API description has no string enum.
-#[allow(unused_macros)]
+///
+/// Plumbing for generated code, which calls it as `crate::runtime::string_enum!`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! string_enum {
     ($name:ident, $fallback:ident) => {
         impl ::std::fmt::Display for $name {
@@ -69,11 +71,11 @@ macro_rules! string_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value = Self::from(<::std::string::String as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )?);
+                let value = Self::from(
+                    <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?,
+                );
                 match value {
-                    Self::$fallback(unlisted) if $crate::runtime::enums::strict() => {
+                    Self::$fallback(unlisted) if $crate::enums::strict() => {
                         Err(<D::Error as ::serde::de::Error>::custom(format!(
                             "`{unlisted}` is not one of the values of {}",
                             stringify!($name)
@@ -84,14 +86,14 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::runtime::ParamValue for $name {
+        impl $crate::ParamValue for $name {
             fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
 
         #[cfg(feature = "server")]
-        impl $crate::runtime::server::FromParam for $name {
+        impl $crate::server::FromParam for $name {
             fn from_param(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
                 match Self::from(text.to_owned()) {
                     Self::$fallback(unlisted) => Err(format!(
@@ -104,5 +106,3 @@ macro_rules! string_enum {
         }
     };
 }
-
-pub(crate) use string_enum;
