@@ -80,6 +80,12 @@ impl Recorded {
             "{self:?}"
         );
         assert_eq!(self.header("accept"), Some("application/json"), "{self:?}");
+        // The client's own crate, not the runtime it is built on.
+        assert_eq!(
+            self.header("user-agent"),
+            Some(concat!("graph-connectors/", env!("CARGO_PKG_VERSION"))),
+            "{self:?}"
+        );
         if with_body {
             assert_eq!(
                 self.header("content-type"),

@@ -405,8 +405,8 @@ pub struct ClientBuilder<C = Transport> {
 impl<C> ClientBuilder<C> {
     /// A builder for a client of the service at `default_base_url` (the
     /// description's server URL), with no authentication, no timeouts, the
-    /// default [`RetryPolicy`] and the user agent `<crate name>/<crate
-    /// version>`.
+    /// default [`RetryPolicy`] and the user agent `generator-runtime/<version>`
+    /// (generated clients set their own crate's name and version instead).
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
@@ -466,7 +466,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The `User-Agent` header. Defaults to `<crate name>/<crate version>`.
+    /// The `User-Agent` header. Defaults to `generator-runtime/<version>`;
+    /// generated clients' `builder` sets the generated crate's name and version.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self

@@ -103,9 +103,11 @@ fn client_type(api: &Api) -> TokenStream {
 fn constructors() -> TokenStream {
     quote! {
         /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
-        /// timeouts, base URL and headers, then call `build`.
+        /// timeouts, base URL and headers, then call `build`. The `User-Agent` is this
+        /// crate's name and version.
         pub fn builder() -> crate::runtime::ClientBuilder<Client> {
             crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
         }
 
         /// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.
