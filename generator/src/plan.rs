@@ -95,7 +95,11 @@ pub(crate) fn operations(api: &Api) -> Vec<OperationPlan<'_>> {
 /// Required parameters in the model's order (path parameters first, in path order), then the
 /// options struct, then the body.
 fn arguments(op: &Operation) -> Vec<Argument<'_>> {
-    let required = op.params.iter().filter(|p| p.required).map(Argument::Required);
+    let required = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(Argument::Required);
     let options = op.options.as_deref().map(Argument::Options);
     let body = op.body.as_ref().map(Argument::Body);
     required.chain(options).chain(body).collect()
@@ -237,8 +241,7 @@ pub(crate) struct StructPlan<'a> {
 impl<'a> StructPlan<'a> {
     /// The plan of `body`.
     pub fn of(body: &'a Struct) -> Self {
-        let defaultable =
-            body.patch || body.fields.iter().all(|f| f.optional() || f.has_default());
+        let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || f.has_default());
         let serde = if body.additional.is_some() || body.fields.is_empty() {
             Serde::Derived
         } else {

@@ -56,7 +56,11 @@ pub(super) fn server_types(api: &Api, arguments: &[Argument<'_>]) -> Vec<TokenSt
                     BodyKind::Text(_) => quote!(String),
                     _ => rust_type(api, &body.ty, Scope::Crate),
                 };
-                if body.required { ty } else { quote!(Option<#ty>) }
+                if body.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                }
             }
         })
         .collect()

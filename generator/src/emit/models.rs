@@ -132,8 +132,8 @@ fn struct_def(
         }
     };
     // The default functions and `impl Default`, when the struct has defaults.
-    let defaults_items = (!defaults.is_empty())
-        .then(|| defaults_tokens(api, name, body, &defaults, defaultable));
+    let defaults_items =
+        (!defaults.is_empty()).then(|| defaults_tokens(api, name, body, &defaults, defaultable));
     let definition = {
         let default = derive_default.then(|| quote!(Default,));
         let derives = match serde {
@@ -148,7 +148,9 @@ fn struct_def(
             Serde::Members { read_fields: false } => {
                 quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
             }
-            Serde::Members { read_fields: true } => quote!(#[derive(Debug, Clone, #default PartialEq)]),
+            Serde::Members { read_fields: true } => {
+                quote!(#[derive(Debug, Clone, #default PartialEq)])
+            }
         };
         let fields = body
             .fields
