@@ -43,6 +43,26 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/transport.rs"),
     ),
     (
+        "transport/auth.rs",
+        include_str!("../../../runtime/src/transport/auth.rs"),
+    ),
+    (
+        "transport/builder.rs",
+        include_str!("../../../runtime/src/transport/builder.rs"),
+    ),
+    (
+        "transport/request.rs",
+        include_str!("../../../runtime/src/transport/request.rs"),
+    ),
+    (
+        "transport/response.rs",
+        include_str!("../../../runtime/src/transport/response.rs"),
+    ),
+    (
+        "transport/retry.rs",
+        include_str!("../../../runtime/src/transport/retry.rs"),
+    ),
+    (
         "variants.rs",
         include_str!("../../../runtime/src/variants.rs"),
     ),
@@ -77,12 +97,22 @@ mod tests {
 
     #[test]
     fn every_runtime_source_is_embedded() {
-        let mut on_disk: Vec<String> = std::fs::read_dir(runtime_dir().join("src"))
-            .expect("runtime/src")
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".rs"))
-            .collect();
+        // Every `.rs` file under `runtime/src`, one folder deep, as a path relative to it.
+        let src = runtime_dir().join("src");
+        let mut on_disk = Vec::new();
+        for entry in std::fs::read_dir(&src).expect("runtime/src") {
+            let path = entry.expect("an entry of runtime/src").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                for inner in std::fs::read_dir(&path).expect("a folder of runtime/src") {
+                    let inner = inner.expect("an entry").file_name();
+                    on_disk.push(format!("{name}/{}", inner.to_string_lossy()));
+                }
+            } else {
+                on_disk.push(name);
+            }
+        }
+        on_disk.retain(|name| name.ends_with(".rs"));
         on_disk.sort();
         let mut embedded: Vec<String> =
             SOURCES.iter().map(|(name, _)| (*name).to_owned()).collect();

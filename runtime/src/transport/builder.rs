@@ -1,0 +1,256 @@
+//! The builder of a client: its settings, checked when it is built.
+
+use super::*;
+
+/// Configures and builds a client.
+///
+/// `C` is what [`ClientBuilder::build`] returns: the generated `Client` (which
+/// implements `From<Transport>`), or a bare [`Transport`]. Inputs are checked in
+/// `build`, so the setters can be chained without intermediate `?`.
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder<C = Transport> {
+    pub(super) base_url: String,
+    pub(super) token_provider: Option<Arc<dyn TokenProvider>>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) connect_timeout: Option<Duration>,
+    pub(super) user_agent: String,
+    pub(super) default_headers: Vec<(String, String)>,
+    pub(super) http_client: Option<reqwest::Client>,
+    pub(super) retry_policy: RetryPolicy,
+    pub(super) client: PhantomData<fn() -> C>,
+}
+
+impl<C> ClientBuilder<C> {
+    /// A builder for a client of the service at `default_base_url` (the
+    /// description's server URL), with no authentication, no timeouts, the
+    /// default [`RetryPolicy`] and the user agent `generator-runtime/<version>`
+    /// (generated clients set their own crate's name and version instead).
+    pub fn new(default_base_url: &str) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_owned(),
+            token_provider: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            default_headers: Vec::new(),
+            http_client: None,
+            retry_policy: RetryPolicy::default(),
+            client: PhantomData,
+        }
+    }
+
+    /// Sends requests to `base_url` instead of the default, for a national cloud,
+    /// a proxy or a test server. Operation paths are appended to it; a trailing
+    /// `/` is ignored. It must be an `http` or `https` URL without query,
+    /// fragment or credentials.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Authenticates every request with this bearer token (without the `Bearer `
+    /// prefix). Shorthand for `token_provider(StaticToken::new(token))`.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Authenticates every request with a token from `provider`, asked once per
+    /// request. Replaces any token set before.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token_provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Fails an attempt with a timeout error ([`Error::is_timeout`]) when it
+    /// has not completed, response body included, within `timeout`. No
+    /// timeout by default.
+    ///
+    /// The timeout applies to each attempt separately, and a timed-out
+    /// attempt is not retried (the service may still be carrying it out). A
+    /// call that is retried after throttling can therefore take up to
+    /// `max_attempts × timeout` plus the waits of the [`RetryPolicy`]; wrap
+    /// the call in your runtime's timeout (`tokio::time::timeout`) for a
+    /// deadline on the whole call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Fails an attempt when no connection could be established within
+    /// `timeout`. No connect timeout by default. Nothing has been sent when it
+    /// fires, so idempotent requests are retried after it.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header. Defaults to `generator-runtime/<version>`;
+    /// generated clients' `builder` sets the generated crate's name and version.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends this header with every request. A header of the same name set by
+    /// an operation (a header parameter, `Accept`, `Content-Type`) or the
+    /// `Authorization` header from a token provider takes precedence; calling
+    /// this again with the same name adds another value.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Retries throttled, unavailable and unreachable requests as `policy`
+    /// says; [`RetryPolicy::default`] unless set, [`RetryPolicy::none`] to
+    /// send every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Uses this HTTP client instead of building one, for proxies, custom TLS
+    /// roots or connection pool tuning.
+    ///
+    /// The client is used as it is: [`timeout`](Self::timeout),
+    /// [`connect_timeout`](Self::connect_timeout) and
+    /// [`user_agent`](Self::user_agent) given to this builder are **not**
+    /// applied (configure them on the `reqwest::Client` instead). The base URL,
+    /// the token provider, default headers and the retry policy still are.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when the base URL, a default header or the
+    /// user agent is invalid, or the HTTP client cannot be built.
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<Transport>,
+    {
+        let base_url = validate_base_url(&self.base_url)?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid default header name `{name}`")))?;
+            // The value is not quoted: default headers often carry keys.
+            let header_value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid value for default header `{name}`")))?;
+            default_headers.append(header_name, header_value);
+        }
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+                    Error::Config(format!("invalid user agent `{}`", self.user_agent))
+                })?;
+                let mut builder = reqwest::Client::builder()
+                    .default_headers(HeaderMap::from_iter([(USER_AGENT, user_agent)]));
+                if let Some(timeout) = self.timeout {
+                    builder = builder.timeout(timeout);
+                }
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(|error| {
+                    Error::Config(format!("could not build the HTTP client: {error}"))
+                })?
+            }
+        };
+        let transport = Transport {
+            inner: Arc::new(Inner {
+                base_url,
+                http,
+                token_provider: self.token_provider,
+                default_headers,
+                retry_policy: self.retry_policy,
+            }),
+            extra_headers: Arc::new(HeaderMap::new()),
+        };
+        Ok(C::from(transport))
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            base_url: self.base_url.clone(),
+            token_provider: self.token_provider.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent: self.user_agent.clone(),
+            default_headers: self.default_headers.clone(),
+            http_client: self.http_client.clone(),
+            retry_policy: self.retry_policy,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    /// Shows the configuration without secrets: whether a token provider is set
+    /// (not the token) and the names of default headers (not their values).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "token_provider",
+                &self.token_provider.as_ref().map(|_| Redacted),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("retry_policy", &self.retry_policy)
+            .finish()
+    }
+}
+
+/// Checks a base URL and returns it parsed, without trailing `/`.
+pub(super) fn validate_base_url(base_url: &str) -> Result<BaseUrl, Error> {
+    let invalid = |reason: &str| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
+    let url = reqwest::Url::parse(base_url).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Refused rather than redacted: a URL is printed in Debug and errors.
+        return Err(Error::Config(
+            "invalid base URL: it must not contain credentials; use a token provider or a default header"
+                .to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(BaseUrl {
+        text: url.as_str().trim_end_matches('/').to_owned(),
+        url,
+    })
+}
+
+/// A checked base URL.
+pub(super) struct BaseUrl {
+    /// What operation paths are appended to, without trailing `/`.
+    pub(super) text: String,
+    /// The parsed form, whose origin absolute request URLs must share.
+    pub(super) url: reqwest::Url,
+}
+
+/// Placeholder printed instead of a secret.
+pub(super) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
