@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use generator::{emit, load, model};
+use generator::internals::{emit, load, model};
 
 /// One input document.
 struct Input {
@@ -61,7 +61,7 @@ fn inputs() -> Vec<Input> {
         inputs.push(Input {
             name: format!("synthetic_{operations}"),
             path: PathBuf::from(format!("synthetic-{operations}.yaml")),
-            text: generator::synthetic::document(operations),
+            text: generator::internals::synthetic::document(operations),
         });
     }
     inputs

@@ -16,7 +16,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use generator::{emit, load, model, slice, synthetic};
+use generator::internals::{emit, load, model, slice, synthetic};
 
 /// Counts the bytes in use and the highest count since the last reset.
 struct Counting;

@@ -1,4 +1,4 @@
-//! Prints the synthetic Graph-like document (`generator::synthetic::document`) with N
+//! Prints the synthetic Graph-like document (`generator::internals::synthetic::document`) with N
 //! operations (1,000 by default), to try slicing or generation on a large input:
 //!
 //! ```sh
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let text = generator::synthetic::document(operations);
+    let text = generator::internals::synthetic::document(operations);
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

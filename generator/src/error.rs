@@ -387,6 +387,7 @@ fn snippet_window(line: &str, column: usize) -> (String, usize) {
 impl std::error::Error for Error {}
 
 /// Builds a JSON pointer (RFC 6901) in URI-fragment form from its segments.
+#[cfg(test)]
 pub fn pointer<'a>(segments: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::from("#");
     for segment in segments {

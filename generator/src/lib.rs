@@ -1,9 +1,10 @@
 //! Generates a typed async Rust client from an OpenAPI 3.0 document.
 //!
-//! The pipeline runs one way: [`load`] reads YAML or JSON into an `openapiv3` document,
-//! [`model`] resolves it into named types and operations, `plan` decides once what each
-//! operation's and struct's code is, [`emit`] renders it as Rust with `quote!` and formats it
-//! with `prettyplease`. [`Config`] drives it, from a build script or the CLI:
+//! The pipeline runs one way: `load` reads YAML or JSON into an `openapiv3` document, `model`
+//! resolves it into named types and operations, `plan` decides once what each operation's and
+//! struct's code is, `emit` renders it as Rust with `quote!` and formats it with
+//! `prettyplease`. [`Config`] drives it, from a build script or the CLI, and is, with
+//! [`Error`] and what they return, the library's whole API:
 //!
 //! ```no_run
 //! generator::Config::new("spec/connectors.yaml")
@@ -14,23 +15,27 @@
 //!
 //! Output is deterministic: the same document gives the same bytes on every machine.
 
-pub mod emit;
-pub mod error;
-pub mod load;
-pub mod model;
-pub mod names;
+mod emit;
+mod error;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
+mod load;
+mod model;
+mod names;
 mod output;
 mod plan;
-pub mod slice;
-pub mod span;
-pub mod synthetic;
+mod slice;
+mod span;
+#[cfg(feature = "internals")]
+mod synthetic;
 mod threads;
 
 use std::path::{Path, PathBuf};
 use threads::with_stack;
 
 pub use emit::Files;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, LineColumn, MAX_DIAGNOSTICS};
 pub use output::WriteSummary;
 
 /// What to generate from which document, and where.
@@ -108,7 +113,7 @@ impl Config {
         slice::write_text(path, &text)
     }
 
-    /// The largest document accepted, in bytes ([`load::DEFAULT_MAX_INPUT_BYTES`], 128 MiB,
+    /// The largest document accepted, in bytes (128 MiB by default,
     /// unless set): a larger file is refused with an [`ErrorKind::Limit`] error before it is
     /// read.
     pub fn max_input_bytes(mut self, bytes: u64) -> Self {

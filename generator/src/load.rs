@@ -18,7 +18,7 @@
 //! with `unique` (keys, by the parser); `supported` refuses the versions and schemas this
 //! generator does not read.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, ErrorKind};
 use structure::Keys;
@@ -50,8 +50,6 @@ pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
 /// A loaded document: its text and parsed form.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The path as the caller gave it; shown in diagnostics and in generated headers.
-    pub path: PathBuf,
     /// The parsed document.
     pub api: openapiv3::OpenAPI,
     /// The document's text, kept to point at lines in diagnostics.
@@ -84,6 +82,7 @@ impl Syntax {
 }
 
 /// Reads and parses the document at `path`, refusing files over [`DEFAULT_MAX_INPUT_BYTES`].
+#[cfg(any(test, feature = "internals"))]
 pub fn load(path: &Path) -> Result<Document, Error> {
     load_with_limit(path, DEFAULT_MAX_INPUT_BYTES)
 }
@@ -101,7 +100,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Document, Error> {
     let api = crate::threads::with_stack(|| parse_api(text))
         .map_err(|e| crate::span::attach(e.or_in_file(path), text))?;
     Ok(Document {
-        path: path.to_owned(),
         api,
         text: text.to_owned(),
     })

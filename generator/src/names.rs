@@ -239,6 +239,7 @@ fn fold(name: &str) -> String {
 }
 
 /// Whether `name` is a valid Rust identifier (used to check names before `format_ident!`).
+#[cfg(test)]
 pub fn is_ident(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {

@@ -64,8 +64,9 @@ mod suggest;
 mod walk;
 mod write;
 
-pub use naming::{naming, naming_for, recorded_naming};
-pub use pattern::Pattern;
+#[cfg(feature = "internals")]
+pub use naming::naming_for;
+pub use naming::{naming, recorded_naming};
 pub use select::select;
 pub use write::{slice, to_text, write_text};
 
@@ -114,21 +115,6 @@ impl Selection {
     pub fn mapped_subtypes(mut self, keep: bool) -> Self {
         self.mapped_subtypes = keep;
         self
-    }
-
-    /// The include patterns, in the order given.
-    pub fn includes(&self) -> &[String] {
-        &self.include
-    }
-
-    /// The exclude patterns, in the order given.
-    pub fn excludes(&self) -> &[String] {
-        &self.exclude
-    }
-
-    /// Whether mapped subtypes are kept.
-    pub fn keeps_mapped_subtypes(&self) -> bool {
-        self.mapped_subtypes
     }
 
     /// Whether the selection is everything (no pattern; mapped subtypes kept).

@@ -75,8 +75,8 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
         let config = generator::Config::new(&document)
             .out_dir(workspace.path().join(&name))
             .runtime_path(support::runtime_dir());
-        let counts = generator::load::load(&document)
-            .and_then(|doc| generator::model::build(&doc))
+        let counts = generator::internals::load::load(&document)
+            .and_then(|doc| generator::internals::model::build(&doc))
             .map(|api| (api.operations.len(), api.types.len()));
         match (config.generate_crate(&name), expected) {
             (Ok(_), None) => {

@@ -318,7 +318,7 @@ fn a_long_chain_of_allof_references_is_refused_without_recursion() {
         error.message(),
         "`allOf` inherits through more than 64 schemas"
     );
-    assert_eq!(error.count(), generator::error::MAX_DIAGNOSTICS);
+    assert_eq!(error.count(), generator::MAX_DIAGNOSTICS);
     assert!(
         error
             .to_string()
@@ -392,7 +392,7 @@ fn a_fifty_megabyte_document_is_refused_by_a_lower_limit_before_it_is_read() {
 
 #[test]
 fn a_diagnostic_renders_document_text_inertly() {
-    let error = generator::load::parse(
+    let error = generator::internals::load::parse(
         Path::new("t.yaml"),
         "openapi: \"3.1\\e[2J\\u202E\"\ninfo: {title: t, version: '1'}\npaths: {}\n",
     )

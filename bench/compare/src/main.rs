@@ -143,7 +143,7 @@ fn inputs(options: &Options) -> Vec<Input> {
     let synthetic = |operations: usize| Input {
         name: format!("synthetic-{operations}"),
         path: PathBuf::from(format!("synthetic-{operations}.yaml")),
-        text: generator::synthetic::document(operations),
+        text: generator::internals::synthetic::document(operations),
     };
     if let Some(sizes) = &options.synthetic {
         inputs.extend(sizes.iter().map(|&n| synthetic(n)));
@@ -346,24 +346,24 @@ fn ours(input: &Input, timing: Timing) -> Outcome {
     };
     // The crate as `generator generate` writes it, from the same pipeline (untimed).
     let files = (|| {
-        let document = generator::load::parse(&input.path, &input.text)?;
-        let api = generator::model::build(&document)?;
-        let origin = generator::emit::Origin {
+        let document = generator::internals::load::parse(&input.path, &input.text)?;
+        let api = generator::internals::model::build(&document)?;
+        let origin = generator::internals::emit::Origin {
             spec: input.path.to_string_lossy().into_owned(),
         };
-        let modules = generator::emit::module_files(
+        let modules = generator::internals::emit::module_files(
             &api,
             &origin,
-            generator::emit::Modules { server: false },
+            generator::internals::emit::Modules { server: false },
         )?;
         let name = crate_name("ours", &input.name);
         let runtime = runtime_dir();
-        Ok::<_, generator::Error>(generator::emit::crate_files(
+        Ok::<_, generator::Error>(generator::internals::emit::crate_files(
             &api,
             &origin,
             &name,
             modules,
-            generator::emit::RuntimeSource::Path(&runtime),
+            generator::internals::emit::RuntimeSource::Path(&runtime),
         ))
     })();
     match files {

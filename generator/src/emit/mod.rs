@@ -18,6 +18,7 @@ mod server;
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "internals")]
 use proc_macro2::TokenStream;
 
 use crate::error::Error;
@@ -25,8 +26,10 @@ use crate::model::Api;
 use crate::plan::{self, OperationPlan};
 use format::ModuleParts;
 
-pub use deferred::DeferredText;
-pub use format::Shape;
+#[cfg(feature = "internals")]
+use deferred::DeferredText;
+#[cfg(feature = "internals")]
+use format::Shape;
 pub use krate::{RuntimeSource, crate_files, valid_crate_name};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
@@ -72,7 +75,7 @@ impl Default for Modules {
 /// `crate::runtime` is a crate of its own, which the crate root re-exports under that name.
 ///
 /// Each module is cut into parts that are emitted and formatted on as many threads as the
-/// machine has (see [`format`]): formatting is most of the time.
+/// machine has (see `format`): formatting is most of the time.
 pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<Files, Error> {
     let plans = plan::operations(api);
     let parts = module_parts(api, &plans, modules);
@@ -85,8 +88,8 @@ pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<File
     Ok(files)
 }
 
-/// `header` and `text` in one string, allocated once: the runtime alone is 150 kB, which
-/// `format!` would copy again each time its guess of the length doubles.
+/// `header` and `text` in one string, allocated once: a module of a large document is
+/// megabytes, which `format!` would copy again each time its guess of the length doubles.
 fn headed(header: &str, text: &str) -> String {
     let mut file = String::with_capacity(header.len() + text.len());
     file.push_str(header);
@@ -119,6 +122,7 @@ fn module_parts<'a>(
     parts
 }
 
+#[cfg(feature = "internals")]
 /// A formatted module's name and its parts' token streams, emitted on one thread: what
 /// [`module_files`] formats, for benchmarks that time emitting and formatting apart.
 #[derive(Debug, Clone)]
@@ -129,6 +133,7 @@ pub struct ModuleTokens {
     pub parts: Vec<(Shape, TokenStream, DeferredText)>,
 }
 
+#[cfg(feature = "internals")]
 /// How [`module_tokens`] emits doc comments, which may skip the formatter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emission {
@@ -140,6 +145,7 @@ pub enum Emission {
     Tokens,
 }
 
+#[cfg(feature = "internals")]
 /// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
 pub fn module_tokens(api: &Api, emission: Emission) -> Vec<ModuleTokens> {
     let plans = plan::operations(api);
@@ -162,6 +168,7 @@ pub fn module_tokens(api: &Api, emission: Emission) -> Vec<ModuleTokens> {
         .collect()
 }
 
+#[cfg(feature = "internals")]
 /// Formats `module` on this thread, header first, through `syn` and `prettyplease`.
 pub fn format_module(origin: &Origin, module: ModuleTokens) -> Result<String, Error> {
     let mut text = origin.header();

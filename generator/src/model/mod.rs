@@ -8,6 +8,7 @@ mod types;
 mod view;
 
 use crate::error::Error;
+#[cfg(any(test, feature = "internals"))]
 use crate::load::Document;
 
 pub use operations::build_operations;
@@ -227,8 +228,6 @@ pub struct Operation {
     pub path: String,
     /// The path split into literal text and parameters (index into `params`).
     pub path_parts: Vec<PathPart>,
-    /// Where it was defined.
-    pub pointer: String,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -477,6 +476,7 @@ pub enum Success {
 }
 
 /// Builds the model of `document`.
+#[cfg(any(test, feature = "internals"))]
 pub fn build(document: &Document) -> Result<Api, Error> {
     build_named(&document.api, None)
 }

@@ -132,7 +132,6 @@ impl<'a> OperationBuilder<'a> {
             method,
             path: path.to_owned(),
             path_parts,
-            pointer: pointer.to_owned(),
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             docs_url: operation.external_docs.as_ref().map(|d| d.url.clone()),

@@ -56,11 +56,6 @@ pub struct TypeSpace<'a> {
 }
 
 impl<'a> TypeSpace<'a> {
-    /// Creates the space and names every component schema.
-    pub fn new(api: &'a OpenAPI) -> Result<Self, Error> {
-        Self::with_names(api, None)
-    }
-
     /// Creates the space, naming component schemas as if the document held the components
     /// `naming` (in that order): names it lacks only reserve their type names, so a slice of a
     /// larger document keeps the larger document's names. Components missing from `naming`

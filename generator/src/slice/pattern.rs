@@ -97,11 +97,7 @@ impl Pattern {
         })
     }
 
-    /// The pattern as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
+    #[cfg(test)]
     /// Whether the pattern matches the operation `method` (lowercase, as a path item key) at
     /// `path` with `tags` and `operation_id`.
     pub fn matches(
