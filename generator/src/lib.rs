@@ -73,7 +73,7 @@ impl Config {
     ///   `operationId` (`*` is any characters).
     ///
     /// A pattern that matches no operation is an [`ErrorKind::Invalid`] error naming the
-    /// closest paths. Type names are those the whole document gives (see [`mod@slice`]).
+    /// closest paths. Type names are those the whole document gives, whatever the selection.
     pub fn include(mut self, pattern: impl Into<String>) -> Self {
         self.selection = self.selection.include(pattern);
         self
