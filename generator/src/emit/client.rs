@@ -21,7 +21,7 @@ use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Paging, Param, ParamLocation, PathPart, StatusBody,
     Success, TypeRef,
 };
-use crate::plan::OperationPlan;
+use crate::plan::{Argument, OperationPlan};
 
 /// The parts of `client.rs`: the module's attributes with the `Client` type, then the `impl
 /// Client` block (its constructors, then the operations' methods), the option structs and the
@@ -145,8 +145,8 @@ fn methods(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
     };
     let request_fn = format_ident!("{}", paging.request_fn);
     let names = names(&plan.arguments);
-    let pages = stream_method(api, plan, paging, Stream::Pages, &arguments);
-    let items = stream_method(api, plan, paging, Stream::Items, &arguments);
+    let pages = stream_method(api, plan, paging, Stream::Pages, &arguments, &names);
+    let items = stream_method(api, plan, paging, Stream::Items, &arguments, &names);
     let build = build_tokens(plan);
     quote! {
         #doc
@@ -175,13 +175,14 @@ enum Stream {
 
 /// The `_pages` or `_items` method of a paged collection: `runtime::paging::pages` or `items`
 /// on the shared request, with a closure that takes the next-page link (and the items) from a
-/// page.
+/// page. `arguments` and `names` are the method's arguments with their types, and their names.
 fn stream_method(
     api: &Api,
     plan: &OperationPlan<'_>,
     paging: &Paging,
     stream: Stream,
     arguments: &[TokenStream],
+    names: &[proc_macro2::Ident],
 ) -> TokenStream {
     let op = plan.op;
     let (function, method, doc) = match stream {
@@ -235,7 +236,6 @@ fn stream_method(
     };
     let doc = doc_attrs_markdown(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let names = names(&plan.arguments);
     quote! {
         #doc
         #deprecated
@@ -260,42 +260,38 @@ fn build_tokens(plan: &OperationPlan<'_>) -> TokenStream {
     let op = plan.op;
     let label = &op.label;
     let method = format_ident!("{}", op.method.as_str());
-    let mut apply = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        if param.location != ParamLocation::Path {
+    // What each argument writes into the request, in the plan's order; path parameters are
+    // in the path already.
+    let apply = plan.arguments.iter().map(|argument| match argument {
+        Argument::Required(param) if param.location == ParamLocation::Path => TokenStream::new(),
+        Argument::Required(param) => {
             let ident = format_ident!("{}", param.name);
-            apply.push(write_param(
-                param,
-                borrow_argument(&ident, &param.ty),
-                false,
-            ));
+            write_param(param, borrow_argument(&ident, &param.ty), false)
         }
-    }
-    if op.options.is_some() {
-        apply.push(quote!(options.apply(&mut request);));
-    }
-    if let Some(body) = &op.body {
-        let write = match &body.kind {
-            BodyKind::Json => failed_if_err(quote!(request.json(body))),
-            BodyKind::Form => {
-                failed_if_err(quote!(crate::runtime::bodies::form(&mut request, body)))
-            }
-            BodyKind::Multipart { files } => failed_if_err(
-                quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])),
-            ),
-            BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
-            BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
-        };
-        if body.required {
-            apply.push(write);
-        } else {
-            apply.push(quote! {
-                if let Some(body) = body {
-                    #write
+        Argument::Options(_) => quote!(options.apply(&mut request);),
+        Argument::Body(body) => {
+            let write = match &body.kind {
+                BodyKind::Json => failed_if_err(quote!(request.json(body))),
+                BodyKind::Form => {
+                    failed_if_err(quote!(crate::runtime::bodies::form(&mut request, body)))
                 }
-            });
+                BodyKind::Multipart { files } => failed_if_err(
+                    quote!(crate::runtime::bodies::multipart(&mut request, body, &[#(#files),*])),
+                ),
+                BodyKind::Bytes(media) => quote!(request.body(body.to_vec(), #media);),
+                BodyKind::Text(media) => quote!(request.body(body.as_bytes().to_vec(), #media);),
+            };
+            if body.required {
+                write
+            } else {
+                quote! {
+                    if let Some(body) = body {
+                        #write
+                    }
+                }
+            }
         }
-    }
+    });
     let path = path_expr(op);
     let accept = plan.accept.map(|media| quote!(request.accept(#media);));
     let template = &op.path;

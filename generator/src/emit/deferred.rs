@@ -53,15 +53,16 @@ pub fn deferring<T>(emit: impl FnOnce() -> T) -> (T, DeferredText) {
 }
 
 /// The placeholder doc attribute for a doc comment of `lines` (each the value of a doc
-/// attribute) while [`deferring`] runs; `None` otherwise.
-pub fn doc_comment(lines: &[String]) -> Option<TokenStream> {
-    let placeholder = DEFERRED.with_borrow_mut(|deferred| {
-        deferred.as_mut().map(|blocks| {
-            blocks.push(lines.to_vec());
-            format!("{PLACEHOLDER}{}", blocks.len() - 1)
-        })
-    })?;
-    Some(quote!(#[doc = #placeholder]))
+/// attribute), which it keeps aside, while [`deferring`] runs; `lines` back otherwise.
+pub fn doc_comment(lines: Vec<String>) -> Result<TokenStream, Vec<String>> {
+    DEFERRED.with_borrow_mut(|deferred| match deferred.as_mut() {
+        Some(blocks) => {
+            blocks.push(lines);
+            let placeholder = format!("{PLACEHOLDER}{}", blocks.len() - 1);
+            Ok(quote!(#[doc = #placeholder]))
+        }
+        None => Err(lines),
+    })
 }
 
 /// The doc comments kept aside while a part was emitted, in placeholder order.
@@ -115,14 +116,17 @@ mod tests {
 
     #[test]
     fn outside_deferring_nothing_is_kept_aside() {
-        assert!(doc_comment(&[String::from(" text")]).is_none());
+        assert_eq!(
+            doc_comment(vec![String::from(" text")]).unwrap_err(),
+            [" text"]
+        );
     }
 
     #[test]
     fn a_doc_comment_is_written_at_its_placeholder_s_indentation() {
         let (tokens, blocks) = deferring(|| {
-            let outer = doc_comment(&[String::from(" Outer.")]).unwrap();
-            let inner = doc_comment(&[String::from(" Inner.  "), String::new()]).unwrap();
+            let outer = doc_comment(vec![String::from(" Outer.")]).unwrap();
+            let inner = doc_comment(vec![String::from(" Inner.  "), String::new()]).unwrap();
             quote!(#outer struct A; impl A { #inner fn f() {} })
         });
         let file: syn::File = syn::parse2(tokens).unwrap();
@@ -135,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_placeholder_without_its_comment_is_refused() {
-        let (tokens, _) = deferring(|| doc_comment(&[String::from(" Lost.")]).unwrap());
+        let (tokens, _) = deferring(|| doc_comment(vec![String::from(" Lost.")]).unwrap());
         let file: syn::File = syn::parse2(quote!(#tokens struct A;)).unwrap();
         let text = prettyplease::unparse(&file);
         assert_eq!(write_deferred(&text, &DeferredText::default()), None);

@@ -24,9 +24,10 @@ pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    if let Some(placeholder) = super::deferred::doc_comment(&lines) {
-        return placeholder;
-    }
+    let lines = match super::deferred::doc_comment(lines) {
+        Ok(placeholder) => return placeholder,
+        Err(lines) => lines,
+    };
     let lines = lines.iter().map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
 }

@@ -16,7 +16,7 @@ use crate::model::{
     Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
     Success, TypeRef,
 };
-use crate::plan::OperationPlan;
+use crate::plan::{Argument, OperationPlan};
 
 /// The parts of `server.rs`: the module's attributes, the `Api` trait (its methods
 /// in [`runs`] of operations), the router, then the handlers and the response enums.
@@ -334,35 +334,37 @@ fn handler(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
     let types = server_types(api, &plan.arguments);
     let names = names(&plan.arguments);
 
-    let mut values: Vec<TokenStream> = op
-        .params
+    // How the handler reads each argument of the trait method, in the plan's order.
+    let values: Vec<TokenStream> = plan
+        .arguments
         .iter()
-        .filter(|p| p.required)
-        .map(|p| read_param(p, &op.path))
+        .map(|argument| match argument {
+            Argument::Required(param) => read_param(param, &op.path),
+            Argument::Options(options) => {
+                let options = format_ident!("{options}");
+                let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+                    let field = format_ident!("{}", p.name);
+                    let value = read_param(p, &op.path);
+                    quote!(#field: #value,)
+                });
+                quote!(crate::client::#options { #(#fields)* })
+            }
+            Argument::Body(body) => {
+                let read = match &body.kind {
+                    BodyKind::Json => quote!(incoming.json()?),
+                    BodyKind::Form => quote!(incoming.form()?),
+                    BodyKind::Multipart { files } => quote!(incoming.multipart(&[#(#files),*])?),
+                    BodyKind::Bytes(_) => quote!(incoming.bytes()),
+                    BodyKind::Text(_) => quote!(incoming.text()?),
+                };
+                if body.required {
+                    read
+                } else {
+                    quote!(if incoming.has_body() { Some(#read) } else { None })
+                }
+            }
+        })
         .collect();
-    if let Some(options) = &op.options {
-        let options = format_ident!("{options}");
-        let fields = op.params.iter().filter(|p| !p.required).map(|p| {
-            let field = format_ident!("{}", p.name);
-            let value = read_param(p, &op.path);
-            quote!(#field: #value,)
-        });
-        values.push(quote!(crate::client::#options { #(#fields)* }));
-    }
-    if let Some(body) = &op.body {
-        let read = match &body.kind {
-            BodyKind::Json => quote!(incoming.json()?),
-            BodyKind::Form => quote!(incoming.form()?),
-            BodyKind::Multipart { files } => quote!(incoming.multipart(&[#(#files),*])?),
-            BodyKind::Bytes(_) => quote!(incoming.bytes()),
-            BodyKind::Text(_) => quote!(incoming.text()?),
-        };
-        values.push(if body.required {
-            read
-        } else {
-            quote!(if incoming.has_body() { Some(#read) } else { None })
-        });
-    }
     // An operation without parameters or body reads nothing from the request.
     let incoming = if values.is_empty() {
         format_ident!("_incoming")
