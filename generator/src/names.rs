@@ -172,6 +172,116 @@ pub fn default_fn(field: &str) -> String {
     format!("default_{field}")
 }
 
+/// What a type derived from another name is for; its name is the base name with the role's
+/// suffix (`{Base}Item`, `{Base}Update`, `{Prefix}Options`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The items of an array typed inline.
+    Item,
+    /// The values of a map typed inline (`additionalProperties`).
+    Value,
+    /// The `PATCH` body of a type: every field optional.
+    Update,
+    /// An operation's request body.
+    Request,
+    /// An operation's success response.
+    Response,
+    /// An operation's error response.
+    Error,
+    /// The optional parameters of an operation.
+    Options,
+}
+
+/// The type name for `role` derived from the type name or prefix `base`.
+pub fn derived(base: &str, role: Role) -> String {
+    let suffix = match role {
+        Role::Item => "Item",
+        Role::Value => "Value",
+        Role::Update => "Update",
+        Role::Request => "Request",
+        Role::Response => "Response",
+        Role::Error => "Error",
+        Role::Options => "Options",
+    };
+    format!("{base}{suffix}")
+}
+
+/// The type name of the member `wire` (a property, parameter or header) of `owner`, a type
+/// name or prefix: `{Owner}{Member}`.
+pub fn member_type(owner: &str, wire: &str) -> String {
+    format!("{owner}{}", type_name(wire))
+}
+
+/// The enum of a base type and every type derived from it: `Any{Base}`.
+pub fn polymorphic(base: &str) -> String {
+    format!("Any{base}")
+}
+
+/// The type of the alternative at `index` (from 0) of the `oneOf`/`anyOf` type `owner`:
+/// named by its `title` when it has one, by its position otherwise.
+pub fn alternative(owner: &str, title: Option<&str>, index: usize) -> String {
+    match title {
+        Some(title) => member_type(owner, title),
+        None => format!("{owner}{}", index + 1),
+    }
+}
+
+/// A variant holding a list of what `label` names: `{Label}List`.
+pub fn list_variant(label: &str) -> String {
+    format!("{label}List")
+}
+
+/// A variant holding a map to what `label` names: `{Label}Map`.
+pub fn map_variant(label: &str) -> String {
+    format!("{label}Map")
+}
+
+/// The method name of an operation that has no `operationId`: from its method and path.
+pub fn operation_fallback(method: &str, path: &str) -> String {
+    value_name(&format!("{} {path}", method.to_lowercase()))
+}
+
+/// The three methods a pageable operation `method` adds beside itself: the stream of pages,
+/// the stream of items, and the request builder both share.
+pub fn paging_methods(method: &str) -> [String; 3] {
+    [
+        format!("{method}_pages"),
+        format!("{method}_items"),
+        format!("{method}_request"),
+    ]
+}
+
+/// The response enum variant for a status (`200`, `4XX`, `default`): the reason phrase for
+/// common codes, `Status{code}` for the rest.
+pub fn status_variant(status: &str) -> String {
+    let phrase = match status {
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "409" => "Conflict",
+        "412" => "PreconditionFailed",
+        "422" => "UnprocessableEntity",
+        "429" => "TooManyRequests",
+        "500" => "InternalServerError",
+        "503" => "ServiceUnavailable",
+        "4XX" | "4xx" => "ClientError",
+        "5XX" | "5xx" => "ServerError",
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritativeInformation",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "default" => "Default",
+        other if other.ends_with("XX") || other.ends_with("xx") => "Success",
+        other => return format!("Status{other}"),
+    };
+    String::from(phrase)
+}
+
 /// A set of names in one Rust namespace (a module's types, a struct's fields, an enum's
 /// variants). Uniqueness is decided ignoring case and underscores, so that names which differ
 /// only in case or separators never collide in the output, nor trip lints about it.

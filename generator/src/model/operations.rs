@@ -15,7 +15,7 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityRequirement};
 use super::types::TypeSpace;
 use super::{HttpMethod, Operation, Success, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
-use crate::names::{self, Namespace};
+use crate::names::{self, Namespace, Role};
 use paging::paging;
 
 /// Method names the generated `Client` defines itself.
@@ -91,7 +91,7 @@ impl<'a> OperationBuilder<'a> {
             .unwrap_or_else(|| format!("{} {path}", method.as_str()));
         let base_name = match &operation.operation_id {
             Some(id) => names::value_name(id),
-            None => names::value_name(&format!("{} {path}", method.as_str().to_lowercase())),
+            None => names::operation_fallback(method.as_str(), path),
         };
         let name = self.methods.claim(&base_name);
         let type_prefix = names::type_name(&name);
@@ -107,15 +107,19 @@ impl<'a> OperationBuilder<'a> {
         let options = params
             .iter()
             .any(|p| !p.required)
-            .then(|| self.client_types.claim(&format!("{type_prefix}Options")));
+            .then(|| {
+                self.client_types
+                    .claim(&names::derived(&type_prefix, Role::Options))
+            });
         let body = self.body(space, method, operation, pointer, &type_prefix)?;
         let (success, errors, responses) =
             self.responses(space, operation, pointer, &type_prefix)?;
         let paging = match (&body, &success) {
             (None, Success::Json(page)) => paging(space, operation, page).map(|mut paging| {
-                paging.pages_method = self.methods.claim(&format!("{name}_pages"));
-                paging.items_method = self.methods.claim(&format!("{name}_items"));
-                paging.request_fn = self.methods.claim(&format!("{name}_request"));
+                let [pages, items, request] = names::paging_methods(&name);
+                paging.pages_method = self.methods.claim(&pages);
+                paging.items_method = self.methods.claim(&items);
+                paging.request_fn = self.methods.claim(&request);
                 paging
             }),
             _ => None,

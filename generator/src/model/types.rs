@@ -25,7 +25,7 @@ use super::refs;
 use super::view::{Ty, View};
 use super::{Struct, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
-use crate::names::{self, Namespace};
+use crate::names::{self, Namespace, Role};
 use enums::{enum_alternatives, mixed_enum};
 use graph::{alias_cycles, mark_boxed_fields, one_of_cycles, order_untagged_variants};
 use one_of::{count_real, polymorphic_mapping};
@@ -351,7 +351,7 @@ impl<'a> TypeSpace<'a> {
             },
             Some(Ty::Boolean) => TypeRef::Bool,
             Some(Ty::Array) => {
-                let item_hint = format!("{hint}Item");
+                let item_hint = names::derived(hint, Role::Item);
                 let item = match view.items {
                     Some(items) => {
                         let item =
@@ -368,7 +368,7 @@ impl<'a> TypeSpace<'a> {
                 } else {
                     match view.additional {
                         Some(AdditionalProperties::Schema(value)) => {
-                            let value_hint = format!("{hint}Value");
+                            let value_hint = names::derived(hint, Role::Value);
                             let value = self.type_of_unboxed(
                                 value,
                                 &join_pointer(pointer, "additionalProperties"),
@@ -475,7 +475,7 @@ impl<'a> TypeSpace<'a> {
         );
         let pointer = def.pointer.clone();
         let deprecated = def.deprecated;
-        let name = self.claim_name(&format!("{}Update", def.name));
+        let name = self.claim_name(&names::derived(&def.name, Role::Update));
         let patch = self.push(name, pointer);
         let def = &mut self.defs[patch.0];
         def.doc = Some(doc);

@@ -8,6 +8,7 @@ use crate::error::{Error, join_pointer};
 use crate::model::refs;
 use crate::model::types::TypeSpace;
 use crate::model::{Body, BodyKind, HttpMethod, TypeRef};
+use crate::names::{self, Role};
 
 impl<'a> OperationBuilder<'a> {
     pub(super) fn body(
@@ -41,7 +42,7 @@ impl<'a> OperationBuilder<'a> {
             "schema",
         );
         let essence = media_essence(media);
-        let hint = format!("{type_prefix}Request");
+        let hint = names::derived(type_prefix, Role::Request);
         let schema_type = |space: &mut TypeSpace<'a>| -> Result<TypeRef, Error> {
             match &content.schema {
                 Some(schema) => Ok(space.type_of_unboxed(schema, &schema_at, &hint)?.ty),

@@ -170,7 +170,7 @@ impl<'a> OperationBuilder<'a> {
                 .with_help("describe the parameter with `schema`"));
             }
         };
-        let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+        let hint = names::member_type(type_prefix, &data.name);
         let Resolved { ty, .. } =
             space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
         // An array parameter given by a named array schema is still written as an array.

@@ -10,7 +10,7 @@ use crate::error::{Error, join_pointer};
 use crate::model::refs;
 use crate::model::types::TypeSpace;
 use crate::model::{ErrorResponse, ResponseHeader, StatusBody, Success, TypeKind, TypeRef};
-use crate::names::{self, Namespace};
+use crate::names::{self, Namespace, Role};
 
 impl<'a> OperationBuilder<'a> {
     pub(super) fn responses(
@@ -52,9 +52,9 @@ impl<'a> OperationBuilder<'a> {
                 }
             };
             let hint = if is_success {
-                format!("{type_prefix}Response")
+                names::derived(type_prefix, Role::Response)
             } else {
-                format!("{type_prefix}Error")
+                names::derived(type_prefix, Role::Error)
             };
             let body = self.response_body(space, response, &response_at, &hint)?;
             let headers = response_headers(self.api, space, response, &response_at, &hint)?;
@@ -93,7 +93,7 @@ impl<'a> OperationBuilder<'a> {
         }
         let statuses = status_bodies(successes);
         Success::Multiple {
-            name: self.client_types.claim(&format!("{type_prefix}Response")),
+            name: self.client_types.claim(&names::derived(type_prefix, Role::Response)),
             statuses,
         }
     }
@@ -164,7 +164,7 @@ fn response_headers<'a>(
         };
         let ty = match &header.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let hint = format!("{hint}{}", names::type_name(wire));
+                let hint = names::member_type(hint, wire);
                 let ty = space
                     .type_of_unboxed(schema, &join_pointer(&header_at, "schema"), &hint)?
                     .ty;
@@ -200,41 +200,12 @@ fn status_bodies(mut responses: Vec<(String, Success, Vec<ResponseHeader>)>) -> 
     responses
         .into_iter()
         .map(|(status, body, headers)| StatusBody {
-            variant: names.claim(&status_variant(&status)),
+            variant: names.claim(&names::status_variant(&status)),
             status,
             body,
             headers,
         })
         .collect()
-}
-
-/// The variant name for a status: the reason phrase for common codes.
-fn status_variant(status: &str) -> String {
-    match status {
-        "400" => String::from("BadRequest"),
-        "401" => String::from("Unauthorized"),
-        "403" => String::from("Forbidden"),
-        "404" => String::from("NotFound"),
-        "405" => String::from("MethodNotAllowed"),
-        "409" => String::from("Conflict"),
-        "412" => String::from("PreconditionFailed"),
-        "422" => String::from("UnprocessableEntity"),
-        "429" => String::from("TooManyRequests"),
-        "500" => String::from("InternalServerError"),
-        "503" => String::from("ServiceUnavailable"),
-        "4XX" | "4xx" => String::from("ClientError"),
-        "5XX" | "5xx" => String::from("ServerError"),
-        "200" => String::from("Ok"),
-        "201" => String::from("Created"),
-        "202" => String::from("Accepted"),
-        "203" => String::from("NonAuthoritativeInformation"),
-        "204" => String::from("NoContent"),
-        "205" => String::from("ResetContent"),
-        "206" => String::from("PartialContent"),
-        "default" => String::from("Default"),
-        other if other.ends_with("XX") || other.ends_with("xx") => String::from("Success"),
-        other => format!("Status{other}"),
-    }
 }
 
 /// Scalars that `FromStr` can parse from a `text/plain` body.

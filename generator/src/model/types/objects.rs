@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, join_pointer};
 use crate::model::refs;
 use crate::model::view::View;
 use crate::model::{DefaultValue, Field, Struct, TypeKind, TypeRef};
-use crate::names::{self, Namespace};
+use crate::names::{self, Namespace, Role};
 
 /// A property gathered from a schema and the `allOf` parts it inherits from.
 struct PropertySource<'a> {
@@ -53,7 +53,7 @@ impl<'a> TypeSpace<'a> {
         let mut fields = Vec::new();
         let mut field_names = Namespace::new();
         for property in parts.properties {
-            let hint = format!("{}{}", property.owner, names::type_name(property.wire));
+            let hint = names::member_type(&property.owner, property.wire);
             let resolved = self.type_of(property.schema, &property.pointer, &hint)?;
             let data = match property.schema {
                 ReferenceOr::Item(schema) => Some(&schema.schema_data),
@@ -101,7 +101,7 @@ impl<'a> TypeSpace<'a> {
         }
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(value), pointer, owner)) => {
-                let value = self.type_of_unboxed(value, &pointer, &format!("{owner}Value"))?;
+                let value = self.type_of_unboxed(value, &pointer, &names::derived(&owner, Role::Value))?;
                 Some(wrap_nullable(value))
             }
             Some((AdditionalProperties::Any(true), _, _)) => Some(TypeRef::Json),

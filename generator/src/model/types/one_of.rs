@@ -26,7 +26,7 @@ impl<'a> TypeSpace<'a> {
             return Ok(id);
         }
         let base_name = self.defs[base.0].name.clone();
-        let name = self.claim_name(&format!("Any{base_name}"));
+        let name = self.claim_name(&names::polymorphic(&base_name));
         let id = self.push(name, self.defs[base.0].pointer.clone());
         self.polymorphic.insert(base, id);
         let mut variants: Vec<OneOfVariant> = Vec::new();
@@ -97,10 +97,9 @@ impl<'a> TypeSpace<'a> {
             }
             let at = join_pointer(&keyword_at, &index.to_string());
             let hint = match alternative {
-                ReferenceOr::Item(schema) => match &schema.schema_data.title {
-                    Some(title) => format!("{name}{}", names::type_name(title)),
-                    None => format!("{name}{}", index + 1),
-                },
+                ReferenceOr::Item(schema) => {
+                    names::alternative(name, schema.schema_data.title.as_deref(), index)
+                }
                 ReferenceOr::Reference { .. } => name.to_owned(),
             };
             let resolved = self.type_of_unboxed(alternative, &at, &hint)?;
@@ -140,8 +139,8 @@ impl<'a> TypeSpace<'a> {
         match ty {
             TypeRef::Named(id) => self.defs[id.0].name.clone(),
             TypeRef::Option(inner) => self.variant_label(inner),
-            TypeRef::Vec(inner) => format!("{}List", self.variant_label(inner)),
-            TypeRef::Map(inner) => format!("{}Map", self.variant_label(inner)),
+            TypeRef::Vec(inner) => names::list_variant(&self.variant_label(inner)),
+            TypeRef::Map(inner) => names::map_variant(&self.variant_label(inner)),
             TypeRef::Bool => String::from("Boolean"),
             TypeRef::I32 | TypeRef::I64 => String::from("Integer"),
             TypeRef::F32 | TypeRef::F64 => String::from("Number"),
