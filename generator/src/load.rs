@@ -3,8 +3,10 @@
 //! One parser reads each syntax: `serde_yaml` reads YAML and `serde_json` reads JSON, straight
 //! into `openapiv3`, with no key twice in a mapping checked in the same pass, through a
 //! wrapper around the parser (`checked`) that knows no positions. Before `serde_yaml` reads a
-//! YAML document, one linear pass over its events (`structure`) refuses what would make
-//! libyaml or the memory suffer: deep nesting, and aliases that expand too far. A document
+//! YAML document whose flow collections may nest deeply (a scan of its brackets decides), one
+//! linear pass over its events (`structure`) refuses what would make libyaml or the memory
+//! suffer: deep nesting, and aliases that expand too far; other documents meet that pass only
+//! when there is something to report. A document
 //! the wrapper cannot vouch for is read again by the located passes (`located`), which find
 //! what is wrong and say where: they run only when there is something to report.
 //!
@@ -113,19 +115,33 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
             .with_help("an OpenAPI document is a mapping that starts with `openapi: 3.0.3`"));
     }
     let syntax = Syntax::detect(text);
-    // YAML's structure is checked before `serde_yaml` sees the text: libyaml's scanner does
-    // work proportional to the depth of flow collections for every token (20,000 levels in
-    // 100 KB take it over five seconds, and it reads the whole document before `serde_yaml`
-    // counts a level), and the event pass refuses them in linear time.
-    let keys_settled = syntax == Syntax::Yaml && structure::check(text)? == Keys::Checked;
+    // YAML that nests flow collections deeply has its structure checked before `serde_yaml`
+    // sees the text: libyaml's scanner does work proportional to the depth of flow collections
+    // for every token (20,000 levels in 100 KB take it over five seconds, and it reads the
+    // whole document before `serde_yaml` counts a level), and the event pass refuses them in
+    // linear time. Other documents meet the pass only when there is something to report.
+    let yaml = syntax == Syntax::Yaml;
+    let checked_early = yaml && !structure::shallow_flow(text);
+    let keys = if checked_early {
+        structure::check(text)?
+    } else {
+        Keys::Unsettled
+    };
     // `openapiv3` panics on input its two readings of a value disagree on (duplicate keys are
     // refused for that reason; see `located::parse_via_value` for another): no document may
     // crash the caller, so the panic becomes the error `openapiv3` meant to report.
-    match std::panic::catch_unwind(|| read(text, syntax)) {
-        Ok(Some(api)) => supported::check(api, text),
-        Ok(None) => located::read(text, syntax, keys_settled, false),
-        Err(_) => located::read(text, syntax, keys_settled, true),
+    let outcome = std::panic::catch_unwind(|| read(text, syntax));
+    if let Ok(Some(api)) = outcome {
+        return supported::check(api, text);
     }
+    // Something to report: the located reads rely on the event pass's limits (nesting,
+    // aliases) and its settling of keys.
+    let keys = if yaml && !checked_early {
+        structure::check(text)?
+    } else {
+        keys
+    };
+    located::read(text, syntax, keys == Keys::Checked, outcome.is_err())
 }
 
 /// Reads `text` with its parser, the duplicate-key check made in the same pass; `None` when

@@ -25,6 +25,36 @@ pub(super) enum Keys {
     Unsettled,
 }
 
+/// Flow collections (`[...]`, `{...}`) nested at most this deep cost libyaml's scanner little
+/// (its work per token grows with the flow depth), so [`check`] may wait until there is
+/// something to report. Real documents nest flow collections two or three levels.
+const SHALLOW_FLOW_DEPTH: usize = 16;
+
+/// Whether `text` certainly nests flow collections no deeper than [`SHALLOW_FLOW_DEPTH`], from
+/// one scan of its bytes: every `[` and `{` counts as an opening, every `]` and `}` as a
+/// closing. The count never falls below the true depth: a bracket that closes nothing can only
+/// come from a quoted scalar, a comment or a tag inside a flow collection (plain scalars cannot
+/// hold brackets there), so a quote, `#` or `!` met while the count is above zero answers
+/// `false`, as does a count above the limit. Block nesting needs no such care: libyaml reads
+/// it in linear time and `serde_yaml` stops at its recursion limit.
+pub(super) fn shallow_flow(text: &str) -> bool {
+    let mut depth = 0usize;
+    for byte in text.bytes() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > SHALLOW_FLOW_DEPTH {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\'' | b'"' | b'#' | b'!' if depth > 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Refuses YAML nested deeper than [`MAX_NESTING`] levels, or whose aliases would expand it
 /// beyond [`MAX_ALIAS_EXPANSION`] nodes, or with a key twice in a mapping, at the place, in one
 /// linear pass over its events. Counts aliases without expanding them: each anchor's size is
@@ -197,4 +227,39 @@ pub(super) fn too_deep() -> Error {
         format!("the document nests more than {MAX_NESTING} levels deep"),
     )
     .with_help("no OpenAPI document needs this depth: look for runaway nesting around this line")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bracket_scan_passes_what_real_documents_write() {
+        let typical = "openapi: 3.0.3\ninfo: {title: t, version: v1}\npaths: {}\n\
+                       components:\n  schemas:\n    A:\n      required: [id, name]\n      \
+                       description: \"Items [1] and {braces} in a quoted scalar\" # [comment\n";
+        assert!(shallow_flow(typical));
+        assert!(shallow_flow(&"[".repeat(SHALLOW_FLOW_DEPTH)));
+        // A quote inside a flow collection is where the scan gives up, not an error.
+        assert!(!shallow_flow("enum: ['a', 'b']"));
+    }
+
+    #[test]
+    fn the_bracket_scan_never_undercounts_flow_depth() {
+        let deep = "[".repeat(SHALLOW_FLOW_DEPTH + 1);
+        assert!(!shallow_flow(&deep));
+        // Closing brackets that close nothing, hidden where the scanner cannot see them, must
+        // send the document to the event pass rather than lower the count.
+        for hiding in ["'", "\"", "#", "!"] {
+            let mut text = String::new();
+            for _ in 0..SHALLOW_FLOW_DEPTH {
+                text.push_str(&format!("[{hiding}]]]]{hiding} "));
+            }
+            text.push_str(&deep);
+            assert!(!shallow_flow(&text), "{text}");
+        }
+        // Closings in block text before any flow collection cannot lower the count below zero.
+        let text = format!("description: ]]]]]]]]\nvalue: {deep}");
+        assert!(!shallow_flow(&text));
+    }
 }

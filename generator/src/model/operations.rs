@@ -104,13 +104,10 @@ impl<'a> OperationBuilder<'a> {
             pointer,
             &type_prefix,
         )?;
-        let options = params
-            .iter()
-            .any(|p| !p.required)
-            .then(|| {
-                self.client_types
-                    .claim(&names::derived(&type_prefix, Role::Options))
-            });
+        let options = params.iter().any(|p| !p.required).then(|| {
+            self.client_types
+                .claim(&names::derived(&type_prefix, Role::Options))
+        });
         let body = self.body(space, method, operation, pointer, &type_prefix)?;
         let (success, errors, responses) =
             self.responses(space, operation, pointer, &type_prefix)?;

@@ -93,7 +93,9 @@ impl<'a> OperationBuilder<'a> {
         }
         let statuses = status_bodies(successes);
         Success::Multiple {
-            name: self.client_types.claim(&names::derived(type_prefix, Role::Response)),
+            name: self
+                .client_types
+                .claim(&names::derived(type_prefix, Role::Response)),
             statuses,
         }
     }

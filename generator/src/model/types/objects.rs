@@ -101,7 +101,8 @@ impl<'a> TypeSpace<'a> {
         }
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(value), pointer, owner)) => {
-                let value = self.type_of_unboxed(value, &pointer, &names::derived(&owner, Role::Value))?;
+                let value =
+                    self.type_of_unboxed(value, &pointer, &names::derived(&owner, Role::Value))?;
                 Some(wrap_nullable(value))
             }
             Some((AdditionalProperties::Any(true), _, _)) => Some(TypeRef::Json),
