@@ -18,6 +18,8 @@
 //!   header parameters.
 //! - [`objects`] encodes the generated structs, and decodes those whose
 //!   fields may all be absent.
+//! - [`Lenient`] keeps the members of `additionalProperties` maps that do not match
+//!   what the document declares, as JSON, so decoding never fails on them.
 //! - [`Patch`] is the three-state (absent / null / value) property of PATCH
 //!   bodies.
 //! - [`Error`] and [`ApiError`] describe failures, with the operation, the HTTP
@@ -31,6 +33,7 @@ pub mod bodies;
 mod call;
 pub mod enums;
 mod error;
+mod lenient;
 pub mod objects;
 pub mod paging;
 mod params;
@@ -42,6 +45,7 @@ pub mod variants;
 
 pub use call::{Call, Decode};
 pub use error::{ApiError, BoxError, DecodeError, Error};
+pub use lenient::Lenient;
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{

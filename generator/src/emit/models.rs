@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, paragraphs};
 use super::format::{PART_LEN, Part};
 use super::objects;
-use super::rust_type::{Scope, rust_type};
+use super::rust_type::{Scope, map_value, rust_type};
 use crate::model::{
     Api, DefaultValue, Field, OneOf, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
     Variant,
@@ -157,7 +157,7 @@ fn struct_def(
             .iter()
             .map(|f| field(api, name, f, body.patch, serde));
         let additional = body.additional.as_ref().map(|ty| {
-            let ty = rust_type(api, ty, Scope::Models);
+            let ty = map_value(api, ty, Scope::Models);
             quote! {
                 /// Properties not declared in the schema.
                 #[serde(flatten)]

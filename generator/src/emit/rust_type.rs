@@ -41,12 +41,24 @@ pub fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, scope);
-            quote!(::std::collections::BTreeMap<String, #inner>)
+            let value = map_value(api, inner, scope);
+            quote!(::std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Option(inner) => {
             let inner = rust_type(api, inner, scope);
             quote!(Option<#inner>)
         }
+    }
+}
+
+/// The value type of a map from `additionalProperties` declaring `declared`: wrapped in the
+/// runtime's `Lenient`, which keeps a value the declaration does not fit as JSON, since
+/// services answer with members no document promised (Graph's `@odata.context` beside a
+/// declared `{type: object}`); plain JSON when anything is declared.
+pub fn map_value(api: &Api, declared: &TypeRef, scope: Scope) -> TokenStream {
+    let ty = rust_type(api, declared, scope);
+    match declared {
+        TypeRef::Json => ty,
+        _ => quote!(crate::runtime::Lenient<#ty>),
     }
 }
