@@ -35,6 +35,14 @@
 //!   by the implementation and checked on the wire; `default` error responses with any
 //!   status.
 //!
+//! - `msgraph-places.yaml` and `msgraph-subscribedskus.yaml` (and `msgraph-schemaextensions.yaml`
+//!   again): Microsoft Graph's documented answers, served verbatim by a loopback server
+//!   (`common::answering`), decode through the generated client: `@odata.context` and
+//!   `@odata.type` annotations, derived types returned from a base collection with members of
+//!   every JSON type the base does not declare, `null` where the document does not say
+//!   nullable, and Graph's error body with `innerError`; each decoded value encodes back to
+//!   the documented JSON.
+//!
 //! A second test checks that a generated crate depends on axum only with its `server` feature.
 
 mod support;
@@ -75,6 +83,16 @@ const CONTRACTS: &[Contract] = &[
         document: "oai-petstore.yaml",
         name: "contract-petstore",
         fixture: "contract_petstore.rs",
+    },
+    Contract {
+        document: "msgraph-places.yaml",
+        name: "contract-places",
+        fixture: "contract_places.rs",
+    },
+    Contract {
+        document: "msgraph-subscribedskus.yaml",
+        name: "contract-subscribedskus",
+        fixture: "contract_subscribedskus.rs",
     },
 ];
 
