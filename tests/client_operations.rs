@@ -1229,3 +1229,90 @@ async fn unknown_enum_values_from_the_server_decode_into_the_fallback() {
         Some(ConnectorStatus::Unknown("unknownFutureValue".to_owned()))
     );
 }
+
+/// The "List" answers of Graph's beta documentation (learn.microsoft.com:
+/// intune-deviceconfig-ndesconnector-list, intune-odj-devicemanagementdomainjoinconnector-list,
+/// connector-list), verbatim, decode through the three list operations.
+#[tokio::test]
+async fn graph_s_documented_list_answers_decode() {
+    let server = start_json(
+        200,
+        json!({"value": [{
+            "@odata.type": "#microsoft.graph.ndesConnector",
+            "id": "e71fa706-a706-e71f-06a7-1fe706a71fe7",
+            "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
+            "state": "active",
+            "displayName": "Display Name value",
+            "machineName": "Machine Name value",
+            "enrolledDateTime": "2016-12-31T23:59:43.797191-08:00",
+            "roleScopeTagIds": ["Role Scope Tag Ids value"],
+            "connectorVersion": "Connector Version value"
+        }]}),
+    )
+    .await;
+    let page = within(
+        server
+            .client
+            .list_ndes_connectors(&ListNdesConnectorsOptions::default()),
+    )
+    .await
+    .expect("the documented answer decodes");
+    let ndes = &page.value.expect("value")[0];
+    assert_eq!(ndes.state, Some(NdesConnectorState::Active));
+    assert_eq!(ndes.machine_name.as_deref(), Some("Machine Name value"));
+    assert_eq!(
+        ndes.enrolled_date_time,
+        Some(time("2016-12-31T23:59:43.797191-08:00"))
+    );
+
+    let server = start_json(
+        200,
+        json!({"value": [{
+            "@odata.type": "#microsoft.graph.deviceManagementDomainJoinConnector",
+            "id": "77296cf7-6cf7-7729-f76c-2977f76c2977",
+            "displayName": "Display Name value",
+            "lastConnectionDateTime": "2016-12-31T23:58:36.6670033-08:00",
+            "state": "error",
+            "version": "Version value"
+        }]}),
+    )
+    .await;
+    let page = within(
+        server
+            .client
+            .list_domain_join_connectors(&ListDomainJoinConnectorsOptions::default()),
+    )
+    .await
+    .expect("the documented answer decodes");
+    let odj = &page.value.expect("value")[0];
+    assert_eq!(
+        odj.state,
+        Some(DeviceManagementDomainJoinConnectorState::Error)
+    );
+    assert_eq!(odj.version.as_deref(), Some("Version value"));
+
+    let server = start_json(
+        200,
+        json!({"value": [{
+            "id": "id-value",
+            "machineName": "machineName-value",
+            "externalIp": "externalIp-value",
+            "status": "status-value"
+        }]}),
+    )
+    .await;
+    let page = within(
+        server
+            .client
+            .list_connectors(&ListConnectorsOptions::default()),
+    )
+    .await
+    .expect("the documented answer decodes");
+    let connector = &page.value.expect("value")[0];
+    assert_eq!(connector.external_ip.as_deref(), Some("externalIp-value"));
+    // `status-value` is the page's placeholder, not one of the enum's members: it is kept.
+    assert_eq!(
+        connector.status.as_ref().map(ConnectorStatus::as_str),
+        Some("status-value")
+    );
+}
