@@ -26,7 +26,7 @@ use super::view::{Ty, View};
 use super::{Struct, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace, Role};
-use enums::{enum_alternatives, mixed_enum};
+use enums::{enum_alternatives, is_open_string, is_string_enum, mixed_enum};
 use graph::{alias_cycles, mark_boxed_fields, one_of_cycles, order_untagged_variants};
 use one_of::{count_real, polymorphic_mapping};
 
@@ -184,6 +184,11 @@ impl<'a> TypeSpace<'a> {
         };
         let kind = if let Some(string_enum) = self.string_enum(&view, pointer)? {
             TypeKind::StringEnum(string_enum)
+        } else if let Some((index, reference)) = self.extensible_enum(alternatives) {
+            let at = join_pointer(&join_pointer(pointer, keyword), &index.to_string());
+            let mut inner = self.type_of_unboxed(reference, &at, name)?;
+            inner.nullable |= alternatives.len() > count_real(alternatives);
+            TypeKind::Alias(wrap_nullable(inner))
         } else if !view.is_object_like() && view.all_of.is_empty() && count_real(alternatives) > 1 {
             let discriminator = view.data.discriminator.as_ref();
             TypeKind::OneOf(self.one_of(alternatives, keyword, discriminator, pointer, name)?)
@@ -408,6 +413,14 @@ impl<'a> TypeSpace<'a> {
                 _ => remaining.push((index, alternative)),
             }
         }
+        if let Some((index, reference)) = self.extensible_enum(alternatives) {
+            let at = join_pointer(&join_pointer(pointer, keyword), &index.to_string());
+            let inner = self.type_of_unboxed(reference, &at, hint)?;
+            return Ok(Resolved {
+                ty: inner.ty,
+                nullable: nullable || null_branch || inner.nullable,
+            });
+        }
         match remaining.as_slice() {
             [(index, only)] => {
                 let inner = self.type_of_unboxed(
@@ -429,6 +442,38 @@ impl<'a> TypeSpace<'a> {
                 nullable: nullable || null_branch,
             }),
         }
+    }
+
+    /// The reference to a string enum of an "extensible enum" written as `anyOf: [{$ref: Enum},
+    /// {type: string}]` (in either order, beside a null branch or not), with its index: the
+    /// referenced enum is the type, since its fallback variant already holds any other string.
+    fn extensible_enum(
+        &self,
+        alternatives: &'a [ReferenceOr<Schema>],
+    ) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        let mut reference = None;
+        let mut open = 0;
+        for (index, alternative) in alternatives.iter().enumerate() {
+            match alternative {
+                ReferenceOr::Item(schema) => {
+                    let view = View::of(schema);
+                    if is_open_string(&view) {
+                        open += 1;
+                    } else if !view.is_null_placeholder() {
+                        return None;
+                    }
+                }
+                ReferenceOr::Reference { reference: target } => {
+                    let (schema, _) = refs::resolve(self.schemas, "schemas", target, "").ok()?;
+                    let view = View::of(schema);
+                    if reference.is_some() || !is_string_enum(&view) || mixed_enum(&view) {
+                        return None;
+                    }
+                    reference = Some((index, alternative));
+                }
+            }
+        }
+        reference.filter(|_| open == 1)
     }
 
     /// An inline object or enum: a named type, created once per pointer.

@@ -73,18 +73,43 @@ pub(super) fn enum_alternatives<'v>(view: &View<'v>) -> Option<Vec<View<'v>>> {
     if alternatives.is_empty() || view.is_object_like() || !view.all_of.is_empty() {
         return None;
     }
-    alternatives
+    // An alternative that allows any string (`anyOf: [{enum: [...]}, {type: string}]`, the
+    // "extensible enum" of TypeSpec and AutoRest) adds no value: the enum's fallback variant
+    // already holds any other string, so it would be a variant that is never reached.
+    let parts: Option<Vec<Option<View<'v>>>> = alternatives
         .iter()
         .map(|alternative| match alternative {
             ReferenceOr::Item(schema) => {
                 let part = View::of(schema);
+                if is_open_string(&part) {
+                    return Some(None);
+                }
                 let strings = !part.enumeration.is_empty()
                     && part.enumeration.iter().all(serde_json::Value::is_string);
-                (strings && matches!(part.ty, Some(Ty::String) | None)).then_some(part)
+                (strings && matches!(part.ty, Some(Ty::String) | None)).then_some(Some(part))
             }
             ReferenceOr::Reference { .. } => None,
         })
-        .collect()
+        .collect();
+    let parts: Vec<View<'v>> = parts?.into_iter().flatten().collect();
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Whether `view` allows any string: `type: string` with no `enum` and no `format`.
+pub(super) fn is_open_string(view: &View<'_>) -> bool {
+    matches!(view.ty, Some(Ty::String))
+        && view.enumeration.is_empty()
+        && view.format.is_none()
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
+        && view.all_of.is_empty()
+}
+
+/// Whether `view` is a string enum: every value a string.
+pub(super) fn is_string_enum(view: &View<'_>) -> bool {
+    matches!(view.ty, Some(Ty::String) | None)
+        && !view.enumeration.is_empty()
+        && view.enumeration.iter().all(serde_json::Value::is_string)
 }
 
 /// An `enum` whose values are of several JSON kinds (strings and numbers, say).

@@ -2,11 +2,11 @@
 //! and the `Any{Name}` enum a reference to a polymorphic base type (an object with a
 //! discriminator mapping) stands for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::{Discriminator, ReferenceOr, Schema};
 
-use super::{TypeSpace, fallback_name, wrap_nullable};
+use super::{MAX_DEPTH, TypeSpace, fallback_name, wrap_nullable};
 use crate::error::{Error, join_pointer};
 use crate::model::refs;
 use crate::model::view::View;
@@ -88,6 +88,7 @@ impl<'a> TypeSpace<'a> {
     ) -> Result<OneOf, Error> {
         let mut variants: Vec<OneOfVariant> = Vec::new();
         let mut names = Namespace::new();
+        let mut used_tags: HashSet<String> = HashSet::new();
         let keyword_at = join_pointer(pointer, keyword);
         for (index, alternative) in alternatives.iter().enumerate() {
             if let ReferenceOr::Item(schema) = alternative {
@@ -113,12 +114,32 @@ impl<'a> TypeSpace<'a> {
                         .map(|(tag, _)| tag.clone())
                         .collect();
                     if tags.is_empty() {
-                        tags.push(refs::component_name(reference, "schemas", &at)?);
+                        // Without a mapping entry, the variant's own definition of the tag
+                        // property says which value selects it; the schema's name is the
+                        // rule of last resort (OpenAPI's implicit mapping).
+                        let declared = refs::resolve(self.schemas, "schemas", reference, &at)
+                            .ok()
+                            .and_then(|(schema, _)| {
+                                self.declared_tag(schema, &discriminator.property_name)
+                            })
+                            .filter(|tag| !used_tags.contains(tag));
+                        match declared {
+                            Some(tag) => tags.push(tag),
+                            None => tags.push(refs::component_name(reference, "schemas", &at)?),
+                        }
                     }
                     tags
                 }
+                (Some(discriminator), ReferenceOr::Item(schema)) => self
+                    .declared_tag(schema, &discriminator.property_name)
+                    .filter(|tag| !used_tags.contains(tag))
+                    .into_iter()
+                    .collect(),
                 _ => Vec::new(),
             };
+            // A value selects one variant: a document that gives two variants the same tag
+            // has the later one fall back to its name.
+            used_tags.extend(tags.iter().cloned());
             let variant_name = names.claim(&self.variant_label(&ty));
             variants.push(OneOfVariant {
                 name: variant_name,
@@ -132,6 +153,49 @@ impl<'a> TypeSpace<'a> {
             tag: discriminator.map(|d| d.property_name.clone()),
             fallback,
         })
+    }
+
+    /// The one value `schema` allows for its property `property` (a single-value `enum`, as
+    /// `type: {enum: [track]}` is written), looking through `allOf` and references to the
+    /// schemas it is built from; `None` when it allows any other number of values.
+    fn declared_tag(&self, schema: &'a Schema, property: &str) -> Option<String> {
+        let mut pending: Vec<&'a Schema> = vec![schema];
+        // Each schema is looked at once, so a cycle of `allOf` references ends.
+        let mut seen: Vec<*const Schema> = Vec::new();
+        while let Some(schema) = pending.pop() {
+            if seen.contains(&(schema as *const Schema)) || seen.len() > MAX_DEPTH {
+                continue;
+            }
+            seen.push(schema);
+            let view = View::of(schema);
+            let declared = view.properties.iter().find(|(name, _)| *name == property);
+            if let Some((_, property_schema)) = declared {
+                let property_schema = match property_schema {
+                    ReferenceOr::Item(item) => item.as_ref(),
+                    ReferenceOr::Reference { reference } => {
+                        refs::resolve(self.schemas, "schemas", reference, "")
+                            .ok()?
+                            .0
+                    }
+                };
+                return match View::of(property_schema).enumeration.as_slice() {
+                    [serde_json::Value::String(only)] => Some(only.clone()),
+                    _ => None,
+                };
+            }
+            for part in view.all_of {
+                match part {
+                    ReferenceOr::Item(item) => pending.push(item),
+                    ReferenceOr::Reference { reference } => {
+                        if let Ok((item, _)) = refs::resolve(self.schemas, "schemas", reference, "")
+                        {
+                            pending.push(item);
+                        }
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// A variant name that says what the alternative is.
