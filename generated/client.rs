@@ -26,12 +26,20 @@ impl From<crate::runtime::Transport> for Client {
     }
 }
 impl Client {
-    /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
-    /// timeouts, base URL and headers, then call `build`. The `User-Agent` is this
-    /// crate's name and version.
+    /// A builder for a client of [`DEFAULT_BASE_URL`]: set the credentials, timeouts, base URL and headers, then call `build`. The `User-Agent` is this crate's name and version.
+    ///
+    /// The API's security schemes, and the builder call each takes (an operation sends the credentials of the first combination of schemes it accepts that the client has):
+    /// - `azureAdV2`: a bearer token: `bearer_token(token)` or `token_provider(provider)`
+    /// - `bearerToken`: a bearer token: `bearer_token(token)` or `token_provider(provider)`
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .security_schemes(
+                &[
+                    ("azureAdV2", crate::runtime::Scheme::Bearer),
+                    ("bearerToken", crate::runtime::Scheme::Bearer),
+                ],
+            )
     }
     /// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.
     pub fn new(token: impl Into<String>) -> Result<Self, crate::runtime::Error> {
@@ -97,6 +105,7 @@ impl Client {
             String::from("/deviceManagement/ndesConnectors"),
         );
         request.template("/deviceManagement/ndesConnectors");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         request
     }
@@ -125,6 +134,7 @@ impl Client {
             String::from("/deviceManagement/ndesConnectors"),
         );
         request.template("/deviceManagement/ndesConnectors");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }
@@ -161,6 +171,7 @@ impl Client {
                 .concat(),
         );
         request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::json)
     }
@@ -195,6 +206,7 @@ impl Client {
                 .concat(),
         );
         request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::empty)
     }
@@ -231,6 +243,7 @@ impl Client {
                 .concat(),
         );
         request.template("/deviceManagement/ndesConnectors/{ndesConnector-id}");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }
@@ -298,6 +311,7 @@ impl Client {
             String::from("/deviceManagement/domainJoinConnectors"),
         );
         request.template("/deviceManagement/domainJoinConnectors");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         request
     }
@@ -326,6 +340,7 @@ impl Client {
             String::from("/deviceManagement/domainJoinConnectors"),
         );
         request.template("/deviceManagement/domainJoinConnectors");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }
@@ -365,6 +380,7 @@ impl Client {
             .template(
                 "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
             );
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::json)
     }
@@ -402,6 +418,7 @@ impl Client {
             .template(
                 "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
             );
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::empty)
     }
@@ -441,6 +458,7 @@ impl Client {
             .template(
                 "/deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}",
             );
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }
@@ -503,6 +521,7 @@ impl Client {
             String::from("/connectors"),
         );
         request.template("/connectors");
+        request.security(&[&["azureAdV2"], &["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         request
     }
@@ -531,6 +550,7 @@ impl Client {
             String::from("/connectors"),
         );
         request.template("/connectors");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }
@@ -564,6 +584,7 @@ impl Client {
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
         request.template("/connectors/{connector-id}");
+        request.security(&[&["azureAdV2"], &["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::json)
     }
@@ -594,6 +615,7 @@ impl Client {
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
         request.template("/connectors/{connector-id}");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         options.apply(&mut request);
         self.transport.call(request, crate::runtime::Response::empty)
     }
@@ -626,6 +648,7 @@ impl Client {
             ["/connectors/", &crate::runtime::path_segment(connector_id)].concat(),
         );
         request.template("/connectors/{connector-id}");
+        request.security(&[&["azureAdV2"], &["bearerToken"]]);
         if let Err(error) = request.json(body) {
             return crate::runtime::Call::failed(error);
         }

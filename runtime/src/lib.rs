@@ -49,8 +49,8 @@ pub use lenient::Lenient;
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
-    AccessToken, BoxFuture, ClientBuilder, Request, Response, RetryPolicy, StaticToken,
-    TokenProvider, Transport,
+    AccessToken, BoxFuture, ClientBuilder, Request, Requirements, Response, RetryPolicy, Scheme,
+    StaticToken, TokenProvider, Transport,
 };
 
 /// The HTTP client the runtime is built on, re-exported so that code passing a

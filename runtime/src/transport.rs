@@ -78,6 +78,7 @@ mod builder;
 mod request;
 mod response;
 mod retry;
+mod security;
 
 pub use auth::{AccessToken, StaticToken, TokenProvider};
 pub use builder::ClientBuilder;
@@ -86,6 +87,8 @@ pub use request::Request;
 pub use response::Response;
 use retry::Failure;
 pub use retry::RetryPolicy;
+use security::Credentials;
+pub use security::{Requirements, Scheme};
 
 /// A configured connection to the service: base URL, HTTP client, token
 /// provider, default headers and retry policy.
@@ -103,7 +106,7 @@ pub struct Transport {
 struct Inner {
     base_url: BaseUrl,
     http: reqwest::Client,
-    token_provider: Option<Arc<dyn TokenProvider>>,
+    credentials: Credentials,
     default_headers: HeaderMap,
     retry_policy: RetryPolicy,
 }
@@ -112,10 +115,7 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("base_url", &self.inner.base_url.text)
-            .field(
-                "token_provider",
-                &self.inner.token_provider.as_ref().map(|_| Redacted),
-            )
+            .field("credentials", &self.inner.credentials)
             .field(
                 "default_headers",
                 &self.inner.default_headers.keys().collect::<Vec<_>>(),
@@ -259,7 +259,9 @@ impl Transport {
             if let Some((_, bytes)) = &body {
                 *prepared.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
-            let outcome = self.attempt(prepared, operation, attempt).await?;
+            let outcome = self
+                .attempt(prepared, operation, request.security, attempt)
+                .await?;
             let (delay, result) = match outcome {
                 Attempt::Success(response) => {
                     tracing::debug!(attempt, status = response.status, "attempt succeeded");
@@ -433,6 +435,7 @@ impl Transport {
         &self,
         mut request: reqwest::Request,
         operation: &'static str,
+        security: Option<Requirements>,
         attempt: u32,
     ) -> Result<Attempt, Error> {
         let inner = &*self.inner;
@@ -441,25 +444,15 @@ impl Transport {
                 .headers_mut()
                 .insert(RETRY_ATTEMPT, HeaderValue::from(attempt - 1));
         }
-        if let Some(provider) = &inner.token_provider {
-            let token = provider
-                .token()
-                .await
-                .map_err(|source| Error::Token { operation, source })?;
-            let mut authorization = HeaderValue::try_from(format!(
-                "Bearer {}",
-                token.expose_secret()
-            ))
-            .map_err(|_| Error::Token {
-                operation,
-                source: "the access token contains characters not allowed in HTTP headers".into(),
-            })?;
-            authorization.set_sensitive(true);
-            request.headers_mut().insert(AUTHORIZATION, authorization);
-        }
+        let secret_in_url = inner
+            .credentials
+            .apply(&mut request, security, operation)
+            .await?;
 
         let mut response = match inner.http.execute(request).await {
             Ok(response) => response,
+            // An API key in the query must not reach logs through the error's URL.
+            Err(error) if secret_in_url => return Ok(Attempt::Transport(error.without_url())),
             Err(error) => return Ok(Attempt::Transport(error)),
         };
         let status = response.status();

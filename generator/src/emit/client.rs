@@ -18,8 +18,8 @@ use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
-    Api, ArrayStyle, BodyKind, Operation, Paging, Param, ParamLocation, PathPart, StatusBody,
-    Success, TypeRef,
+    Api, ArrayStyle, BodyKind, KeyLocation, Operation, Paging, Param, ParamLocation, PathPart,
+    SchemeKind, StatusBody, Success, TypeRef,
 };
 use crate::plan::{Argument, OperationPlan};
 
@@ -32,7 +32,7 @@ pub(super) fn parts<'a>(api: &'a Api, plans: &'a [OperationPlan<'a>]) -> Vec<Par
     let count = runs.len();
     parts.extend(runs.iter().enumerate().map(|(index, &run)| {
         Part::impl_items(index, count, move || {
-            let constructors = (index == 0).then(constructors);
+            let constructors = (index == 0).then(|| constructors(api));
             let methods = run.iter().map(|plan| methods(api, plan));
             quote! {
                 impl Client {
@@ -100,14 +100,33 @@ fn client_type(api: &Api) -> TokenStream {
 }
 
 /// The methods every client has, first in its `impl` block.
-fn constructors() -> TokenStream {
+fn constructors(api: &Api) -> TokenStream {
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let kind = match &scheme.kind {
+            SchemeKind::Bearer => quote!(crate::runtime::Scheme::Bearer),
+            SchemeKind::Basic => quote!(crate::runtime::Scheme::Basic),
+            SchemeKind::ApiKey(KeyLocation::Header, key) => {
+                quote!(crate::runtime::Scheme::HeaderKey(#key))
+            }
+            SchemeKind::ApiKey(KeyLocation::Query, key) => {
+                quote!(crate::runtime::Scheme::QueryKey(#key))
+            }
+            SchemeKind::ApiKey(KeyLocation::Cookie, key) => {
+                quote!(crate::runtime::Scheme::CookieKey(#key))
+            }
+        };
+        quote!((#name, #kind))
+    });
+    let declare =
+        (!api.security_schemes.is_empty()).then(|| quote!(.security_schemes(&[#(#schemes),*])));
+    let builder_doc = doc_attrs_markdown(&builder_doc(api));
     quote! {
-        /// A builder for a client of [`DEFAULT_BASE_URL`]: set the token provider,
-        /// timeouts, base URL and headers, then call `build`. The `User-Agent` is this
-        /// crate's name and version.
+        #builder_doc
         pub fn builder() -> crate::runtime::ClientBuilder<Client> {
             crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
                 .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                #declare
         }
 
         /// A client of [`DEFAULT_BASE_URL`] that sends `token` as a bearer token.
@@ -120,6 +139,43 @@ fn constructors() -> TokenStream {
             &self.transport
         }
     }
+}
+
+/// The documentation of `Client::builder`, with the credentials each security scheme of the
+/// document takes.
+fn builder_doc(api: &Api) -> String {
+    let mut doc = String::from(
+        "A builder for a client of [`DEFAULT_BASE_URL`]: set the credentials, timeouts, base URL and headers, then call `build`. The `User-Agent` is this crate's name and version.",
+    );
+    if api.security_schemes.is_empty() {
+        return doc;
+    }
+    doc.push_str(
+        "\n\nThe API's security schemes, and the builder call each takes (an operation sends the credentials of the first combination of schemes it accepts that the client has):",
+    );
+    for scheme in &api.security_schemes {
+        let name = sanitize(&scheme.name);
+        let how = match &scheme.kind {
+            SchemeKind::Bearer => {
+                String::from("a bearer token: `bearer_token(token)` or `token_provider(provider)`")
+            }
+            SchemeKind::Basic => String::from("HTTP basic: `basic_auth(user, password)`"),
+            SchemeKind::ApiKey(location, key) => {
+                let place = match location {
+                    KeyLocation::Header => "header",
+                    KeyLocation::Query => "query parameter",
+                    KeyLocation::Cookie => "cookie",
+                };
+                format!(
+                    "an API key in the {place} `{}`: `api_key({:?}, key)`",
+                    sanitize(key),
+                    scheme.name
+                )
+            }
+        };
+        doc.push_str(&format!("\n- `{name}`: {how}"));
+    }
+    doc
 }
 
 /// An operation's methods: the one that sends it and, for a paged collection, its `_pages`
@@ -295,9 +351,14 @@ fn build_tokens(plan: &OperationPlan<'_>) -> TokenStream {
     let path = path_expr(op);
     let accept = plan.accept.map(|media| quote!(request.accept(#media);));
     let template = &op.path;
+    let security = op.requirements.as_ref().map(|requirements| {
+        let sets = requirements.iter().map(|set| quote!(&[#(#set),*]));
+        quote!(request.security(&[#(#sets),*]);)
+    });
     quote! {
         let mut request = crate::runtime::Request::new(crate::runtime::Method::#method, #label, #path);
         request.template(#template);
+        #security
         #accept
         #(#apply)*
     }

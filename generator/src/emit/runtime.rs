@@ -30,6 +30,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../../runtime/src/call.rs")),
     ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    (
+        "lenient.rs",
+        include_str!("../../../runtime/src/lenient.rs"),
+    ),
     ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     (
         "objects.rs",
@@ -61,6 +65,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "transport/retry.rs",
         include_str!("../../../runtime/src/transport/retry.rs"),
+    ),
+    (
+        "transport/security.rs",
+        include_str!("../../../runtime/src/transport/security.rs"),
     ),
     (
         "variants.rs",

@@ -33,6 +33,36 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// The security schemes the client can send, in document order.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A security scheme of `components.securitySchemes` that a client can send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the document, which operations' requirements use.
+    pub name: String,
+    /// How it sends its credential.
+    pub kind: SchemeKind,
+}
+
+/// How a security scheme sends its credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer` (HTTP bearer, OAuth 2.0, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+    /// An API key in the header, query parameter or cookie with this name.
+    ApiKey(KeyLocation, String),
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 impl Api {
@@ -238,6 +268,9 @@ pub struct Operation {
     pub deprecated: bool,
     /// OAuth2 scopes or other security requirements, as `scheme: scope, scope`.
     pub security: Vec<String>,
+    /// The security requirements the document states for the operation (its own, or the
+    /// document's): any one of the lists, each a set of scheme names sent together.
+    pub requirements: Option<Vec<Vec<String>>>,
     /// Parameters, path parameters first in path order, then the rest in document order.
     pub params: Vec<Param>,
     /// Name of the struct that carries the optional parameters, when there are any.
@@ -521,7 +554,49 @@ pub fn build_named(api: &openapiv3::OpenAPI, naming: Option<&[String]>) -> Resul
         servers: api.servers.iter().map(|s| s.url.clone()).collect(),
         types,
         operations,
+        security_schemes: security_schemes(api),
     })
+}
+
+/// The security schemes of `api` a client can send: HTTP `bearer` and `basic`, API keys,
+/// OAuth 2.0 and OpenID Connect (both bearer tokens). Others (HTTP `digest`, say) are left
+/// out: an operation that requires one sends what else it accepts.
+fn security_schemes(api: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+    use openapiv3::{APIKeyLocation, SecurityScheme as Declared};
+    let Some(components) = &api.components else {
+        return Vec::new();
+    };
+    components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| {
+            let openapiv3::ReferenceOr::Item(scheme) = scheme else {
+                return None;
+            };
+            let kind = match scheme {
+                Declared::APIKey { location, name, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Header => KeyLocation::Header,
+                        APIKeyLocation::Query => KeyLocation::Query,
+                        APIKeyLocation::Cookie => KeyLocation::Cookie,
+                    };
+                    SchemeKind::ApiKey(location, name.clone())
+                }
+                Declared::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    SchemeKind::Bearer
+                }
+                Declared::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    SchemeKind::Basic
+                }
+                Declared::HTTP { .. } => return None,
+                Declared::OAuth2 { .. } | Declared::OpenIDConnect { .. } => SchemeKind::Bearer,
+            };
+            Some(SecurityScheme {
+                name: name.clone(),
+                kind,
+            })
+        })
+        .collect()
 }
 
 /// Every operation whose `operationId` an earlier operation already has: OpenAPI requires them

@@ -121,12 +121,16 @@ impl<'a> OperationBuilder<'a> {
             }),
             _ => None,
         };
-        let security = operation
-            .security
-            .as_ref()
-            .or(self.api.security.as_ref())
+        let declared = operation.security.as_ref().or(self.api.security.as_ref());
+        let security = declared
             .map(|requirements| describe_security(requirements))
             .unwrap_or_default();
+        let requirements = declared.map(|requirements| {
+            requirements
+                .iter()
+                .map(|requirement| requirement.keys().cloned().collect())
+                .collect()
+        });
         Ok(Operation {
             name,
             label,
@@ -138,6 +142,7 @@ impl<'a> OperationBuilder<'a> {
             docs_url: operation.external_docs.as_ref().map(|d| d.url.clone()),
             deprecated: operation.deprecated,
             security,
+            requirements,
             params,
             options,
             body,

@@ -10,7 +10,7 @@ use super::*;
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C = Transport> {
     pub(super) base_url: String,
-    pub(super) token_provider: Option<Arc<dyn TokenProvider>>,
+    pub(super) credentials: Credentials,
     pub(super) timeout: Option<Duration>,
     pub(super) connect_timeout: Option<Duration>,
     pub(super) user_agent: String,
@@ -28,7 +28,7 @@ impl<C> ClientBuilder<C> {
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
-            token_provider: None,
+            credentials: Credentials::default(),
             timeout: None,
             connect_timeout: None,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -57,7 +57,32 @@ impl<C> ClientBuilder<C> {
     /// Authenticates every request with a token from `provider`, asked once per
     /// request. Replaces any token set before.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.token_provider = Some(Arc::new(provider));
+        self.credentials.bearer = Some(Arc::new(provider));
+        self
+    }
+
+    /// Declares the security schemes of the API, by name, as its description does; generated
+    /// clients call this in their `builder()`. Operations that name schemes send the
+    /// credentials configured for them (the token provider for bearer and OAuth 2.0 schemes,
+    /// [`basic_auth`](Self::basic_auth), [`api_key`](Self::api_key)).
+    pub fn security_schemes(mut self, schemes: &'static [(&'static str, Scheme)]) -> Self {
+        self.credentials.schemes = schemes;
+        self
+    }
+
+    /// Authenticates the operations that accept HTTP basic authentication with this user
+    /// name and password (never shown by `Debug` or errors).
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.set_basic(user.into(), password.into());
+        self
+    }
+
+    /// Authenticates the operations that accept the API-key security scheme named `scheme`
+    /// (its name in the API description) with `key`, sent where the scheme says: a header, a
+    /// query parameter or a cookie. The key is never shown by `Debug` or errors; `build`
+    /// fails when the API declares no API-key scheme of that name.
+    pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials.set_key(scheme.into(), key.into());
         self
     }
 
@@ -130,6 +155,7 @@ impl<C> ClientBuilder<C> {
         C: From<Transport>,
     {
         let base_url = validate_base_url(&self.base_url)?;
+        self.credentials.check()?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -162,7 +188,7 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 base_url,
                 http,
-                token_provider: self.token_provider,
+                credentials: self.credentials,
                 default_headers,
                 retry_policy: self.retry_policy,
             }),
@@ -176,7 +202,7 @@ impl<C> Clone for ClientBuilder<C> {
     fn clone(&self) -> Self {
         ClientBuilder {
             base_url: self.base_url.clone(),
-            token_provider: self.token_provider.clone(),
+            credentials: self.credentials.clone(),
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             user_agent: self.user_agent.clone(),
@@ -194,10 +220,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field(
-                "token_provider",
-                &self.token_provider.as_ref().map(|_| Redacted),
-            )
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)

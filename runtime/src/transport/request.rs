@@ -20,6 +20,8 @@ pub struct Request {
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) accept: &'static str,
     pub(super) body: Option<Body>,
+    /// The security requirements of the operation, when its description states them.
+    pub(super) security: Option<Requirements>,
 }
 
 impl Request {
@@ -41,6 +43,7 @@ impl Request {
             headers: Vec::new(),
             accept: DEFAULT_ACCEPT,
             body: None,
+            security: None,
         }
     }
 
@@ -69,6 +72,14 @@ impl Request {
         self.template = Some(template);
     }
 
+    /// Records the security requirements the API description states for the operation
+    /// (see [`Requirements`]): the request sends the credentials of the first combination
+    /// the client was configured for. Without this, a request sends the bearer token when
+    /// the client has one.
+    pub fn security(&mut self, requirements: Requirements) {
+        self.security = Some(requirements);
+    }
+
     /// The request for the next page of a collection: a `GET` of `url` by the
     /// same operation, with the same template, header parameters and `Accept`
     /// but no query parameters or body, as OData prescribes for next links.
@@ -83,6 +94,7 @@ impl Request {
             headers: self.headers.clone(),
             accept: self.accept,
             body: None,
+            security: self.security,
         }
     }
 
