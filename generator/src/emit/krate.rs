@@ -162,6 +162,7 @@ mod tests {
             servers: Vec::new(),
             types: Vec::new(),
             operations: Vec::new(),
+            security_schemes: Vec::new(),
         };
         let origin = Origin {
             spec: String::from("api.yaml"),
