@@ -212,6 +212,17 @@ pub fn member_type(owner: &str, wire: &str) -> String {
     format!("{owner}{}", type_name(wire))
 }
 
+/// The type name of what the component at `pointer` holds, when `pointer` lies inside a
+/// component of `kind` (`#/components/responses/Unauthorized/content/...`): the component's
+/// name, since a response, request body or parameter shared through `components` is one type
+/// wherever it is used, named as the document names it.
+pub fn component_type(pointer: &str, kind: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/components/")?.strip_prefix(kind)?;
+    let segment = rest.strip_prefix('/')?.split('/').next()?;
+    let name = segment.replace("~1", "/").replace("~0", "~");
+    (!name.is_empty()).then(|| type_name(&name))
+}
+
 /// The enum of a base type and every type derived from it: `Any{Base}`.
 pub fn polymorphic(base: &str) -> String {
     format!("Any{base}")

@@ -42,7 +42,8 @@ impl<'a> OperationBuilder<'a> {
             "schema",
         );
         let essence = media_essence(media);
-        let hint = names::derived(type_prefix, Role::Request);
+        let hint = names::component_type(&at, "requestBodies")
+            .unwrap_or_else(|| names::derived(type_prefix, Role::Request));
         let schema_type = |space: &mut TypeSpace<'a>| -> Result<TypeRef, Error> {
             match &content.schema {
                 Some(schema) => Ok(space.type_of_unboxed(schema, &schema_at, &hint)?.ty),

@@ -49,8 +49,9 @@ impl<'a> OperationBuilder<'a> {
                 ReferenceOr::Item(p) => (p, at),
                 ReferenceOr::Reference { reference } => {
                     let components = self.api.components.as_ref().map(|c| &c.parameters);
-                    let (p, _) = refs::resolve(components, "parameters", reference, &at)?;
-                    (p, at)
+                    // The component's own location: its types are made once, for every
+                    // operation that refers to it.
+                    refs::resolve(components, "parameters", reference, &at)?
                 }
             };
             let data = parameter.parameter_data_ref();
@@ -170,7 +171,8 @@ impl<'a> OperationBuilder<'a> {
                 .with_help("describe the parameter with `schema`"));
             }
         };
-        let hint = names::member_type(type_prefix, &data.name);
+        let hint = names::component_type(at, "parameters")
+            .unwrap_or_else(|| names::member_type(type_prefix, &data.name));
         let Resolved { ty, .. } =
             space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
         // An array parameter given by a named array schema is still written as an array.

@@ -51,11 +51,13 @@ impl<'a> OperationBuilder<'a> {
                     refs::resolve(components, "responses", reference, &response_at)?
                 }
             };
-            let hint = if is_success {
-                names::derived(type_prefix, Role::Response)
+            let role = if is_success {
+                Role::Response
             } else {
-                names::derived(type_prefix, Role::Error)
+                Role::Error
             };
+            let hint = names::component_type(&response_at, "responses")
+                .unwrap_or_else(|| names::derived(type_prefix, role));
             let body = self.response_body(space, response, &response_at, &hint)?;
             let headers = response_headers(self.api, space, response, &response_at, &hint)?;
             all.push((code.clone(), body.clone(), headers));
