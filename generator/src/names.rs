@@ -172,6 +172,10 @@ pub fn default_fn(field: &str) -> String {
     format!("default_{field}")
 }
 
+/// The field of a struct that keeps the members its schema does not declare
+/// (`additionalProperties`); a property of that name is renamed.
+pub const ADDITIONAL_FIELD: &str = "additional_properties";
+
 /// What a type derived from another name is for; its name is the base name with the role's
 /// suffix (`{Base}Item`, `{Base}Update`, `{Prefix}Options`...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -158,10 +158,11 @@ fn struct_def(
             .map(|f| field(api, name, f, body.patch, serde));
         let additional = body.additional.as_ref().map(|ty| {
             let ty = map_value(api, ty, Scope::Models);
+            let field = format_ident!("{}", names::ADDITIONAL_FIELD);
             quote! {
                 /// Properties not declared in the schema.
                 #[serde(flatten)]
-                pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+                pub #field: ::std::collections::BTreeMap<String, #ty>,
             }
         });
         quote! {
@@ -208,10 +209,10 @@ fn defaults_tokens(
                 quote!(#ident: None,)
             }
         });
-        let additional = body
-            .additional
-            .as_ref()
-            .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+        let additional = body.additional.as_ref().map(|_| {
+            let field = format_ident!("{}", names::ADDITIONAL_FIELD);
+            quote!(#field: ::std::collections::BTreeMap::new(),)
+        });
         quote! {
             impl Default for #name {
                 fn default() -> Self {

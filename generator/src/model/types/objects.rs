@@ -51,7 +51,20 @@ impl<'a> TypeSpace<'a> {
         self.collect_object(schema, pointer, name, &mut parts, &mut visiting)?;
 
         let mut fields = Vec::new();
-        let mut field_names = Namespace::new();
+        let catch_all = matches!(
+            parts.additional,
+            Some((
+                AdditionalProperties::Schema(_) | AdditionalProperties::Any(true),
+                _,
+                _
+            ))
+        );
+        // The catch-all field's name is taken first: a property of that name gets another.
+        let mut field_names = if catch_all {
+            Namespace::with_reserved([names::ADDITIONAL_FIELD])
+        } else {
+            Namespace::new()
+        };
         for property in parts.properties {
             let hint = names::member_type(&property.owner, property.wire);
             let resolved = self.type_of(property.schema, &property.pointer, &hint)?;
