@@ -251,6 +251,54 @@ pub fn map_variant(label: &str) -> String {
     format!("{label}Map")
 }
 
+/// The method name of the `operationId` `id` without the groups that repeat its action, as
+/// Microsoft's generators write ids: `places.place_GetPlace` → `get_place`,
+/// `connectors.connector.ListConnector` → `list_connector`. The id is split at `.`, `/` and
+/// a `_` before a capital; its last part is the action; an earlier part is left out when its words appear, in
+/// order, among the action's (a plural `s` ignored). Other ids keep every word
+/// (`deviceManagement_ListAuditEvents` → `device_management_list_audit_events`). The rule
+/// reads the id alone, so the name does not change when other operations are added; the
+/// caller keeps the full name where two operations would meet.
+pub fn operation_method(id: &str) -> String {
+    // `_` separates a group only before a capital (`places.place_GetPlace`): in a snake_case
+    // id (`get_thing_or_things`) it separates words.
+    let mut segments: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (index, c) in id.char_indices() {
+        let next_is_upper = id[index + c.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if c == '.' || c == '/' || (c == '_' && next_is_upper) {
+            segments.push(&id[start..index]);
+            start = index + c.len_utf8();
+        }
+    }
+    segments.push(&id[start..]);
+    segments.retain(|segment| !segment.is_empty());
+    let Some((action, groups)) = segments.split_last() else {
+        return value_name(id);
+    };
+    let stems = |text: &str| -> Vec<String> {
+        value_name(text)
+            .split('_')
+            .filter(|word| !word.is_empty())
+            .map(|word| word.strip_suffix('s').unwrap_or(word).to_owned())
+            .collect()
+    };
+    let action_stems = stems(action);
+    let repeated = |group: &&str| {
+        let group_stems = stems(group);
+        !group_stems.is_empty()
+            && action_stems
+                .windows(group_stems.len())
+                .any(|window| window == group_stems.as_slice())
+    };
+    let mut kept: Vec<&str> = groups.iter().filter(|g| !repeated(g)).copied().collect();
+    kept.push(action);
+    value_name(&kept.join(" "))
+}
+
 /// The method name of an operation that has no `operationId`: from its method and path.
 pub fn operation_fallback(method: &str, path: &str) -> String {
     value_name(&format!("{} {path}", method.to_lowercase()))
@@ -383,6 +431,48 @@ pub fn is_ident(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_ids_lose_the_groups_their_action_repeats() {
+        let cases = [
+            ("places.place_GetPlace", "get_place"),
+            ("connectors.connector.ListConnector", "list_connector"),
+            (
+                "schemaExtensions.schemaExtension_UpdateSchemaExtension",
+                "update_schema_extension",
+            ),
+            (
+                "subscribedSkus.subscribedSku_ListSubscribedSku",
+                "list_subscribed_sku",
+            ),
+            // Groups the action does not repeat stay.
+            (
+                "deviceManagement_ListAuditEvents",
+                "device_management_list_audit_events",
+            ),
+            (
+                "deviceManagement.ndesConnectors.GetCount-9a3b",
+                "device_management_ndes_connectors_get_count_9a3b",
+            ),
+            ("repos/get-content", "repos_get_content"),
+            ("listNdesConnectors", "list_ndes_connectors"),
+            // Words must appear in order and whole.
+            ("users.user_GetPlace", "users_user_get_place"),
+            (
+                "schemaExtension_GetExtensionSchema",
+                "schema_extension_get_extension_schema",
+            ),
+            // In a snake_case id, `_` separates words, not groups.
+            ("get_thing_or_things", "get_thing_or_things"),
+            (
+                "codes-of-conduct/get-all-codes-of-conduct",
+                "get_all_codes_of_conduct",
+            ),
+        ];
+        for (id, expected) in cases {
+            assert_eq!(operation_method(id), expected, "{id}");
+        }
+    }
 
     #[test]
     fn type_names_are_upper_camel_case() {

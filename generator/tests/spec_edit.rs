@@ -148,3 +148,62 @@ fn with_current_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
     std::env::set_current_dir(previous).expect("chdir back");
     result
 }
+
+/// A document with the given `operationId`s, each a `GET` of its own path.
+fn document_with_operations(ids: &[&str]) -> String {
+    let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: v1}\npaths:\n");
+    for (index, id) in ids.iter().enumerate() {
+        text.push_str(&format!(
+            "  /p{index}:\n    get:\n      operationId: {id}\n      responses:\n        '204':\n          description: done\n"
+        ));
+    }
+    text
+}
+
+fn methods_of(ids: &[&str]) -> Vec<String> {
+    let files = Config::new("ops.yaml")
+        .render_str(&document_with_operations(ids))
+        .expect("render");
+    client_methods(&parse(&files, "client.rs"))
+}
+
+#[test]
+fn operation_ids_lose_repeated_groups_unless_two_operations_would_meet() {
+    let methods = methods_of(&[
+        "places.place_GetPlace",
+        "places.place_ListPlace",
+        "a.thing_GetThing",
+        "thing_GetThing",
+        "things.thing_GetThing",
+        "get_widget",
+        "widget_GetWidget",
+        "get_thing_or_things",
+    ]);
+    for expected in [
+        "get_place",
+        "list_place",
+        // `a` is not repeated by the action: it stays.
+        "a_get_thing",
+        // Both would be `get_thing`: both keep their full names.
+        "thing_get_thing",
+        "things_thing_get_thing",
+        // `get_widget` is another operation's full name.
+        "get_widget",
+        "widget_get_widget",
+        // A snake_case id is only words.
+        "get_thing_or_things",
+    ] {
+        assert!(
+            methods.contains(&expected.to_owned()),
+            "{expected} in {methods:?}"
+        );
+    }
+    // Adding operations that meet no one leaves the names as they were.
+    let grown = methods_of(&[
+        "places.place_GetPlace",
+        "places.place_ListPlace",
+        "rooms.room_GetRoom",
+    ]);
+    assert!(grown.contains(&"get_place".to_owned()), "{grown:?}");
+    assert!(grown.contains(&"get_room".to_owned()), "{grown:?}");
+}

@@ -10,6 +10,8 @@ mod paging;
 mod parameters;
 mod responses;
 
+use std::collections::{HashMap, HashSet};
+
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityRequirement};
 
 use super::types::TypeSpace;
@@ -29,10 +31,25 @@ pub fn build_operations<'a>(
     api: &'a OpenAPI,
     space: &mut TypeSpace<'a>,
 ) -> Result<Vec<Operation>, Error> {
+    let mut short_names: HashMap<String, usize> = HashMap::new();
+    let mut full_names = HashSet::new();
+    for (_, item) in api.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, operation) in item.iter() {
+            if let Some(id) = &operation.operation_id {
+                *short_names.entry(names::operation_method(id)).or_default() += 1;
+                full_names.insert(names::value_name(id));
+            }
+        }
+    }
     let mut builder = OperationBuilder {
         api,
         methods: Namespace::with_reserved(CLIENT_METHODS.iter().copied()),
         client_types: Namespace::with_reserved(CLIENT_TYPES.iter().copied()),
+        short_names,
+        full_names,
     };
     let mut operations = Vec::new();
     // Each operation's problems are independent of the others': report them all at once.
@@ -73,6 +90,11 @@ struct OperationBuilder<'a> {
     api: &'a OpenAPI,
     methods: Namespace,
     client_types: Namespace,
+    /// How many operations each shortened method name ([`names::operation_method`]) would
+    /// have, and the full names: an operation keeps its full name where its short one would
+    /// be shared, or would take another operation's full name.
+    short_names: HashMap<String, usize>,
+    full_names: HashSet<String>,
 }
 
 impl<'a> OperationBuilder<'a> {
@@ -90,7 +112,16 @@ impl<'a> OperationBuilder<'a> {
             .clone()
             .unwrap_or_else(|| format!("{} {path}", method.as_str()));
         let base_name = match &operation.operation_id {
-            Some(id) => names::value_name(id),
+            Some(id) => {
+                let full = names::value_name(id);
+                let short = names::operation_method(id);
+                let alone = self.short_names.get(&short) == Some(&1);
+                if short != full && alone && !self.full_names.contains(&short) {
+                    short
+                } else {
+                    full
+                }
+            }
             None => names::operation_fallback(method.as_str(), path),
         };
         let name = self.methods.claim(&base_name);
