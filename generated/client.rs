@@ -53,7 +53,7 @@ impl Client {
     ///
     /// List properties and relationships of the ndesConnector objects.
     ///
-    /// `GET /deviceManagement/ndesConnectors`
+    /// `GET /deviceManagement/ndesConnectors` (operationId `listNdesConnectors`)
     ///
     /// Authorization (any one of):
     /// - azureAdV2: DeviceManagementConfiguration.Read.All
@@ -113,7 +113,7 @@ impl Client {
     ///
     /// Create a new ndesConnector object.
     ///
-    /// `POST /deviceManagement/ndesConnectors`
+    /// `POST /deviceManagement/ndesConnectors` (operationId `createNdesConnector`)
     ///
     /// Body: The ndesConnector object to create.
     ///
@@ -144,7 +144,7 @@ impl Client {
     ///
     /// Read properties and relationships of the ndesConnector object.
     ///
-    /// `GET /deviceManagement/ndesConnectors/{ndesConnector-id}`
+    /// `GET /deviceManagement/ndesConnectors/{ndesConnector-id}` (operationId `getNdesConnector`)
     ///
     /// Arguments:
     /// - `ndes_connector_id`: The unique identifier of ndesConnector.
@@ -179,7 +179,7 @@ impl Client {
     ///
     /// Deletes a ndesConnector.
     ///
-    /// `DELETE /deviceManagement/ndesConnectors/{ndesConnector-id}`
+    /// `DELETE /deviceManagement/ndesConnectors/{ndesConnector-id}` (operationId `deleteNdesConnector`)
     ///
     /// Arguments:
     /// - `ndes_connector_id`: The unique identifier of ndesConnector.
@@ -214,7 +214,7 @@ impl Client {
     ///
     /// Update the properties of a ndesConnector object.
     ///
-    /// `PATCH /deviceManagement/ndesConnectors/{ndesConnector-id}`
+    /// `PATCH /deviceManagement/ndesConnectors/{ndesConnector-id}` (operationId `updateNdesConnector`)
     ///
     /// Arguments:
     /// - `ndes_connector_id`: The unique identifier of ndesConnector.
@@ -253,7 +253,7 @@ impl Client {
     ///
     /// List properties and relationships of the deviceManagementDomainJoinConnector objects.
     ///
-    /// `GET /deviceManagement/domainJoinConnectors`
+    /// `GET /deviceManagement/domainJoinConnectors` (operationId `listDomainJoinConnectors`)
     ///
     /// Authorization (any one of):
     /// - azureAdV2: DeviceManagementConfiguration.Read.All
@@ -319,7 +319,7 @@ impl Client {
     ///
     /// Create a new deviceManagementDomainJoinConnector object.
     ///
-    /// `POST /deviceManagement/domainJoinConnectors`
+    /// `POST /deviceManagement/domainJoinConnectors` (operationId `createDomainJoinConnector`)
     ///
     /// Body: The deviceManagementDomainJoinConnector object to create.
     ///
@@ -350,7 +350,7 @@ impl Client {
     ///
     /// Read properties and relationships of the deviceManagementDomainJoinConnector object.
     ///
-    /// `GET /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}`
+    /// `GET /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}` (operationId `getDomainJoinConnector`)
     ///
     /// Arguments:
     /// - `device_management_domain_join_connector_id`: The unique identifier of deviceManagementDomainJoinConnector.
@@ -388,7 +388,7 @@ impl Client {
     ///
     /// Deletes a deviceManagementDomainJoinConnector.
     ///
-    /// `DELETE /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}`
+    /// `DELETE /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}` (operationId `deleteDomainJoinConnector`)
     ///
     /// Arguments:
     /// - `device_management_domain_join_connector_id`: The unique identifier of deviceManagementDomainJoinConnector.
@@ -426,7 +426,7 @@ impl Client {
     ///
     /// Update the properties of a deviceManagementDomainJoinConnector object.
     ///
-    /// `PATCH /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}`
+    /// `PATCH /deviceManagement/domainJoinConnectors/{deviceManagementDomainJoinConnector-id}` (operationId `updateDomainJoinConnector`)
     ///
     /// Arguments:
     /// - `device_management_domain_join_connector_id`: The unique identifier of deviceManagementDomainJoinConnector.
@@ -468,7 +468,7 @@ impl Client {
     ///
     /// Retrieve a list of connector objects.
     ///
-    /// `GET /connectors`
+    /// `GET /connectors` (operationId `listConnectors`)
     ///
     /// Authorization (any one of):
     /// - azureAdV2: OnPremisesPublishingProfiles.ReadWrite.All
@@ -529,7 +529,7 @@ impl Client {
     ///
     /// Create a new connector object.
     ///
-    /// `POST /connectors`
+    /// `POST /connectors` (operationId `createConnector`)
     ///
     /// Body: The connector object to create.
     ///
@@ -560,7 +560,7 @@ impl Client {
     ///
     /// Retrieve the properties and relationships of a connector object.
     ///
-    /// `GET /connectors/{connector-id}`
+    /// `GET /connectors/{connector-id}` (operationId `getConnector`)
     ///
     /// Arguments:
     /// - `connector_id`: The unique identifier of connector.
@@ -592,7 +592,7 @@ impl Client {
     ///
     /// Delete a connector object.
     ///
-    /// `DELETE /connectors/{connector-id}`
+    /// `DELETE /connectors/{connector-id}` (operationId `deleteConnector`)
     ///
     /// Arguments:
     /// - `connector_id`: The unique identifier of connector.
@@ -623,7 +623,7 @@ impl Client {
     ///
     /// Update the properties of a connector object.
     ///
-    /// `PATCH /connectors/{connector-id}`
+    /// `PATCH /connectors/{connector-id}` (operationId `updateConnector`)
     ///
     /// Arguments:
     /// - `connector_id`: The unique identifier of connector.

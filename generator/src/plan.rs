@@ -133,7 +133,15 @@ fn method_doc(api: &Api, op: &Operation) -> String {
             sections.push(sanitize(description));
         }
     }
-    sections.push(sanitize(&format!("`{} {}`", op.method.as_str(), op.path)));
+    let request_line = format!("`{} {}`", op.method.as_str(), op.path);
+    // The document's own name for the operation, which the method name may shorten.
+    sections.push(sanitize(
+        &if op.label == format!("{} {}", op.method.as_str(), op.path) {
+            request_line
+        } else {
+            format!("{request_line} (operationId `{}`)", op.label)
+        },
+    ));
     let path_params: Vec<String> = op
         .params
         .iter()
