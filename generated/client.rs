@@ -6,6 +6,7 @@
     deprecated,
     clippy::collapsible_if,
     clippy::too_many_arguments,
+    clippy::type_complexity,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]

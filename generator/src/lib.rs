@@ -252,7 +252,8 @@ impl Config {
             return model::build_named(&document.api, recorded.as_deref());
         }
         let naming = slice::naming(&document.api)?;
-        let sliced = slice::select(&document.api, &self.selection)?;
+        let mut sliced = slice::select(&document.api, &self.selection)?;
+        slice::record_inline_names(&document.api, &mut sliced);
         model::build_named(&sliced, Some(&naming))
     }
 }

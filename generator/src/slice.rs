@@ -68,11 +68,15 @@ mod write;
 pub use naming::naming_for;
 pub use naming::{naming, recorded_naming};
 pub use select::select;
-pub use write::{slice, to_text, write_text};
+pub use write::{record_inline_names, slice, to_text, write_text};
 
 /// The top-level extension a written slice carries: the patterns it was made with and, when
 /// they matter, the component names that decide its type names.
 pub const EXTENSION: &str = "x-generator-slice";
+
+/// The member of [`EXTENSION`] that names the inline enums several operations of the whole
+/// document repeat (JSON pointer → type name), as the whole document names them.
+pub const INLINE_NAMES: &str = "inline-names";
 
 /// Which operations of a document to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]

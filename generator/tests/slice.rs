@@ -1007,7 +1007,7 @@ fn one_collection_of_ten_thousand_operations_generates_a_crate_that_compiles() {
     let expected: BTreeSet<String> = [
         "AnyDirectoryObject",
         "BaseCollectionPaginationCountResponse",
-        "DeviceManagementGetDeviceProfilesExpandItem",
+        // One `$expand` enum for the collection's operations, named by its list.
         "DeviceManagementListDeviceProfilesExpandItem",
         "DeviceProfile",
         "DeviceProfileCollectionResponse",

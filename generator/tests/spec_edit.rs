@@ -207,3 +207,40 @@ fn operation_ids_lose_repeated_groups_unless_two_operations_would_meet() {
     assert!(grown.contains(&"get_place".to_owned()), "{grown:?}");
     assert!(grown.contains(&"get_room".to_owned()), "{grown:?}");
 }
+
+#[test]
+fn an_inline_enum_repeated_across_a_collection_is_one_type_named_by_its_list() {
+    let select = "        - name: $select\n          in: query\n          schema:\n            type: array\n            items:\n              type: string\n              enum: [id, name]\n";
+    let operation = |id: &str| {
+        format!(
+            "      operationId: {id}\n      parameters:\n{select}      responses:\n        '204':\n          description: done\n"
+        )
+    };
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: v1}}\npaths:\n  /things/{{thing-id}}:\n    parameters:\n      - {{name: thing-id, in: path, required: true, schema: {{type: string}}}}\n    get:\n{}  /things:\n    get:\n{}  /others:\n    get:\n{}",
+        operation("GetThing"),
+        operation("ListThings"),
+        operation("ListOthers")
+    );
+    let files = Config::new("things.yaml")
+        .render_str(&text)
+        .expect("render");
+    let models = parse(&files, "models.rs");
+    let enums: Vec<String> = models
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    // The collection's two operations share one enum, named by its list although the item
+    // comes first in the document; another collection keeps its own.
+    assert_eq!(
+        enums,
+        ["ListOthersSelectItem", "ListThingsSelectItem"],
+        "{enums:?}"
+    );
+    assert!(files["client.rs"].contains("pub select: Vec<crate::models::ListThingsSelectItem>"));
+    assert!(!files["client.rs"].contains("GetThingSelectItem"));
+}

@@ -11,7 +11,7 @@ use crate::error::Error;
 #[cfg(any(test, feature = "internals"))]
 use crate::load::Document;
 
-pub use operations::build_operations;
+pub use operations::{build_operations, shared_enum_names};
 pub use types::TypeSpace;
 
 /// Index of a [`TypeDef`] in [`Api::types`].

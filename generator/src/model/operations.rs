@@ -9,12 +9,13 @@ mod bodies;
 mod paging;
 mod parameters;
 mod responses;
+mod shared;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityRequirement};
 
-use super::types::TypeSpace;
+use super::types::{SharedEnum, TypeSpace};
 use super::{HttpMethod, Operation, Success, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace, Role};
@@ -31,26 +32,23 @@ pub fn build_operations<'a>(
     api: &'a OpenAPI,
     space: &mut TypeSpace<'a>,
 ) -> Result<Vec<Operation>, Error> {
-    let mut short_names: HashMap<String, usize> = HashMap::new();
-    let mut full_names = HashSet::new();
-    for (_, item) in api.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, operation) in item.iter() {
-            if let Some(id) = &operation.operation_id {
-                *short_names.entry(names::operation_method(id)).or_default() += 1;
-                full_names.insert(names::value_name(id));
-            }
-        }
-    }
     let mut builder = OperationBuilder {
         api,
         methods: Namespace::with_reserved(CLIENT_METHODS.iter().copied()),
         client_types: Namespace::with_reserved(CLIENT_TYPES.iter().copied()),
-        short_names,
-        full_names,
+        method_names: MethodNames::of(api),
     };
+    for group in shared::repeated_parameter_enums(api, &builder.method_names) {
+        let (first, copies) = group.split_first().expect("a group has two copies or more");
+        let shared = SharedEnum {
+            pointer: first.pointer.clone(),
+            schema: first.schema,
+            hint: first.hint.clone(),
+        };
+        for copy in copies {
+            space.share_enum(copy.pointer.clone(), shared.clone());
+        }
+    }
     let mut operations = Vec::new();
     // Each operation's problems are independent of the others': report them all at once.
     let mut errors = Vec::new();
@@ -86,15 +84,80 @@ pub fn build_operations<'a>(
     Error::from_diagnostics(errors).map_or(Ok(operations), Err)
 }
 
+/// The type name each repeated inline enum of a parameter takes (see `shared`), by the JSON
+/// pointer of every copy: what a slice records, so that it names them as its document does.
+pub fn shared_enum_names(api: &OpenAPI) -> BTreeMap<String, String> {
+    let method_names = MethodNames::of(api);
+    shared::repeated_parameter_enums(api, &method_names)
+        .into_iter()
+        .flat_map(|group| {
+            let hint = group[0].hint.clone();
+            group
+                .into_iter()
+                .map(move |copy| (copy.pointer, hint.clone()))
+        })
+        .collect()
+}
+
 struct OperationBuilder<'a> {
     api: &'a OpenAPI,
     methods: Namespace,
     client_types: Namespace,
+    method_names: MethodNames,
+}
+
+/// The method names operations' ids give before they are made unique.
+pub(super) struct MethodNames {
     /// How many operations each shortened method name ([`names::operation_method`]) would
     /// have, and the full names: an operation keeps its full name where its short one would
     /// be shared, or would take another operation's full name.
     short_names: HashMap<String, usize>,
     full_names: HashSet<String>,
+}
+
+impl MethodNames {
+    fn of(api: &OpenAPI) -> Self {
+        let mut short_names: HashMap<String, usize> = HashMap::new();
+        let mut full_names = HashSet::new();
+        for (_, item) in api.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (_, operation) in item.iter() {
+                if let Some(id) = &operation.operation_id {
+                    *short_names.entry(names::operation_method(id)).or_default() += 1;
+                    full_names.insert(names::value_name(id));
+                }
+            }
+        }
+        MethodNames {
+            short_names,
+            full_names,
+        }
+    }
+
+    /// The method name of `operation` before it is made unique: from its `operationId`
+    /// (shortened where that is safe), or from its method and path.
+    pub(super) fn base_name(
+        &self,
+        operation: &openapiv3::Operation,
+        method: HttpMethod,
+        path: &str,
+    ) -> String {
+        match &operation.operation_id {
+            Some(id) => {
+                let full = names::value_name(id);
+                let short = names::operation_method(id);
+                let alone = self.short_names.get(&short) == Some(&1);
+                if short != full && alone && !self.full_names.contains(&short) {
+                    short
+                } else {
+                    full
+                }
+            }
+            None => names::operation_fallback(method.as_str(), path),
+        }
+    }
 }
 
 impl<'a> OperationBuilder<'a> {
@@ -111,20 +174,9 @@ impl<'a> OperationBuilder<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{} {path}", method.as_str()));
-        let base_name = match &operation.operation_id {
-            Some(id) => {
-                let full = names::value_name(id);
-                let short = names::operation_method(id);
-                let alone = self.short_names.get(&short) == Some(&1);
-                if short != full && alone && !self.full_names.contains(&short) {
-                    short
-                } else {
-                    full
-                }
-            }
-            None => names::operation_fallback(method.as_str(), path),
-        };
-        let name = self.methods.claim(&base_name);
+        let name = self
+            .methods
+            .claim(&self.method_names.base_name(operation, method, path));
         let type_prefix = names::type_name(&name);
 
         let (params, path_parts) = self.parameters(

@@ -53,6 +53,20 @@ pub struct TypeSpace<'a> {
     polymorphic: HashMap<TypeId, TypeId>,
     names: Namespace,
     depth: usize,
+    /// Inline string enums that several operations' parameters repeat: each copy's pointer
+    /// to the one that stands for all (see `operations::shared`).
+    shared_enums: HashMap<String, SharedEnum<'a>>,
+    /// The names a slice's record gives its repeated inline enums, by pointer: those the
+    /// whole document gives them.
+    recorded_names: HashMap<String, String>,
+}
+
+/// The copy of a repeated inline enum that names and defines the one type all copies use.
+#[derive(Debug, Clone)]
+pub struct SharedEnum<'a> {
+    pub pointer: String,
+    pub schema: &'a Schema,
+    pub hint: String,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -72,6 +86,8 @@ impl<'a> TypeSpace<'a> {
             polymorphic: HashMap::new(),
             names: Namespace::new(),
             depth: 0,
+            shared_enums: HashMap::new(),
+            recorded_names: recorded_inline_names(api),
         };
         let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
         if let Some(naming) = naming {
@@ -476,6 +492,11 @@ impl<'a> TypeSpace<'a> {
         reference.filter(|_| open == 1)
     }
 
+    /// Makes the inline enum at `copy` the same type as the one at `shared.pointer`.
+    pub fn share_enum(&mut self, copy: String, shared: SharedEnum<'a>) {
+        self.shared_enums.insert(copy, shared);
+    }
+
     /// An inline object or enum: a named type, created once per pointer.
     fn named_inline(
         &mut self,
@@ -486,6 +507,11 @@ impl<'a> TypeSpace<'a> {
         if let Some(&id) = self.inline.get(pointer) {
             return Ok(TypeRef::Named(id));
         }
+        if let Some(shared) = self.shared_enums.get(pointer).cloned() {
+            return self.named_inline(shared.schema, &shared.pointer, &shared.hint);
+        }
+        let recorded = self.recorded_names.get(pointer).cloned();
+        let hint = recorded.as_deref().unwrap_or(hint);
         let name = self.claim_name(hint);
         let id = self.push(name.clone(), pointer.to_owned());
         self.inline.insert(pointer.to_owned(), id);
@@ -553,4 +579,20 @@ fn wrap_nullable(resolved: Resolved) -> TypeRef {
     } else {
         resolved.ty
     }
+}
+
+/// The `inline-names` of a slice's `x-generator-slice` record: pointer → type name. A record
+/// that is not of that shape names nothing (the slice's other checks report it).
+fn recorded_inline_names(api: &OpenAPI) -> HashMap<String, String> {
+    api.extensions
+        .get(crate::slice::EXTENSION)
+        .and_then(|record| record.get(crate::slice::INLINE_NAMES))
+        .and_then(serde_json::Value::as_object)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|(pointer, name)| Some((pointer.clone(), name.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
