@@ -17,6 +17,8 @@
 
 mod emit;
 mod error;
+#[cfg(feature = "examples")]
+mod examples;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals;
@@ -36,6 +38,8 @@ use threads::with_stack;
 
 pub use emit::Files;
 pub use error::{Error, ErrorKind, LineColumn, MAX_DIAGNOSTICS};
+#[cfg(feature = "examples")]
+pub use examples::{Examples, Failure, Report};
 pub use output::WriteSummary;
 
 /// What to generate from which document, and where.
@@ -188,13 +192,18 @@ impl Config {
     /// builds offline; regenerating with a newer generator upgrades it), or the checkout
     /// [`Config::runtime_path`] names.
     pub fn generate_crate(&self, name: &str) -> Result<WriteSummary, Error> {
-        if !emit::valid_crate_name(name) {
-            return Err(Error::new(
-                ErrorKind::Invalid,
-                format!("`{name}` is not a valid crate name"),
-            )
-            .with_help("use ASCII letters, digits, `-` and `_`, starting with a letter"));
-        }
+        check_crate_name(name)?;
+        let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
+        let (_, files) = with_stack(|| self.crate_files_of(name, document))?;
+        output::write_files(&self.out_dir, &files)
+    }
+
+    /// The model of `document` and the files of the crate named `name` generated from it.
+    fn crate_files_of(
+        &self,
+        name: &str,
+        document: load::Document,
+    ) -> Result<(model::Api, Files), Error> {
         let runtime_path = match &self.runtime_path {
             Some(path) => Some(
                 std::path::absolute(path)
@@ -208,12 +217,10 @@ impl Config {
             Some(path) => emit::RuntimeSource::Path(path),
             None => emit::RuntimeSource::Vendored,
         };
-        let files = with_stack(|| {
-            let (api, origin) = self.model()?;
-            let modules = emit::module_files(&api, &origin, self.modules)?;
-            Ok(emit::crate_files(&api, &origin, name, modules, runtime))
-        })?;
-        output::write_files(&self.out_dir, &files)
+        let (api, origin) = self.model_of(document)?;
+        let modules = emit::module_files(&api, &origin, self.modules)?;
+        let files = emit::crate_files(&api, &origin, name, modules, runtime);
+        Ok((api, files))
     }
 
     /// Runs the pipeline on `text` as if it were the document at [`Config::spec`], reading and
@@ -256,4 +263,16 @@ impl Config {
         slice::record_inline_names(&document.api, &mut sliced);
         model::build_named(&sliced, Some(&naming))
     }
+}
+
+/// An [`ErrorKind::Invalid`] error unless `name` is usable as a package name.
+fn check_crate_name(name: &str) -> Result<(), Error> {
+    if emit::valid_crate_name(name) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Invalid,
+        format!("`{name}` is not a valid crate name"),
+    )
+    .with_help("use ASCII letters, digits, `-` and `_`, starting with a letter"))
 }

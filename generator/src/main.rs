@@ -56,6 +56,32 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
+    /// Checks the document's own examples: generates the crate and a harness, decodes every
+    /// `example`/`examples` value into its generated type and encodes it back, and prints each
+    /// failure (JSON pointer, error) and the totals. Exits 1 when the generated types reject a
+    /// value valid against its schema (a generator defect), 0 otherwise (document defects and
+    /// skipped examples included).
+    Examples {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        /// The crate directory to write and build in (kept, so a second run builds
+        /// incrementally); by default a directory under the system's temporary directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Depend on the runtime crate (`generator-runtime`) checked out at PATH instead of
+        /// writing a copy of it to `vendor/generator-runtime/` in the crate.
+        #[arg(long, value_name = "PATH")]
+        runtime_path: Option<PathBuf>,
+        /// Copy this `Cargo.lock` into the crate first (to build offline with the versions it
+        /// pins).
+        #[arg(long, value_name = "PATH")]
+        lockfile: Option<PathBuf>,
+        /// Print every skipped example with its reason, not only the count of each reason.
+        #[arg(long)]
+        verbose: bool,
+        #[command(flatten)]
+        selection: Selection,
+    },
     /// Writes the part of a document the selected operations need (valid OpenAPI 3.0, YAML,
     /// or JSON when the output ends in `.json`), to keep a small reviewed slice of a large
     /// document.
@@ -101,7 +127,8 @@ impl Selection {
 
 fn main() -> ExitCode {
     match run(Cli::parse().command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("{error}");
             ExitCode::FAILURE
@@ -109,8 +136,93 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), generator::Error> {
+/// Runs `command`; `Ok(false)` when it ran and found what fails it (a generator defect).
+fn run(command: Command) -> Result<bool, generator::Error> {
     match command {
+        Command::Examples {
+            spec,
+            out,
+            runtime_path,
+            lockfile,
+            verbose,
+            selection,
+        } => examples(spec, out, runtime_path, lockfile, verbose, selection),
+        command => run_other(command).map(|()| true),
+    }
+}
+
+fn examples(
+    spec: PathBuf,
+    out: Option<PathBuf>,
+    runtime_path: Option<PathBuf>,
+    lockfile: Option<PathBuf>,
+    verbose: bool,
+    selection: Selection,
+) -> Result<bool, generator::Error> {
+    let name = "examples-harness";
+    let out = out.unwrap_or_else(|| {
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        std::env::temp_dir().join(format!("generator-examples-{stem}"))
+    });
+    let mut config = selection
+        .apply(generator::Config::new(&spec).out_dir(&out))
+        .server(false);
+    if let Some(path) = runtime_path {
+        config = config.runtime_path(path);
+    }
+    let examples = config.examples_crate(name)?;
+    // The crate is a workspace of its own, wherever it is written.
+    let manifest = out.join("Cargo.toml");
+    let mut text =
+        std::fs::read_to_string(&manifest).map_err(|e| generator::Error::io(&manifest, &e))?;
+    if !text.contains("\n[workspace]\n") {
+        text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, text).map_err(|e| generator::Error::io(&manifest, &e))?;
+    }
+    if let Some(lockfile) = lockfile {
+        std::fs::copy(&lockfile, out.join("Cargo.lock"))
+            .map_err(|e| generator::Error::io(&lockfile, &e))?;
+    }
+    if !examples.is_empty() {
+        eprintln!(
+            "building the harness for {} examples in {}",
+            examples.len(),
+            out.display()
+        );
+        let mut command = examples.command();
+        command.args(generator::Examples::test_args());
+        let output = command.output().map_err(|e| {
+            generator::Error::new(generator::ErrorKind::Io, format!("cannot run cargo: {e}"))
+        })?;
+        if !output.status.success() {
+            return Err(generator::Error::new(
+                generator::ErrorKind::Internal,
+                format!(
+                    "the examples harness in {} did not run ({}):\n{}{}",
+                    out.display(),
+                    output.status,
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ),
+            ));
+        }
+    }
+    let report = examples.judge()?;
+    print!("{report}");
+    if verbose {
+        for (pointer, reason) in &report.skipped {
+            println!("skipped: {pointer}: {reason}");
+        }
+    }
+    Ok(!report.has_generator_defects())
+}
+
+fn run_other(command: Command) -> Result<(), generator::Error> {
+    match command {
+        Command::Examples { .. } => Ok(()),
         Command::Vendor { spec, out } => {
             let summary = generator::Config::new(&spec).out_dir(&out).generate()?;
             for path in &summary.written {

@@ -31,6 +31,8 @@ use deferred::DeferredText;
 #[cfg(feature = "internals")]
 use format::Shape;
 pub use krate::{RuntimeSource, crate_files, valid_crate_name};
+#[cfg(feature = "examples")]
+pub(crate) use rust_type::{Scope, rust_type};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
 pub type Files = BTreeMap<String, String>;
