@@ -12,6 +12,20 @@ mod support;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Generator defects not fixed yet: document, JSON pointer of the example, and why.
+const KNOWN_DEFECTS: &[(&str, &str, &str)] = &[
+    (
+        "nytimes-most-popular.yaml",
+        "#/paths/~1mostshared~1{section}~1{time-period}.json/get/responses/200/content/application~1json/examples/response/value",
+        "members an object schema does not declare (no `additionalProperties`, so any are allowed) are dropped by the generated struct: issue 20, item 1",
+    ),
+    (
+        "nytimes-most-popular.yaml",
+        "#/paths/~1mostviewed~1{section}~1{time-period}.json/get/responses/200/content/application~1json/examples/response/value",
+        "members an object schema does not declare (no `additionalProperties`, so any are allowed) are dropped by the generated struct: issue 20, item 1",
+    ),
+];
+
 fn documents(specs: &Path) -> Vec<PathBuf> {
     let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
         .expect("corpus directory")
@@ -95,6 +109,7 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     let mut lines = String::new();
     let mut totals = [0usize; 5];
     let mut defects = Vec::new();
+    let mut known_seen: Vec<(String, String)> = Vec::new();
     for (file, name, examples) in &prepared {
         if !examples.is_empty() {
             let mut command = examples.command();
@@ -136,8 +151,22 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
         if report.examples > report.passed || !report.skipped.is_empty() {
             let _ = write!(lines, "\n{file}\n{report}");
         }
-        if report.has_generator_defects() {
-            defects.push(format!("{file}:\n{report}"));
+        for failure in &report.generator_defects {
+            let known = KNOWN_DEFECTS
+                .iter()
+                .any(|(doc, pointer, _)| doc == file && *pointer == failure.pointer);
+            if known {
+                known_seen.push((file.clone(), failure.pointer.clone()));
+            } else {
+                defects.push(format!("{file}: {}: {}", failure.pointer, failure.error));
+            }
+        }
+    }
+    for (doc, pointer, _) in KNOWN_DEFECTS {
+        if !known_seen.iter().any(|(d, p)| d == doc && p == pointer) {
+            defects.push(format!(
+                "{doc}: {pointer}: listed in KNOWN_DEFECTS but passes now: remove it from the list"
+            ));
         }
     }
     let _ = writeln!(
@@ -145,11 +174,15 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
         "| **total** | {} | {} | {} | {} | {} |",
         totals[0], totals[1], totals[2], totals[3], totals[4]
     );
-    println!("{table}{lines}");
+    let mut known = String::new();
+    for (doc, pointer, reason) in KNOWN_DEFECTS {
+        let _ = writeln!(known, "known generator defect: {doc}: {pointer}: {reason}");
+    }
+    println!("{table}{lines}\n{known}");
     assert!(refused.is_empty(), "{}", refused.join("\n\n"));
     assert!(
         defects.is_empty(),
-        "generated types reject examples valid against their schemas:\n{}",
+        "generated types reject examples valid against their schemas (or KNOWN_DEFECTS is stale):\n{}",
         defects.join("\n")
     );
 }
