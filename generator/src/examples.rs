@@ -25,6 +25,8 @@ pub struct Examples {
     dir: PathBuf,
     document: Value,
     examples: Vec<Example>,
+    /// The Rust type of each example, as written in the harness.
+    types: Vec<String>,
     skipped: Vec<Skipped>,
 }
 
@@ -69,10 +71,10 @@ impl Config {
         let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
         let raw = serde_json::to_value(&document.api)
             .map_err(|e| Error::new(ErrorKind::Internal, format!("the document as JSON: {e}")))?;
-        let (examples, skipped, files) = with_stack(|| {
+        let (examples, types, skipped, files) = with_stack(|| {
             let (api, mut files) = self.crate_files_of(name, document)?;
             let (examples, skipped) = collect::collect(&api, &raw);
-            let (module, input) = harness::harness(&api, &examples);
+            let (module, input, types) = harness::harness(&api, &examples);
             files.insert(harness::MODULE.to_owned(), module);
             files.insert(INPUT_FILE.to_owned(), input);
             if let Some(lib) = files.get_mut("src/lib.rs") {
@@ -81,13 +83,14 @@ impl Config {
             if let Some(manifest) = files.get_mut("Cargo.toml") {
                 manifest.push_str("\n[dev-dependencies]\nserde_path_to_error = \"0.1.17\"\n");
             }
-            Ok((examples, skipped, files))
+            Ok((examples, types, skipped, files))
         })?;
         output::write_files(&self.out_dir, &files)?;
         Ok(Examples {
             dir: self.out_dir.clone(),
             document: raw,
             examples,
+            types,
             skipped,
         })
     }
@@ -102,6 +105,12 @@ impl Examples {
     /// How many examples the harness checks.
     pub fn len(&self) -> usize {
         self.examples.len()
+    }
+
+    /// Where each example the harness checks is written (JSON pointers), in the order of its
+    /// results.
+    pub fn pointers(&self) -> impl Iterator<Item = &str> {
+        self.examples.iter().map(|e| e.pointer.as_str())
     }
 
     /// Whether the harness has nothing to check (then it need not run).
@@ -130,6 +139,12 @@ impl Examples {
         ["--", "--exact", harness::TEST]
     }
 
+    /// The file the harness writes its results to (one JSON line per example), which
+    /// [`Examples::judge`] reads.
+    pub fn results_path(&self) -> PathBuf {
+        self.dir.join(OUTPUT_FILE)
+    }
+
     /// Reads what the harness wrote and judges each example.
     pub fn judge(&self) -> Result<Report, Error> {
         let mut report = Report {
@@ -144,7 +159,7 @@ impl Examples {
         if self.examples.is_empty() {
             return Ok(report);
         }
-        let path = self.dir.join(OUTPUT_FILE);
+        let path = self.results_path();
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
         let results: Vec<Value> = text
             .lines()
@@ -162,13 +177,14 @@ impl Examples {
             .in_file(path));
         }
         let mut validator = judge::Validator::new(&self.document);
-        for (example, result) in self.examples.iter().zip(&results) {
+        for ((example, result), ty) in self.examples.iter().zip(&results).zip(&self.types) {
             let error = match (result.get("encoded"), result.get("error")) {
                 (Some(encoded), _) => judge::difference(&example.value, encoded)
                     .map(|d| format!("the round trip changes it: {d}")),
                 (None, Some(error)) => {
                     let at = result.get("path").and_then(Value::as_str).unwrap_or(".");
-                    Some(format!("at `{at}`: {}", error.as_str().unwrap_or_default()))
+                    let error = error.as_str().unwrap_or_default();
+                    Some(format!("at `{at}`: {}", without_position(error)))
                 }
                 (None, None) => Some(String::from("the harness gave no result")),
             };
@@ -176,8 +192,8 @@ impl Examples {
                 report.passed += 1;
                 continue;
             };
-            let ty = self.type_name(example);
-            match validator.check(&example.schema, &example.value) {
+            let ty = ty.clone();
+            match validator.check(&example.schema, example.patch, &example.value) {
                 Ok(Some(invalid)) => report.document_defects.push(Failure {
                     pointer: example.pointer.clone(),
                     ty,
@@ -200,9 +216,20 @@ impl Examples {
         }
         Ok(report)
     }
+}
 
-    fn type_name(&self, example: &Example) -> String {
-        format!("{:?}", example.ty)
+/// A `serde_json` error without its ` at line 1 column 54`: the position in the example's
+/// one-line text, which says nothing the JSON path does not.
+fn without_position(error: &str) -> &str {
+    match error.rfind(" at line ") {
+        Some(at)
+            if error[at + 9..]
+                .split(" column ")
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            &error[..at]
+        }
+        _ => error,
     }
 }
 
@@ -259,8 +286,8 @@ impl fmt::Display for Report {
         for failure in &self.generator_defects {
             write!(
                 f,
-                "generator defect: {}: {}",
-                failure.pointer, failure.error
+                "generator defect: {} ({}): {}",
+                failure.pointer, failure.ty, failure.error
             )?;
             if let Some(note) = &failure.schema_error {
                 write!(f, " ({note})")?;
@@ -270,8 +297,9 @@ impl fmt::Display for Report {
         for failure in &self.document_defects {
             writeln!(
                 f,
-                "document defect:  {}: {}; invalid against its schema: {}",
+                "document defect:  {} ({}): {}; invalid against its schema: {}",
                 failure.pointer,
+                failure.ty,
                 failure.error,
                 failure.schema_error.as_deref().unwrap_or_default()
             )?;

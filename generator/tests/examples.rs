@@ -186,3 +186,90 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
         defects.join("\n")
     );
 }
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/examples.yaml")
+}
+
+/// `generator examples` on a small document: each example decodes into its type or is judged
+/// against its schema, skipped ones give their reason, and the command succeeds (no generator
+/// defect).
+#[test]
+fn the_command_reports_each_failing_example_and_the_totals() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        .arg("examples")
+        .arg(fixture())
+        .arg("--out")
+        .arg(out.path().join("crate"))
+        .arg("--runtime-path")
+        .arg(support::runtime_dir())
+        .arg("--lockfile")
+        .arg(support::workspace_root().join("Cargo.lock"))
+        .arg("--verbose")
+        .env(
+            "CARGO_TARGET_DIR",
+            support::workspace_root().join("target/generated-crates"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run generator");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "document defect:  #/components/schemas/Pet/properties/legs/example (i32): at `.`: invalid value: integer `3000000000`, expected i32; invalid against its schema: 3000000000 is greater than the maximum of 2147483647",
+            "document defect:  #/paths/~1pets~1{id}/get/responses/200/content/application~1json/examples/late/value (models::Pet): at `born`: input contains invalid characters; invalid against its schema: at /born: \"yesterday\" is not a \"date-time\"",
+            "document defect:  #/components/examples/Rex/value (models::Pet): at `legs`: invalid type: floating point `4.0`, expected i32; invalid against its schema: at /legs: 4.0 is not of type \"integer\"",
+            "10 examples: 6 passed, 0 generator defects, 3 document defects; 1 skipped",
+            "  skipped 1: … is not a JSON media type",
+            "skipped: #/paths/~1pets~1{id}/get/responses/200/content/application~1xml/example: `application/xml` is not a JSON media type",
+        ],
+        "{stderr}"
+    );
+}
+
+/// A value valid against its schema that the generated type rejects, or changes on the way
+/// back, is the generator's fault; one its schema rejects is the document's.
+#[test]
+fn the_judge_blames_the_generator_only_for_valid_examples() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let examples = generator::Config::new(fixture())
+        .out_dir(out.path())
+        .server(false)
+        .examples_crate("judged")
+        .expect("generate");
+    // What a harness would write if the example of `Pet` came back changed, that of its
+    // `name` unchanged, and every other one failed to decode.
+    let mut results = String::new();
+    for pointer in examples.pointers() {
+        results.push_str(match pointer {
+            "#/components/schemas/Pet/example" => r#"{"encoded": {"name": "Rex"}}"#,
+            "#/components/schemas/Pet/properties/name/example" => r#"{"encoded": "Rex"}"#,
+            _ => r#"{"error": "rejected", "path": "."}"#,
+        });
+        results.push('\n');
+    }
+    std::fs::write(examples.results_path(), results).expect("write results");
+    let report = examples.judge().expect("judge");
+    assert_eq!(report.examples, 10);
+    assert_eq!(report.passed, 1);
+    // The three invalid ones: `legs` too large, `born` not a date-time, `legs` not an integer
+    // (the update leaves `name` out, as a merge patch may).
+    assert_eq!(report.document_defects.len(), 3, "{report}");
+    assert_eq!(report.generator_defects.len(), 10 - 1 - 1 - 3, "{report}");
+    let first = &report.generator_defects[0];
+    assert_eq!(first.pointer, "#/components/schemas/Pet/example");
+    assert_eq!(first.ty, "models::Pet");
+    assert_eq!(
+        first.error,
+        "the round trip changes it: born: the member is lost"
+    );
+    assert!(report.has_generator_defects());
+    assert!(report.to_string().ends_with(
+        "10 examples: 1 passed, 5 generator defects, 3 document defects; 1 skipped\n  skipped 1: … is not a JSON media type\n"
+    ), "{report}");
+}

@@ -23,6 +23,8 @@ pub struct Example {
     pub schema: String,
     /// The generated type.
     pub ty: TypeRef,
+    /// The type is a merge-patch update: any property may be left out or `null`.
+    pub patch: bool,
     /// The value.
     pub value: Value,
 }
@@ -132,9 +134,12 @@ impl<'a> Walk<'a> {
                 }
                 if self.recorded.insert((pointer.clone(), ty.clone())) {
                     self.seen.insert(pointer.clone());
+                    let patch = matches!(self.shape(&ty), Shape::Struct(id)
+                        if matches!(&self.api.type_def(id).kind, TypeKind::Struct(s) if s.patch));
                     self.examples.push(Example {
                         pointer,
                         schema: schema.to_owned(),
+                        patch,
                         ty,
                         value: value.clone(),
                     });

@@ -17,13 +17,23 @@ pub const INPUT_VAR: &str = "GENERATOR_EXAMPLES_INPUT";
 /// See [`INPUT_VAR`].
 pub const OUTPUT_VAR: &str = "GENERATOR_EXAMPLES_OUTPUT";
 
-/// The harness module, and the input lines (`check index`, tab, the example as JSON).
-pub fn harness(api: &Api, examples: &[Example]) -> (String, String) {
+/// The harness module, the input lines (`check index`, tab, the example as JSON), and the
+/// Rust type of each example as a reader writes it (`models::Pet`).
+pub fn harness(api: &Api, examples: &[Example]) -> (String, String, Vec<String>) {
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut input = String::new();
+    let mut readable = Vec::new();
     for example in examples {
         let ty = rust_type(api, &example.ty, Scope::Crate).to_string();
+        // No spaces, and paths without the leading `::` and `crate::`: `models::Pet`,
+        // `Option<chrono::NaiveDate>`.
+        let compact = ty
+            .replace(' ', "")
+            .replace("crate::", "")
+            .replace("<::", "<")
+            .replace(",::", ",");
+        readable.push(compact.strip_prefix("::").unwrap_or(&compact).to_owned());
         let index = *types.entry(ty.clone()).or_insert_with(|| {
             order.push(ty);
             order.len() - 1
@@ -36,7 +46,7 @@ pub fn harness(api: &Api, examples: &[Example]) -> (String, String) {
         let _ = writeln!(module, "    check::<{ty}>,");
     }
     module.push_str("];\n");
-    (module, input)
+    (module, input, readable)
 }
 
 const HEAD: &str = r#"//! Written by `generator examples`: decodes the document's examples into the generated types

@@ -160,10 +160,13 @@ fn date_time(text: &str) -> Option<String> {
     Some(format!("{main}{offset}"))
 }
 
-/// Validates values against the schemas of one document, translated from OpenAPI 3.0's dialect
-/// into JSON Schema 2020-12: `nullable` admits `null`, boolean `exclusiveMinimum` and
-/// `exclusiveMaximum` become numbers, the siblings of a `$ref` are ignored (as OpenAPI 3.0
-/// says), and `#/components/schemas/X` refers to `#/$defs/X`. Formats are checked.
+/// Validates values against the schemas of one document as JSON Schema draft 4, the dialect
+/// OpenAPI 3.0's schemas extend (its draft "Wright 00" keeps draft 4's vocabulary: boolean
+/// `exclusiveMinimum`, an `integer` is a number written without a fraction, siblings of `$ref`
+/// ignored), with OpenAPI's own keywords translated: `nullable` admits `null`, a `oneOf` with
+/// a `discriminator` needs one matching alternative (the tag chooses), `format: int32` and
+/// `int64` bound the value, `#/components/schemas/X` refers to `#/definitions/X`. Formats are
+/// checked (`uuid` too).
 pub struct Validator<'a> {
     document: &'a Value,
     defs: Value,
@@ -189,13 +192,20 @@ impl<'a> Validator<'a> {
     }
 
     /// `Ok(None)` when `value` matches the schema at `pointer`, `Ok(Some(error))` when it does
-    /// not, `Err` when the schema cannot be compiled.
-    pub fn check(&mut self, pointer: &str, value: &Value) -> Result<Option<String>, String> {
-        if !self.compiled.contains_key(pointer) {
-            let compiled = self.compile(pointer);
-            self.compiled.insert(pointer.to_owned(), compiled);
+    /// not, `Err` when the schema cannot be compiled. A `patch` value is a merge patch of the
+    /// schema's objects (RFC 7396): none of their properties is required, any may be `null`.
+    pub fn check(
+        &mut self,
+        pointer: &str,
+        patch: bool,
+        value: &Value,
+    ) -> Result<Option<String>, String> {
+        let key = format!("{patch} {pointer}");
+        if !self.compiled.contains_key(&key) {
+            let compiled = self.compile(pointer, patch);
+            self.compiled.insert(key.clone(), compiled);
         }
-        let validator = match &self.compiled[pointer] {
+        let validator = match &self.compiled[&key] {
             Ok(validator) => validator,
             Err(error) => return Err(error.clone()),
         };
@@ -209,12 +219,16 @@ impl<'a> Validator<'a> {
         }))
     }
 
-    fn compile(&self, pointer: &str) -> Result<jsonschema::Validator, String> {
+    fn compile(&self, pointer: &str, patch: bool) -> Result<jsonschema::Validator, String> {
         let schema = pointer
             .strip_prefix('#')
             .and_then(|p| self.document.pointer(p))
             .ok_or_else(|| format!("no schema at {pointer}"))?;
-        let mut root = match translate(schema) {
+        let mut translated = translate(schema);
+        if patch {
+            translated = self.loosen(&translated, 0);
+        }
+        let mut root = match translated {
             Value::Object(map) => map,
             Value::Bool(b) => {
                 let mut map = Map::new();
@@ -225,14 +239,15 @@ impl<'a> Validator<'a> {
             }
             _ => Map::new(),
         };
-        root.insert(String::from("$defs"), self.defs.clone());
+        root.insert(String::from("definitions"), self.defs.clone());
         root.insert(
             String::from("$schema"),
-            Value::from("https://json-schema.org/draft/2020-12/schema"),
+            Value::from("http://json-schema.org/draft-04/schema#"),
         );
         jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
+            .with_draft(jsonschema::Draft::Draft4)
             .should_validate_formats(true)
+            .with_format("uuid", is_uuid)
             .build(&Value::Object(root))
             .map_err(|e| format!("the schema at {pointer} does not compile: {e}"))
     }
@@ -247,14 +262,49 @@ fn translate_all(schemas: &Value) -> Value {
     )
 }
 
-/// One OpenAPI 3.0 schema as JSON Schema 2020-12 (see [`Validator`]).
+impl Validator<'_> {
+    /// The translated `schema` as a merge patch: no property required, each one `null` or a
+    /// value, through references and `allOf` parts.
+    fn loosen(&self, schema: &Value, depth: usize) -> Value {
+        let Some(object) = schema.as_object() else {
+            return schema.clone();
+        };
+        if depth > 16 {
+            return schema.clone();
+        }
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            let target = reference
+                .strip_prefix("#/definitions/")
+                .and_then(|name| self.defs.get(name));
+            return match target {
+                Some(target) => self.loosen(target, depth + 1),
+                None => schema.clone(),
+            };
+        }
+        let mut out = object.clone();
+        out.remove("required");
+        if let Some(Value::Object(properties)) = out.get_mut("properties") {
+            for property in properties.values_mut() {
+                *property = serde_json::json!({ "anyOf": [property.clone(), { "type": "null" }] });
+            }
+        }
+        if let Some(Value::Array(parts)) = out.get_mut("allOf") {
+            for part in parts.iter_mut() {
+                *part = self.loosen(part, depth + 1);
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+/// One OpenAPI 3.0 schema as JSON Schema draft 4 (see [`Validator`]).
 pub fn translate(schema: &Value) -> Value {
     let Some(object) = schema.as_object() else {
         return schema.clone();
     };
     if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
         let reference = match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => format!("#/$defs/{name}"),
+            Some(name) => format!("#/definitions/{name}"),
             None => reference.to_owned(),
         };
         return serde_json::json!({ "$ref": reference });
@@ -277,28 +327,30 @@ pub fn translate(schema: &Value) -> Value {
             }
             "allOf" | "oneOf" | "anyOf" => translate_all(value),
             "nullable" | "discriminator" | "example" | "xml" | "externalDocs" => continue,
-            "exclusiveMinimum" | "exclusiveMaximum" => continue,
             _ => value.clone(),
         };
         out.insert(key.clone(), translated);
     }
+    // A bound as a number (JSON Schema 2019 and later, OpenAPI 3.1) in draft 4's spelling.
     for (flag, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
     ] {
-        match object.get(flag) {
-            Some(Value::Bool(true)) => {
-                if let Some(limit) = out.remove(bound) {
-                    out.insert(flag.to_owned(), limit);
-                }
-            }
-            Some(number @ Value::Number(_)) => {
-                out.insert(flag.to_owned(), number.clone());
-            }
-            _ => {}
+        if let Some(number @ Value::Number(_)) = object.get(flag) {
+            out.insert(bound.to_owned(), number.clone());
+            out.insert(flag.to_owned(), Value::Bool(true));
         }
     }
-    let schema = Value::Object(out);
+    let mut schema = Value::Object(out);
+    // Integer formats bound the value (JSON Schema leaves them unchecked).
+    let bounds = match object.get("format").and_then(Value::as_str) {
+        Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        Some("int64") => Some((i64::MIN, i64::MAX)),
+        _ => None,
+    };
+    if let Some((min, max)) = bounds {
+        schema = serde_json::json!({ "allOf": [schema, { "minimum": min, "maximum": max }] });
+    }
     if object.get("nullable") == Some(&Value::Bool(true)) {
         serde_json::json!({ "anyOf": [schema, { "type": "null" }] })
     } else {
@@ -367,33 +419,40 @@ mod tests {
                         "name": { "type": "string" },
                         "tag": { "type": "string", "nullable": true },
                         "age": { "type": "integer", "minimum": 0, "exclusiveMinimum": true },
-                        "born": { "type": "string", "format": "date-time" }
+                        "born": { "type": "string", "format": "date-time" },
+                        "legs": { "type": "integer", "format": "int32" },
+                        "id": { "type": "string", "format": "uuid" },
+                        "day": { "type": "string", "format": "date" }
                     }
                 },
                 "Pets": { "type": "array", "items": { "$ref": "#/components/schemas/Pet", "description": "ignored" } }
             }}
         });
         let mut validator = Validator::new(&document);
-        let pets = "#/components/schemas/Pets";
-        assert_eq!(
-            validator.check(pets, &json!([{"name": "a", "tag": null}])),
-            Ok(None)
+        let mut valid = |pet: Value| {
+            validator
+                .check("#/components/schemas/Pets", false, &json!([pet]))
+                .expect("compiles")
+                .is_none()
+        };
+        assert!(valid(
+            json!({"name": "a", "tag": null, "age": 1, "legs": 4})
+        ));
+        assert!(!valid(json!({"tag": "x"})), "name is required");
+        assert!(
+            !valid(json!({"name": "a", "age": 0})),
+            "the minimum is exclusive"
         );
-        assert!(matches!(
-            validator.check(pets, &json!([{"tag": "x"}])),
-            Ok(Some(_))
-        ));
-        assert!(matches!(
-            validator.check(pets, &json!([{"name": "a", "age": 0}])),
-            Ok(Some(_))
-        ));
-        assert!(matches!(
-            validator.check(pets, &json!([{"name": "a", "born": "yesterday"}])),
-            Ok(Some(_))
-        ));
-        assert_eq!(
-            validator.check(pets, &json!([{"name": "a", "age": 1}])),
-            Ok(None)
+        assert!(
+            !valid(json!({"name": "a", "age": 1.0})),
+            "an integer has no fraction"
         );
+        assert!(!valid(json!({"name": "a", "born": "yesterday"})));
+        assert!(!valid(json!({"name": "a", "legs": 3_000_000_000_u64})));
+        assert!(!valid(json!({"name": "a", "id": "x"})));
+        assert!(!valid(json!({"name": "a", "day": "2020-02-30"})));
+        assert!(valid(
+            json!({"name": "a", "id": "6f9619ff-8b86-d011-b42d-00c04fc964ff", "day": "2020-02-29", "born": "2020-02-29T10:00:00+02:00"})
+        ));
     }
 }
