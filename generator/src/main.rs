@@ -159,21 +159,30 @@ fn examples(
     verbose: bool,
     selection: Selection,
 ) -> Result<bool, generator::Error> {
-    let name = "examples-harness";
-    let out = out.unwrap_or_else(|| {
-        let stem = spec
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        std::env::temp_dir().join(format!("generator-examples-{stem}"))
-    });
+    // Named after the document: crates built in one target directory (`CARGO_TARGET_DIR`)
+    // must not share a name, or their test binaries overwrite one another.
+    let stem: String = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = format!("examples-{stem}");
+    let out = out.unwrap_or_else(|| std::env::temp_dir().join(format!("generator-{name}")));
     let mut config = selection
         .apply(generator::Config::new(&spec).out_dir(&out))
         .server(false);
     if let Some(path) = runtime_path {
         config = config.runtime_path(path);
     }
-    let examples = config.examples_crate(name)?;
+    let examples = config.examples_crate(&name)?;
     // The crate is a workspace of its own, wherever it is written.
     let manifest = out.join("Cargo.toml");
     let mut text =
