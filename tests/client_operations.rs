@@ -1100,7 +1100,7 @@ async fn html_500_keeps_the_status_and_the_start_of_the_body() {
     assert_eq!(api.code, None);
     assert_eq!(api.message, None);
     assert_eq!(api.request_id, None);
-    assert_eq!(api.body, page.as_bytes(), "the body is kept whole");
+    assert_eq!(api.body(), page.as_bytes(), "the body is kept whole");
     assert!(api.body_text().starts_with("<!DOCTYPE html>"));
     assert!(api.body_json::<ODataError>().is_err());
     let display = error.to_string();

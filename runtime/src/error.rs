@@ -97,12 +97,81 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
 
+    /// The response body grew beyond the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size): the
+    /// body was read no further than `limit` bytes (or not at all, when its
+    /// `Content-Length` already said so) and the connection was dropped.
+    #[error(
+        "{operation}: the {status} response body is larger than the limit of {limit} bytes \
+         (ClientBuilder::max_response_size)"
+    )]
+    ResponseTooLarge {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The call did not complete within the client's
+    /// [`total_timeout`](crate::ClientBuilder::total_timeout), which covers
+    /// every attempt and every wait between them. A wait that would end past
+    /// the deadline is not started: the error of the last attempt is returned
+    /// instead.
+    #[error(
+        "{operation}: the call did not complete within its total timeout of {}{}",
+        DurationText(*limit),
+        attempts_suffix(*attempts)
+    )]
+    Timeout {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The total timeout.
+        limit: Duration,
+        /// How many attempts had been started when the time ran out.
+        attempts: u32,
+    },
+
+    /// The service answered with a redirect that the client's
+    /// [`RedirectPolicy`](crate::RedirectPolicy) does not follow: by default
+    /// one to another origin (scheme, host or port), which would carry the
+    /// request's headers and body to a host the caller never named, or one
+    /// beyond the limit of redirects. `location` is the `Location` header as
+    /// sent (lossy UTF-8); `Display` shows it escaped and shortened.
+    #[error(
+        "{operation}: the service redirected ({status}) to `{}`, which the redirect policy \
+         does not follow ({})",
+        Escaped::new(location.as_deref().unwrap_or(""), LOCATION_DISPLAY_LEN),
+        if *cross_origin { "another origin" } else { "too many redirects" }
+    )]
+    Redirect {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The `3xx` status of the redirect.
+        status: u16,
+        /// The `Location` header, when there was one.
+        location: Option<String>,
+        /// Whether the redirect leads to another origin than the base URL's.
+        cross_origin: bool,
+    },
+
+    /// A [paging](crate::paging) stream stopped because the service's next
+    /// links would never end: see [`PagingError`].
+    #[error("{operation}: paging stopped: {reason}")]
+    Paging {
+        /// The operation that was called.
+        operation: &'static str,
+        /// Why paging stopped.
+        reason: PagingError,
+    },
+
     /// The service answered with success, but the body did not match the type
     /// the operation declares. `path` is where in the JSON document decoding
     /// failed (for example `value[1].state`; `.` is the document itself).
     #[error(
         "{operation}: the {status} response body does not match the expected type{}",
-        at_path(path)
+        AtPath(path)
     )]
     Decode {
         /// The operation that was called.
@@ -130,11 +199,14 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status of the response, when there was one: for
-    /// [`Error::Api`] and [`Error::Decode`].
+    /// [`Error::Api`], [`Error::Decode`], [`Error::ResponseTooLarge`] and
+    /// [`Error::Redirect`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -153,7 +225,7 @@ impl Error {
     pub fn attempts(&self) -> Option<u32> {
         match self {
             Error::Api(api) => Some(api.attempts),
-            Error::Transport { attempts, .. } => Some(*attempts),
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
             _ => None,
         }
     }
@@ -163,6 +235,7 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.is_timeout(),
+            Error::Timeout { .. } => true,
             _ => false,
         }
     }
@@ -176,7 +249,11 @@ impl Error {
             | Error::Token { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::Encode { operation, .. } => Some(operation),
+            | Error::Encode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::Paging { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
         }
     }
@@ -194,11 +271,42 @@ impl From<ApiError> for Error {
 #[non_exhaustive]
 pub enum DecodeError {
     /// The JSON body is malformed or does not match the declared schema.
-    #[error(transparent)]
-    Json(#[from] serde_json::Error),
+    ///
+    /// `Display` shows the parser's message escaped and shortened: it can
+    /// quote the service's text (an unknown enum value, a field name).
+    #[error("{}", Escaped::new(&.0.to_string(), MESSAGE_DISPLAY_LEN))]
+    Json(#[source] serde_json::Error),
     /// A plain-text body (such as an OData `$count`) could not be parsed.
-    #[error("{0}")]
+    #[error("{}", Escaped::new(.0, MESSAGE_DISPLAY_LEN))]
     Text(String),
+}
+
+impl From<serde_json::Error> for DecodeError {
+    fn from(error: serde_json::Error) -> Self {
+        DecodeError::Json(error)
+    }
+}
+
+/// Why a [paging](crate::paging) stream ended with [`Error::Paging`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// A page's next link leads to a page this stream already fetched: the
+    /// service would repeat the same pages forever. `page` is the (1-based)
+    /// number of the page that carried the link; its items were yielded, and
+    /// no item is yielded twice.
+    #[error("page {page} links back to a page already read; the stream would never end")]
+    RepeatedLink {
+        /// The page that carried the link.
+        page: usize,
+    },
+    /// More than `limit` pages in a row held no item but offered a next
+    /// link (see [`MAX_EMPTY_PAGES`](crate::paging::MAX_EMPTY_PAGES)).
+    #[error("more than {limit} pages in a row held no item")]
+    TooManyEmptyPages {
+        /// The number of empty pages in a row tolerated.
+        limit: usize,
+    },
 }
 
 /// A non-success response from the service.
@@ -238,8 +346,10 @@ pub struct ApiError {
     pub date: Option<String>,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The raw response body, kept whole.
-    pub body: Vec<u8>,
+    /// The first [`MAX_BODY`](Self::MAX_BODY) bytes of the response body.
+    body: Vec<u8>,
+    /// Whether the body was longer than what `body` holds.
+    body_truncated: bool,
     /// How many times the request was sent: 1, or more when the transport
     /// retried a throttled or unavailable service (`429`, `503`, `504`) and
     /// every attempt failed.
@@ -249,11 +359,45 @@ pub struct ApiError {
 /// How many bytes of a body that is not an OData error `Display` shows.
 const BODY_SNIPPET_LEN: usize = 200;
 
+/// How many characters of the service's error code and request id `Display` shows.
+const CODE_DISPLAY_LEN: usize = 100;
+
+/// How many characters of the service's error message (and of a parser's
+/// message) `Display` shows.
+const MESSAGE_DISPLAY_LEN: usize = 500;
+
+/// How many characters of a redirect's `Location` `Display` shows.
+const LOCATION_DISPLAY_LEN: usize = 200;
+
+/// How many characters of a JSON path `Display` shows.
+const PATH_DISPLAY_LEN: usize = 200;
+
+/// How many characters of the body `Debug` of an [`ApiError`] shows.
+const BODY_DEBUG_LEN: usize = 2_000;
+
 impl ApiError {
+    /// How many bytes of an error response body the transport reads and
+    /// keeps (64 KiB): error bodies of Microsoft Graph and other OData
+    /// services are well under 4 KiB; the rest of a longer body is not read.
+    pub const MAX_BODY: usize = 64 * 1024;
+
     /// Builds the error for a non-success response to a single attempt,
     /// recognising an OData error body and falling back to the `request-id`,
     /// `client-request-id` and `Date` headers for the ids and the date.
-    pub fn new(operation: &'static str, status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
+    ///
+    /// A body longer than [`MAX_BODY`](Self::MAX_BODY) is cut to it and
+    /// [`body_truncated`](Self::body_truncated) is set.
+    pub fn new(
+        operation: &'static str,
+        status: u16,
+        headers: HeaderMap,
+        mut body: Vec<u8>,
+    ) -> Self {
+        let body_truncated = body.len() > Self::MAX_BODY;
+        if body_truncated {
+            body.truncate(Self::MAX_BODY);
+            body.shrink_to_fit();
+        }
         let odata = ODataError::parse(&body).unwrap_or_default();
         let header = |name: &str| {
             headers
@@ -274,8 +418,28 @@ impl ApiError {
             target: odata.target,
             headers,
             body,
+            body_truncated,
             attempts: 1,
         }
+    }
+
+    /// Marks the body as cut short by whoever read it (the transport stops
+    /// reading an error body at [`MAX_BODY`](Self::MAX_BODY)).
+    pub(crate) fn truncated(mut self, truncated: bool) -> Self {
+        self.body_truncated |= truncated;
+        self
+    }
+
+    /// The response body as received: all of it, or its first
+    /// [`MAX_BODY`](Self::MAX_BODY) bytes when
+    /// [`body_truncated`](Self::body_truncated).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Whether the service sent more than [`body`](Self::body) holds.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
     }
 
     /// The wait the service asked for with `Retry-After`, in delta-seconds
@@ -305,10 +469,10 @@ impl fmt::Display for ApiError {
         write!(f, "{}: {}", self.operation, self.status)?;
         if self.code.is_some() || self.message.is_some() {
             if let Some(code) = &self.code {
-                write!(f, " {code}")?;
+                write!(f, " {}", Escaped::new(code, CODE_DISPLAY_LEN))?;
             }
             if let Some(message) = &self.message {
-                write!(f, ": {message}")?;
+                write!(f, ": {}", Escaped::new(message, MESSAGE_DISPLAY_LEN))?;
             }
         } else {
             let reason = reqwest::StatusCode::from_u16(self.status)
@@ -322,7 +486,11 @@ impl fmt::Display for ApiError {
                 write!(f, ": {snippet}")?;
             }
         }
-        match (&self.request_id, self.attempts > 1) {
+        let request_id = self
+            .request_id
+            .as_deref()
+            .map(|id| Escaped::new(id, CODE_DISPLAY_LEN));
+        match (request_id, self.attempts > 1) {
             (Some(request_id), false) => write!(f, " (request-id {request_id})"),
             (Some(request_id), true) => write!(
                 f,
@@ -336,20 +504,32 @@ impl fmt::Display for ApiError {
 }
 
 impl fmt::Debug for ApiError {
-    /// Like a derived `Debug`, but shows the body as (lossy) text rather than
-    /// a list of byte values.
+    /// Like a derived `Debug`, but bounded: the service's texts are escaped
+    /// and shortened like in `Display`, and the body is shown as (lossy) text,
+    /// shortened, with its length.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn short(text: &Option<String>, max: usize) -> Option<Quoted<'_>> {
+            text.as_deref().map(|text| Quoted(Escaped::new(text, max)))
+        }
         f.debug_struct("ApiError")
             .field("operation", &self.operation)
             .field("status", &self.status)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("target", &self.target)
-            .field("request_id", &self.request_id)
-            .field("client_request_id", &self.client_request_id)
-            .field("date", &self.date)
-            .field("headers", &self.headers)
-            .field("body", &self.body_text())
+            .field("code", &short(&self.code, CODE_DISPLAY_LEN))
+            .field("message", &short(&self.message, MESSAGE_DISPLAY_LEN))
+            .field("target", &short(&self.target, CODE_DISPLAY_LEN))
+            .field("request_id", &short(&self.request_id, CODE_DISPLAY_LEN))
+            .field(
+                "client_request_id",
+                &short(&self.client_request_id, CODE_DISPLAY_LEN),
+            )
+            .field("date", &short(&self.date, CODE_DISPLAY_LEN))
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field(
+                "body",
+                &Quoted(Escaped::new(&self.body_text(), BODY_DEBUG_LEN)),
+            )
+            .field("body_len", &self.body.len())
+            .field("body_truncated", &self.body_truncated)
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -473,12 +653,83 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
         .filter(|delay| !delay.is_zero())
 }
 
-/// The `Display` suffix of [`Error::Decode`] naming the JSON path, omitted for
-/// the document root.
-fn at_path(path: &str) -> String {
-    if path.is_empty() || path == "." {
-        String::new()
-    } else {
-        format!(" at `{path}`")
+/// The `Display` suffix of [`Error::Decode`] naming the JSON path (escaped and
+/// shortened: its keys come from the service), omitted for the document root.
+struct AtPath<'a>(&'a str);
+
+impl fmt::Display for AtPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() || self.0 == "." {
+            Ok(())
+        } else {
+            write!(f, " at `{}`", Escaped::new(self.0, PATH_DISPLAY_LEN))
+        }
+    }
+}
+
+/// A duration as `Display` shows it: whole seconds when it is a number of
+/// seconds (`100 s`), otherwise `Debug` (`1.5s`, `250ms`).
+struct DurationText(Duration);
+
+impl fmt::Display for DurationText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{} s", self.0.as_secs())
+        } else {
+            write!(f, "{:?}", self.0)
+        }
+    }
+}
+
+/// Text from the service as `Display` shows it: at most `max` characters
+/// (then `…`), with control characters and Unicode direction overrides
+/// written as escapes (`\r`, `\n`, `\t`, `\u{1b}`, `\u{202e}`), so that it
+/// can neither break a log line nor send a terminal sequence.
+pub(crate) struct Escaped<'a> {
+    text: &'a str,
+    max: usize,
+}
+
+impl<'a> Escaped<'a> {
+    pub(crate) fn new(text: &'a str, max: usize) -> Self {
+        Escaped { text, max }
+    }
+}
+
+/// Escaped text in quotes, as `Debug` shows a string.
+struct Quoted<'a>(Escaped<'a>);
+
+impl fmt::Debug for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", self.0)
+    }
+}
+
+/// Whether `c` must not reach a log line or terminal as it is.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{2028}' | '\u{2029}'
+        )
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        for (index, c) in self.text.chars().enumerate() {
+            if index == self.max {
+                return f.write_char('…');
+            }
+            match c {
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                c if is_unsafe_char(c) => write!(f, "{}", c.escape_unicode())?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
     }
 }

@@ -44,13 +44,13 @@ mod transport;
 pub mod variants;
 
 pub use call::{Call, Decode};
-pub use error::{ApiError, BoxError, DecodeError, Error};
+pub use error::{ApiError, BoxError, DecodeError, Error, PagingError};
 pub use lenient::Lenient;
 pub use params::{ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
-    AccessToken, BoxFuture, ClientBuilder, Request, Requirements, Response, RetryPolicy, Scheme,
-    StaticToken, TokenProvider, Transport,
+    AccessToken, BoxFuture, ClientBuilder, RedirectPolicy, Request, Requirements, Response,
+    RetryPolicy, Scheme, StaticToken, TokenProvider, Transport,
 };
 
 /// The HTTP client the runtime is built on, re-exported so that code passing a

@@ -28,12 +28,20 @@
 //! first request's header parameters and `Accept`, and the query of the
 //! link only. A stream ends after the first error it yields.
 //!
+//! Every stream ends, whatever the service sends: a next link to a page the
+//! stream already fetched (the same page, or an earlier one) ends it with
+//! [`Error::Paging`] ([`PagingError::RepeatedLink`]) after the items of the
+//! page that carried it, so no page is fetched, and no item yielded, twice;
+//! and [`items`] ends with [`PagingError::TooManyEmptyPages`] after more than
+//! [`MAX_EMPTY_PAGES`] pages in a row without an item.
+//!
 //! Both return a [`Paged`] stream: `Unpin`, `Send` and `'static`, so it can
 //! be polled with [`StreamExt::next`] directly, moved into spawned tasks, and
 //! named in a struct field. (A named type rather than `impl Stream` in every
 //! generated method: each `impl Trait` return type is one more opaque type
 //! for the compiler to check, once per paged operation.)
 
+use std::collections::HashSet;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -42,7 +50,13 @@ use futures_util::stream;
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
-use super::{BoxFuture, Error, Request, Transport};
+use super::{BoxFuture, Error, PagingError, Request, Transport};
+
+/// How many pages in a row without an item [`items`] accepts before it ends
+/// with [`PagingError::TooManyEmptyPages`]: services may return an empty
+/// page with a next link now and then (Microsoft Graph does while it
+/// searches a large directory), never without end.
+pub const MAX_EMPTY_PAGES: usize = 100;
 
 /// The stream of pages or items of a collection that [`pages`] and [`items`]
 /// return: each element is a page (or item) or the error that ended the
@@ -75,8 +89,8 @@ impl<T> fmt::Debug for Paged<T> {
 /// it finds none.
 ///
 /// A page that fails (a transport or API error, a body that does not
-/// decode as `P`, a next link to another origin, or a next link to the
-/// page it is on, which would never end) is yielded as the error, and the
+/// decode as `P`, a next link to another origin, or a next link to a page
+/// already fetched, which would never end) is yielded as the error, and the
 /// stream ends after it.
 pub fn pages<P>(
     transport: Transport,
@@ -111,7 +125,9 @@ where
 /// size and keep offering next links beyond it.
 ///
 /// An error (see [`pages`]) is yielded in place of the items of the page
-/// that failed, and the stream ends after it.
+/// that failed, and the stream ends after it; so is
+/// [`PagingError::TooManyEmptyPages`] after more than [`MAX_EMPTY_PAGES`]
+/// pages in a row without an item.
 pub fn items<P, T>(
     transport: Transport,
     first: Request,
@@ -128,6 +144,7 @@ where
         cursor: Cursor::new(transport, first),
         buffer: Vec::new().into_iter(),
         remaining,
+        empty_pages: 0,
     };
     let stream = stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
         Box::pin(async move {
@@ -142,6 +159,19 @@ where
                 match state.cursor.fetch::<P>().await? {
                     Ok(page) => {
                         let (items, link) = split(page);
+                        state.empty_pages = if items.is_empty() {
+                            state.empty_pages + 1
+                        } else {
+                            0
+                        };
+                        if state.empty_pages > MAX_EMPTY_PAGES && link.is_some() {
+                            let operation = state.cursor.operation;
+                            state.cursor.stop();
+                            let reason = PagingError::TooManyEmptyPages {
+                                limit: MAX_EMPTY_PAGES,
+                            };
+                            return Some((Err(Error::Paging { operation, reason }), state));
+                        }
                         state.cursor.follow(link);
                         state.buffer = items.into_iter();
                     }
@@ -161,10 +191,12 @@ where
 /// Where a walk through the pages stands.
 struct Cursor {
     transport: Transport,
+    /// The operation, for errors.
+    operation: &'static str,
     /// The request for the next page; `None` once the walk is over.
     next: Option<Request>,
-    /// The URL of the page being read, to catch a link back to it.
-    current: Option<String>,
+    /// The URLs of the pages fetched so far, to catch a link back to one.
+    seen: HashSet<String>,
     /// An error found after the last page was yielded, to yield next.
     pending: Option<Error>,
 }
@@ -173,8 +205,9 @@ impl Cursor {
     fn new(transport: Transport, first: Request) -> Self {
         Cursor {
             transport,
+            operation: first.operation(),
             next: Some(first),
-            current: None,
+            seen: HashSet::new(),
             pending: None,
         }
     }
@@ -187,7 +220,9 @@ impl Cursor {
             return Some(Err(error));
         }
         let request = self.next.take()?;
-        self.current = request.absolute_url().map(str::to_owned);
+        if let Ok(url) = self.transport.url(&request) {
+            self.seen.insert(url.into());
+        }
         // Kept to build the request for the next link from.
         let seed = request.next_page(String::new());
         let page = self
@@ -202,9 +237,10 @@ impl Cursor {
     }
 
     /// Sets up the request for the next link of the page just fetched,
-    /// or ends the walk when there is none. A link to the page itself
-    /// would repeat forever: it becomes the error the next
-    /// [`fetch`](Self::fetch) yields, after the items of this page.
+    /// or ends the walk when there is none. A link to a page already
+    /// fetched would repeat forever: it becomes the error the next
+    /// [`fetch`](Self::fetch) yields, after the items of this page. Links
+    /// are compared as parsed URLs (so `HTTP://Host:80/a` is `http://host/a`).
     fn follow(&mut self, link: Option<String>) {
         let Some(seed) = self.next.take() else {
             return;
@@ -212,16 +248,21 @@ impl Cursor {
         let Some(link) = link else {
             return;
         };
-        if self.current.as_deref() == Some(link.as_str()) {
-            self.pending = Some(Error::InvalidRequest {
-                operation: seed.operation(),
-                message: "the service returned a next link to the page it came from; \
-                          paging stopped to avoid a loop"
-                    .to_owned(),
+        let next = seed.next_page(link);
+        let seen = self
+            .transport
+            .url(&next)
+            .is_ok_and(|url| self.seen.contains(url.as_str()));
+        if seen {
+            self.pending = Some(Error::Paging {
+                operation: self.operation,
+                reason: PagingError::RepeatedLink {
+                    page: self.seen.len(),
+                },
             });
             return;
         }
-        self.next = Some(seed.next_page(link));
+        self.next = Some(next);
     }
 
     /// Ends the walk.
@@ -237,4 +278,6 @@ struct ItemsState<T> {
     buffer: std::vec::IntoIter<T>,
     /// How many more items `$top` allows, when it was given.
     remaining: Option<usize>,
+    /// How many pages in a row held no item.
+    empty_pages: usize,
 }

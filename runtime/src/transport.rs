@@ -75,6 +75,7 @@ const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
 
 mod auth;
 mod builder;
+mod redirect;
 mod request;
 mod response;
 mod retry;
@@ -83,6 +84,7 @@ mod security;
 pub use auth::{AccessToken, StaticToken, TokenProvider};
 pub use builder::ClientBuilder;
 use builder::{BaseUrl, Redacted};
+pub use redirect::RedirectPolicy;
 pub use request::Request;
 pub use response::Response;
 use retry::Failure;
@@ -109,6 +111,10 @@ struct Inner {
     credentials: Credentials,
     default_headers: HeaderMap,
     retry_policy: RetryPolicy,
+    /// The most bytes of a success body read (see [`ClientBuilder::max_response_size`]).
+    max_response_size: usize,
+    /// The deadline of a whole call (see [`ClientBuilder::total_timeout`]).
+    total_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Transport {
@@ -125,6 +131,8 @@ impl fmt::Debug for Transport {
                 &self.extra_headers.keys().collect::<Vec<_>>(),
             )
             .field("retry_policy", &self.inner.retry_policy)
+            .field("max_response_size", &self.inner.max_response_size)
+            .field("total_timeout", &self.inner.total_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -187,9 +195,17 @@ impl Transport {
     /// attempts of the request) and `ConsistencyLevel: eventual` when the query
     /// has `$search` or `$count=true`. Retries carry `Retry-Attempt: <n>`.
     ///
-    /// A `2xx` status gives a [`Response`]; any other status gives
-    /// [`Error::Api`] with the body kept whole. Redirects are followed by the
-    /// HTTP client, which drops `Authorization` when a redirect leaves the host.
+    /// A `2xx` status gives a [`Response`], whose body is read while it
+    /// arrives and no further than the
+    /// [`max_response_size`](ClientBuilder::max_response_size)
+    /// ([`Error::ResponseTooLarge`] beyond it). Any other status gives
+    /// [`Error::Api`] with the first [`ApiError::MAX_BODY`] bytes of the body.
+    /// Redirects are followed as the [`RedirectPolicy`] says; one it does not
+    /// follow is [`Error::Redirect`]. The whole call, retries and their waits
+    /// included, ends with [`Error::Timeout`] at the
+    /// [`total_timeout`](ClientBuilder::total_timeout); a retry whose wait
+    /// would end past it is not made (the last attempt's error is returned at
+    /// once).
     ///
     /// The call is traced with one `INFO` span named `request` (fields
     /// `method`; `path`, the [path template](Request::template) or else the
@@ -213,7 +229,28 @@ impl Transport {
             error = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.send_attempts(request).instrument(span.clone()).await;
+        let operation = request.operation;
+        let deadline = self
+            .inner
+            .total_timeout
+            .and_then(|limit| started.checked_add(limit));
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let sending = self
+            .send_attempts(request, deadline, &attempts)
+            .instrument(span.clone());
+        let result = match (self.inner.total_timeout, deadline) {
+            (Some(limit), Some(deadline)) => {
+                match tokio::time::timeout_at(deadline.into(), sending).await {
+                    Ok(result) => result,
+                    Err(_) => Err(Error::Timeout {
+                        operation,
+                        limit,
+                        attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
+                    }),
+                }
+            }
+            _ => sending.await,
+        };
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         span.record("elapsed_ms", elapsed_ms);
         match &result {
@@ -239,7 +276,15 @@ impl Transport {
     }
 
     /// The attempts of [`send`](Self::send), inside its span.
-    async fn send_attempts(&self, mut request: Request) -> Result<Response, Error> {
+    ///
+    /// `deadline` is when the call's total timeout ends, `attempts` counts
+    /// the attempts started.
+    async fn send_attempts(
+        &self,
+        mut request: Request,
+        deadline: Option<Instant>,
+        attempts: &std::sync::atomic::AtomicU32,
+    ) -> Result<Response, Error> {
         let inner = &*self.inner;
         let operation = request.operation;
         let policy = inner.retry_policy;
@@ -259,6 +304,7 @@ impl Transport {
             if let Some((_, bytes)) = &body {
                 *prepared.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
+            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
             let outcome = self
                 .attempt(prepared, operation, request.security, attempt)
                 .await?;
@@ -267,16 +313,21 @@ impl Transport {
                     tracing::debug!(attempt, status = response.status, "attempt succeeded");
                     return Ok(response);
                 }
-                Attempt::Status(status, headers, body) => {
+                Attempt::Status(status, headers, body, truncated) => {
                     let delay = policy.next_delay(
                         attempt,
                         waited,
                         Failure::Status(status, &headers),
                         &request.method,
                     );
-                    let mut error = ApiError::new(operation, status.as_u16(), headers, body);
+                    let mut error = ApiError::new(operation, status.as_u16(), headers, body)
+                        .truncated(truncated);
                     error.attempts = attempt;
                     (delay, Error::from(error))
+                }
+                Attempt::Final(error) => {
+                    tracing::debug!(attempt, error = error_kind(&error), "attempt failed");
+                    return Err(error);
                 }
                 Attempt::Transport(source) => {
                     let delay = policy.next_delay(
@@ -295,6 +346,15 @@ impl Transport {
             };
             let status = result.status();
             let kind = error_kind(&result);
+            // A wait that would end past the call's deadline is not started: the
+            // caller gets the last error now rather than a timeout later.
+            let delay = delay.filter(|delay| {
+                deadline.is_none_or(|deadline| {
+                    Instant::now()
+                        .checked_add(*delay)
+                        .is_some_and(|end| end < deadline)
+                })
+            });
             match delay {
                 Some(delay) => {
                     let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
@@ -317,20 +377,13 @@ impl Transport {
         }
     }
 
-    /// Checks a request and turns it into what an attempt sends, without its
-    /// body: the URL and all headers but `Authorization` and `Retry-Attempt`.
-    /// The `client-request-id` generated for the first attempt is kept in
-    /// `request_id` for the others.
-    fn prepare(
-        &self,
-        request: &Request,
-        content_type: Option<&'static str>,
-        request_id: &mut Option<HeaderValue>,
-    ) -> Result<reqwest::Request, Error> {
+    /// The URL a request is sent to: the base URL with the request's path
+    /// and query, or the request's absolute URL (which must be on the base
+    /// URL's origin) with its query.
+    pub(crate) fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
         let inner = &*self.inner;
         let operation = request.operation;
         let invalid = |message: String| Error::InvalidRequest { operation, message };
-
         let url = if request.absolute {
             let mut url = reqwest::Url::parse(&request.path)
                 .map_err(|error| invalid(format!("the URL is invalid: {error}")))?;
@@ -380,6 +433,23 @@ impl Transport {
             }
             url
         };
+        Ok(url)
+    }
+
+    /// Checks a request and turns it into what an attempt sends, without its
+    /// body: the URL and all headers but `Authorization` and `Retry-Attempt`.
+    /// The `client-request-id` generated for the first attempt is kept in
+    /// `request_id` for the others.
+    fn prepare(
+        &self,
+        request: &Request,
+        content_type: Option<&'static str>,
+        request_id: &mut Option<HeaderValue>,
+    ) -> Result<reqwest::Request, Error> {
+        let inner = &*self.inner;
+        let operation = request.operation;
+        let invalid = |message: String| Error::InvalidRequest { operation, message };
+        let url = self.url(request)?;
 
         let mut headers = inner.default_headers.clone();
         if !self.extra_headers.is_empty() {
@@ -457,11 +527,35 @@ impl Transport {
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
-            Err(error) => return Ok(Attempt::Transport(error)),
-        };
+        if status.is_redirection() {
+            if let Some(location) = headers.get(reqwest::header::LOCATION) {
+                // A redirect the policy stopped: on the base URL's origin it was one
+                // too many, elsewhere it left the origin.
+                let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+                let cross_origin = response.url().join(&location).map_or(true, |target| {
+                    target.origin() != inner.base_url.url.origin()
+                });
+                return Ok(Attempt::Final(Error::Redirect {
+                    operation,
+                    status: status.as_u16(),
+                    location: Some(location),
+                    cross_origin,
+                }));
+            }
+        }
         if status.is_success() {
+            let limit = inner.max_response_size;
+            let body = match read_body(&mut response, limit, true).await {
+                Ok((body, false)) => body,
+                Ok((_, true)) => {
+                    return Ok(Attempt::Final(Error::ResponseTooLarge {
+                        operation,
+                        status: status.as_u16(),
+                        limit,
+                    }));
+                }
+                Err(error) => return Ok(Attempt::Transport(error)),
+            };
             Ok(Attempt::Success(Response {
                 operation,
                 status: status.as_u16(),
@@ -470,17 +564,53 @@ impl Transport {
                 attempts: attempt,
             }))
         } else {
-            Ok(Attempt::Status(status, headers, body))
+            match read_body(&mut response, ApiError::MAX_BODY, false).await {
+                Ok((body, truncated)) => Ok(Attempt::Status(status, headers, body, truncated)),
+                Err(error) => Ok(Attempt::Transport(error)),
+            }
         }
     }
+}
+
+/// Reads a response body as it arrives, keeping at most `limit` bytes: the
+/// body, and whether there was more (then the rest is not read, and the
+/// connection is dropped with the response). With `give_up_early`, a
+/// `Content-Length` beyond the limit ends the reading before it starts.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+    give_up_early: bool,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    /// The most memory reserved up front on the word of `Content-Length`.
+    const MAX_RESERVE: usize = 1 << 20;
+    let declared = response
+        .content_length()
+        .map(|length| usize::try_from(length).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(MAX_RESERVE));
+    if give_up_early && declared.is_some_and(|length| length > limit) {
+        return Ok((body, true));
+    }
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// The outcome of one attempt that got as far as the network.
 enum Attempt {
     /// A `2xx` response.
     Success(Response),
-    /// Another status, with the response headers and body.
-    Status(StatusCode, HeaderMap, Vec<u8>),
+    /// Another status, with the response headers, the first
+    /// [`ApiError::MAX_BODY`] bytes of the body and whether there was more.
+    Status(StatusCode, HeaderMap, Vec<u8>, bool),
+    /// A response that ends the request without a retry: too large, or a
+    /// redirect the policy does not follow.
+    Final(Error),
     /// No (complete) response.
     Transport(reqwest::Error),
 }
@@ -496,6 +626,10 @@ fn error_kind(error: &Error) -> Option<&'static str> {
         Error::InvalidRequest { .. } | Error::Config(_) | Error::Encode { .. } => {
             Some("invalid_request")
         }
+        Error::Timeout { .. } => Some("timeout"),
+        Error::ResponseTooLarge { .. } => Some("too_large"),
+        Error::Redirect { .. } => Some("redirect"),
+        Error::Paging { .. } => Some("paging"),
         Error::Api(_) | Error::Decode { .. } => None,
     }
 }

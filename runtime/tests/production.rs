@@ -968,7 +968,13 @@ async fn a_next_link_to_the_same_page_ends_paging_with_an_error() {
     assert_eq!(results.len(), 3, "{results:?}");
     assert!(results[0].is_ok() && results[1].is_ok());
     assert!(
-        matches!(results[2], Err(Error::InvalidRequest { .. })),
+        matches!(
+            results[2],
+            Err(Error::Paging {
+                reason: generator_runtime::PagingError::RepeatedLink { page: 2 },
+                ..
+            })
+        ),
         "{:?}",
         results[2]
     );

@@ -769,7 +769,7 @@ async fn html_error_body_shows_status_and_first_bytes() {
     assert_eq!(api.message, None);
     assert_eq!(api.request_id, None);
     assert!(
-        api.body.ends_with(PAGE_TAIL.as_bytes()),
+        api.body().ends_with(PAGE_TAIL.as_bytes()),
         "the body is kept whole"
     );
     let display = error.to_string();

@@ -55,6 +55,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/transport/builder.rs"),
     ),
     (
+        "transport/redirect.rs",
+        include_str!("../../../runtime/src/transport/redirect.rs"),
+    ),
+    (
         "transport/request.rs",
         include_str!("../../../runtime/src/transport/request.rs"),
     ),

@@ -17,14 +17,33 @@ pub struct ClientBuilder<C = Transport> {
     pub(super) default_headers: Vec<(String, String)>,
     pub(super) http_client: Option<reqwest::Client>,
     pub(super) retry_policy: RetryPolicy,
+    pub(super) redirect_policy: RedirectPolicy,
+    pub(super) max_response_size: usize,
+    pub(super) total_timeout: Option<Duration>,
     pub(super) client: PhantomData<fn() -> C>,
 }
 
 impl<C> ClientBuilder<C> {
+    /// The default [`max_response_size`](Self::max_response_size): 64 MiB.
+    ///
+    /// Microsoft Graph's largest JSON pages hold 999 items (`$top`'s
+    /// maximum); at a few KiB per directory object with every property
+    /// selected that is about 10 MB, so the default leaves six times that
+    /// room while bounding what a misbehaving server can make the client
+    /// hold. Raise it for large file downloads.
+    pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
+
+    /// The default [`total_timeout`](Self::total_timeout) of a call: 100 s,
+    /// the default timeout of Microsoft's Graph SDKs.
+    pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(100);
+
     /// A builder for a client of the service at `default_base_url` (the
-    /// description's server URL), with no authentication, no timeouts, the
-    /// default [`RetryPolicy`] and the user agent `generator-runtime/<version>`
-    /// (generated clients set their own crate's name and version instead).
+    /// description's server URL), with no authentication, no per-attempt
+    /// timeouts, a [total timeout](Self::total_timeout) of 100 s per call,
+    /// responses of at most [64 MiB](Self::DEFAULT_MAX_RESPONSE_SIZE), the
+    /// default [`RetryPolicy`] and [`RedirectPolicy`], and the user agent
+    /// `generator-runtime/<version>` (generated clients set their own crate's
+    /// name and version instead).
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
@@ -35,6 +54,9 @@ impl<C> ClientBuilder<C> {
             default_headers: Vec::new(),
             http_client: None,
             retry_policy: RetryPolicy::default(),
+            redirect_policy: RedirectPolicy::default(),
+            max_response_size: Self::DEFAULT_MAX_RESPONSE_SIZE,
+            total_timeout: Some(Self::DEFAULT_TOTAL_TIMEOUT),
             client: PhantomData,
         }
     }
@@ -93,11 +115,46 @@ impl<C> ClientBuilder<C> {
     /// The timeout applies to each attempt separately, and a timed-out
     /// attempt is not retried (the service may still be carrying it out). A
     /// call that is retried after throttling can therefore take up to
-    /// `max_attempts × timeout` plus the waits of the [`RetryPolicy`]; wrap
-    /// the call in your runtime's timeout (`tokio::time::timeout`) for a
-    /// deadline on the whole call.
+    /// `max_attempts × timeout` plus the waits of the [`RetryPolicy`], within
+    /// the [`total_timeout`](Self::total_timeout) of the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Ends a whole call, every attempt and every wait between attempts
+    /// included, with [`Error::Timeout`] when it has not completed within
+    /// `timeout`; 100 s ([`DEFAULT_TOTAL_TIMEOUT`](Self::DEFAULT_TOTAL_TIMEOUT))
+    /// by default, as Microsoft's Graph SDKs. A retry whose wait (such as a
+    /// `Retry-After`) would end past the deadline is not made: the error of
+    /// the last attempt is returned at once. `None` removes the limit.
+    ///
+    /// It applies to clients given with [`http_client`](Self::http_client)
+    /// too. A paging stream applies it to each page.
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.total_timeout = timeout;
+        self
+    }
+
+    /// Fails a call with [`Error::ResponseTooLarge`] when the body of a
+    /// success response is longer than `bytes`: the body is read as it
+    /// arrives and no further, and a `Content-Length` beyond the limit fails
+    /// before any is read. 64 MiB by default (see
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`](Self::DEFAULT_MAX_RESPONSE_SIZE)).
+    /// Error bodies are read up to [`ApiError::MAX_BODY`] whatever this says.
+    ///
+    /// It applies to clients given with [`http_client`](Self::http_client)
+    /// too.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// Which redirects are followed: [`RedirectPolicy::default`] (up to 10
+    /// on the base URL's origin, none elsewhere) unless set. Not applied to a
+    /// client given with [`http_client`](Self::http_client).
+    pub fn redirect_policy(mut self, policy: RedirectPolicy) -> Self {
+        self.redirect_policy = policy;
         self
     }
 
@@ -138,9 +195,12 @@ impl<C> ClientBuilder<C> {
     ///
     /// The client is used as it is: [`timeout`](Self::timeout),
     /// [`connect_timeout`](Self::connect_timeout) and
-    /// [`user_agent`](Self::user_agent) given to this builder are **not**
-    /// applied (configure them on the `reqwest::Client` instead). The base URL,
-    /// the token provider, default headers and the retry policy still are.
+    /// [`user_agent`](Self::user_agent) and
+    /// [`redirect_policy`](Self::redirect_policy) given to this builder are
+    /// **not** applied (configure them on the `reqwest::Client` instead; its
+    /// default follows redirects to any host). The base URL, the token
+    /// provider, default headers, the retry policy, the total timeout and the
+    /// response size limit still are.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -172,7 +232,8 @@ impl<C> ClientBuilder<C> {
                     Error::Config(format!("invalid user agent `{}`", self.user_agent))
                 })?;
                 let mut builder = reqwest::Client::builder()
-                    .default_headers(HeaderMap::from_iter([(USER_AGENT, user_agent)]));
+                    .default_headers(HeaderMap::from_iter([(USER_AGENT, user_agent)]))
+                    .redirect(self.redirect_policy.to_reqwest());
                 if let Some(timeout) = self.timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -191,6 +252,8 @@ impl<C> ClientBuilder<C> {
                 credentials: self.credentials,
                 default_headers,
                 retry_policy: self.retry_policy,
+                max_response_size: self.max_response_size,
+                total_timeout: self.total_timeout,
             }),
             extra_headers: Arc::new(HeaderMap::new()),
         };
@@ -209,6 +272,9 @@ impl<C> Clone for ClientBuilder<C> {
             default_headers: self.default_headers.clone(),
             http_client: self.http_client.clone(),
             retry_policy: self.retry_policy,
+            redirect_policy: self.redirect_policy,
+            max_response_size: self.max_response_size,
+            total_timeout: self.total_timeout,
             client: PhantomData,
         }
     }
@@ -234,6 +300,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             )
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("retry_policy", &self.retry_policy)
+            .field("redirect_policy", &self.redirect_policy)
+            .field("max_response_size", &self.max_response_size)
+            .field("total_timeout", &self.total_timeout)
             .finish()
     }
 }

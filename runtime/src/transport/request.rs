@@ -98,11 +98,6 @@ impl Request {
         }
     }
 
-    /// The URL of a request made with [`Request::from_url`].
-    pub(crate) fn absolute_url(&self) -> Option<&str> {
-        self.absolute.then_some(self.path.as_str())
-    }
-
     /// The last value of the OData system query option `name` (such as
     /// `$top`), compared without regard to case, in the query parameters and,
     /// for [`Request::from_url`], in the URL's query; percent-decoded.
