@@ -1,0 +1,336 @@
+//! HTTP around the operations: recording, faults, authentication, checks of the request,
+//! and Graph's headers and error bodies on the response.
+
+use super::*;
+
+pub(super) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+pub(super) fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(GRAPH_JSON));
+            response
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Seconds for `Retry-After`, rounded up.
+pub(super) fn retry_after_seconds(delay: Duration) -> String {
+    (delay.as_secs() + u64::from(delay.subsec_nanos() > 0)).to_string()
+}
+
+/// Every request goes through here: it is recorded, takes the next fault, is authenticated
+/// and checked, served by the generated router with the request's context, and its response
+/// gets Graph's headers and error body shape.
+pub(super) async fn front(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let connection = request
+        .extensions()
+        .get::<ConnectInfo<Connection>>()
+        .map(|info| info.0.clone());
+    let headers = request.headers();
+    let authority = request
+        .uri()
+        .authority()
+        .map(|authority| authority.to_string())
+        .or_else(|| header_text(headers, "host"));
+    let has_bearer_token = header_text(headers, "authorization").is_some_and(|value| {
+        value.len() > 7
+            && value[..7].eq_ignore_ascii_case("bearer ")
+            && !value[7..].trim().is_empty()
+    });
+    let consistency_level = header_text(headers, "consistencylevel");
+    let context = RequestContext {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_request_id: header_text(headers, "client-request-id"),
+        base_url: authority.map(|authority| format!("http://{authority}")),
+        eventual: consistency_level
+            .as_deref()
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual")),
+        remote_ip: connection.as_ref().map(|connection| connection.remote.ip()),
+    };
+    let mut record = ReceivedRequest {
+        method: request.method().to_string(),
+        path: request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.uri().path().to_owned(), ToString::to_string),
+        client_request_id: context.client_request_id.clone(),
+        retry_attempt: header_text(headers, "retry-attempt"),
+        consistency_level,
+        has_bearer_token,
+        fault: None,
+        status: None,
+    };
+    let fault = lock(&shared.faults).pop_front();
+    record.fault = fault.clone();
+
+    let mut dropped = false;
+    let response = match fault {
+        Some(Fault::Throttle { retry_after }) => {
+            let mut response = Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Too many requests. Please retry after the time the Retry-After header gives.",
+            )
+            .into_response(&context);
+            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds(retry_after)) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            graph_headers(response, &context)
+        }
+        Some(Fault::Unavailable { retry_after }) => {
+            let mut response = Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable. Please retry later.",
+            )
+            .into_response(&context);
+            if let Some(value) = retry_after
+                .and_then(|delay| HeaderValue::from_str(&retry_after_seconds(delay)).ok())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            graph_headers(response, &context)
+        }
+        Some(Fault::Reply {
+            status,
+            content_type,
+            body,
+        }) => {
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body,
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        Some(Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            handle(request, next, context, has_bearer_token).await
+        }
+        Some(Fault::DropConnection) => {
+            let response = handle(request, next, context, has_bearer_token).await;
+            if let Some(connection) = &connection {
+                connection.cut.store(true, Ordering::SeqCst);
+                dropped = true;
+            }
+            response
+        }
+        Some(Fault::MalformedJson) => {
+            malform(handle(request, next, context, has_bearer_token).await).await
+        }
+        None => handle(request, next, context, has_bearer_token).await,
+    };
+    record.status = (!dropped).then(|| response.status().as_u16());
+    lock(&shared.log).push(record);
+    response
+}
+
+/// Serves a request that met no fault (or a delay, a drop or a malformed body).
+pub(super) async fn handle(
+    request: Request,
+    next: Next,
+    context: RequestContext,
+    has_bearer_token: bool,
+) -> Response {
+    if !has_bearer_token {
+        let mut response = Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        )
+        .into_response(&context);
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"\", error=\"invalid_token\""),
+        );
+        return graph_headers(response, &context);
+    }
+    let request = match check_body(request).await {
+        Ok(request) => request,
+        Err(failure) => return graph_headers(failure.into_response(&context), &context),
+    };
+    let response = CONTEXT.scope(context.clone(), next.run(request)).await;
+    let response = with_odata_error(response, &context).await;
+    graph_headers(response, &context)
+}
+
+/// Graph's checks of a create or update body that the API description does not express:
+/// every property must exist on the type, and an update must not set a read-only one.
+/// Bodies that are not JSON objects are left to the router, which names what is wrong.
+pub(super) async fn check_body(request: Request) -> Result<Request, Failure> {
+    let method = request.method().clone();
+    if method != Method::POST && method != Method::PATCH {
+        return Ok(request);
+    }
+    let Some(resource) = Resource::for_body(&method, request.uri().path()) else {
+        return Ok(request);
+    };
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|error| {
+            Failure::bad_request(
+                "body",
+                format!("the request body could not be read: {error}"),
+            )
+        })?;
+    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&bytes) {
+        for key in object.keys() {
+            // Instance annotations (`@odata.type`, `@odata.etag`, ...) are not properties.
+            if key.starts_with('@') {
+                continue;
+            }
+            match resource.property(key) {
+                None => {
+                    return Err(Failure::bad_request(
+                        key.as_str(),
+                        format!(
+                            "The property '{key}' does not exist on type '{}'. Make sure to only use \
+                             property names that are defined by the type.",
+                            resource.odata_type.trim_start_matches('#')
+                        ),
+                    ));
+                }
+                Some(property) if property.read_only && method == Method::PATCH => {
+                    return Err(Failure::bad_request(
+                        key.as_str(),
+                        format!("The property '{key}' is read-only and cannot be changed."),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Gives an error response the OData error body with an `innerError`: bodies of that shape
+/// get the `innerError` they lack, other bodies (axum's plain-text rejections, an empty `405`)
+/// are wrapped.
+pub(super) async fn with_odata_error(response: Response, context: &RequestContext) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    let error = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(mut document)) if document.get("error").is_some_and(Value::is_object) => {
+            if let Some(Value::Object(error)) = document.get_mut("error")
+                && !error.contains_key("innerError")
+            {
+                let inner = serde_json::to_value(context.inner_error()).unwrap_or(Value::Null);
+                error.insert("innerError".into(), inner);
+            }
+            Value::Object(document)
+        }
+        _ => {
+            let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+            let message = if text.is_empty() {
+                status.canonical_reason().unwrap_or("Error").to_owned()
+            } else {
+                text
+            };
+            let code = match status {
+                StatusCode::BAD_REQUEST => "BadRequest",
+                StatusCode::NOT_FOUND => "NotFound",
+                StatusCode::METHOD_NOT_ALLOWED => "MethodNotAllowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "RequestEntityTooLarge",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "UnsupportedMediaType",
+                _ if status.is_server_error() => "InternalServerError",
+                _ => "BadRequest",
+            };
+            serde_json::to_value(Failure::new(status, code, message).body(context))
+                .unwrap_or(Value::Null)
+        }
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut response = json_response(status, &error);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
+/// Adds `request-id` and `client-request-id`, and Graph's JSON media type.
+pub(super) fn graph_headers(mut response: Response, context: &RequestContext) -> Response {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&context.request_id) {
+        headers.insert("request-id", value);
+    }
+    if let Some(value) = context
+        .client_request_id
+        .as_deref()
+        .and_then(|id| HeaderValue::from_str(id).ok())
+    {
+        headers.insert("client-request-id", value);
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(GRAPH_JSON));
+    }
+    response
+}
+
+/// Cuts a successful JSON body short after the name of its last property.
+pub(super) async fn malform(response: Response) -> Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        return Response::from_parts(parts, Body::empty());
+    }
+    let cut = last_name_end(&bytes).unwrap_or(bytes.len() / 2);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(Bytes::copy_from_slice(&bytes[..cut])))
+}
+
+/// The position just after the last `:` outside a JSON string.
+pub(super) fn last_name_end(json: &[u8]) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last = None;
+    for (position, byte) in json.iter().enumerate() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if *byte == b'"' {
+            in_string = true;
+        } else if *byte == b':' {
+            last = Some(position + 1);
+        }
+    }
+    last
+}
