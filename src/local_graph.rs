@@ -52,8 +52,9 @@
 //! - **Paging**: a collection is served in pages of at most the page size
 //!   ([`LocalGraphBuilder::page_size`], 100 by default); `$top` (1 to 999) makes pages
 //!   smaller, as Graph treats `$top` as a page size. While items remain, a page carries an
-//!   absolute `@odata.nextLink` to the server's own base URL (as the request's `Host` names
-//!   it) with the same options and the next `$skip`. `$skip` skips items; `$count=true` adds
+//!   absolute `@odata.nextLink` to the server's own base URL (the address it is served at,
+//!   or [`LocalGraphBuilder::base_url`]; never the request's `Host`) with the same options
+//!   and the next `$skip`. `$skip` skips items; `$count=true` adds
 //!   `@odata.count` (the number of items that pass the filter).
 //! - **Query options**: `$filter` with `eq`, `ne`, `gt`, `ge`, `lt`, `le` on string, enum and
 //!   date-time properties (`'text'`, `null` or an unquoted RFC 3339 date-time), `startswith`,
@@ -62,7 +63,21 @@
 //!   returned); `$search="term"` or `$search="property:term"` (a case-insensitive substring
 //!   match; like Graph it requires `ConsistencyLevel: eventual`). `$expand` names no
 //!   navigation property of these types, so it is refused. Whatever is not understood is
-//!   answered with `400` (the option as `target`), never ignored.
+//!   answered with `400` (the option as `target`), never ignored: an unknown, misspelt
+//!   (`$Filter`), repeated or unsupported (`$skiptoken`, `$format`, `$apply`) system query
+//!   option, or one written without its `$`.
+//!
+//! # What no request can do
+//!
+//! Every parser is bounded: a query option value longer than 4,096 bytes, a `$filter`
+//! nested more than 32 levels or with more than 100 terms, and a JSON body nested more than
+//! 128 levels are `400`; a request target beyond 16 KiB is `414`; all with an OData error
+//! body. A create or update body that is not `application/json` is `415`. Lookups by id use
+//! an index. The request log is a ring of the last
+//! [1,000 requests](DEFAULT_REQUEST_LOG_CAPACITY); a client must send a request head within
+//! [10 s](DEFAULT_HEADER_READ_TIMEOUT) and at most [64 KiB](MAX_HEAD_SIZE) of it, and at most
+//! [256 connections](DEFAULT_MAX_CONNECTIONS) are served at once. `tests/hostile_clients.rs`
+//! tries each, then checks that the server still answers.
 //!
 //! # Faults
 //!
@@ -71,7 +86,7 @@
 //! Throttling (`429` with `Retry-After`), unavailability (`503`), a delay, a dropped connection
 //! (the request is carried out and the response is lost, like a connection that breaks after
 //! the service acted), a malformed JSON body, or any canned reply. Every request is recorded
-//! ([`LocalGraphHandle::requests`]), so a test can count attempts.
+//! ([`LocalGraphHandle::requests`], the last 1,000 by default), so a test can count attempts.
 
 mod api;
 mod failure;
@@ -89,9 +104,8 @@ pub use self::handle::{Fault, LocalGraphHandle, ReceivedRequest};
 use self::net::*;
 use self::store::*;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
-use std::future::IntoFuture;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
@@ -101,12 +115,11 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use axum::body::{Body, Bytes};
-use axum::extract::connect_info::{ConnectInfo, Connected};
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::serve::{IncomingStream, Listener};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -327,12 +340,15 @@ pub struct LocalGraph {
 
 struct Shared {
     /// The entities of each collection (keyed by its path), in the order they were created.
-    store: Mutex<BTreeMap<&'static str, Vec<Object>>>,
+    store: Mutex<BTreeMap<&'static str, Collection>>,
     page_size: usize,
     faults: Mutex<VecDeque<Fault>>,
-    log: Mutex<Vec<ReceivedRequest>>,
-    /// The base URL it is served at, once it is.
+    /// The last requests received, at most `log_capacity`.
+    log: Mutex<VecDeque<ReceivedRequest>>,
+    log_capacity: usize,
+    /// The base URL next links name: the builder's, or the one it is served at, once it is.
     base_url: OnceLock<String>,
+    limits: Limits,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -367,7 +383,25 @@ impl Default for LocalGraph {
 #[must_use = "a builder does nothing until `build`, `start` or `bind` is called"]
 pub struct LocalGraphBuilder {
     page_size: usize,
+    base_url: Option<String>,
+    log_capacity: usize,
+    limits: Limits,
 }
+
+/// How many requests [`LocalGraphHandle::requests`] remembers unless
+/// [`LocalGraphBuilder::request_log_capacity`] says otherwise: the last 1,000.
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 1_000;
+
+/// The most connections a local Graph serves at once unless
+/// [`LocalGraphBuilder::max_connections`] says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
+/// How long a client has to send a request's head unless
+/// [`LocalGraphBuilder::header_read_timeout`] says otherwise.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest request head (request line and headers) the HTTP layer reads: 64 KiB.
+pub const MAX_HEAD_SIZE: usize = 64 * 1024;
 
 impl LocalGraphBuilder {
     /// Serves collections in pages of at most `size` items (clamped to 1 to
@@ -377,20 +411,55 @@ impl LocalGraphBuilder {
         self
     }
 
+    /// Names `base_url` in `@odata.nextLink`s, for a local Graph reached through a proxy or
+    /// another name; by default the address it is served at. Next links never come from
+    /// the request's `Host` header, which the client chooses.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Remembers the last `capacity` requests for [`LocalGraphHandle::requests`] (older ones
+    /// are forgotten); [`DEFAULT_REQUEST_LOG_CAPACITY`] unless set.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.log_capacity = capacity;
+        self
+    }
+
+    /// Serves at most `connections` connections at once (at least 1); further clients wait
+    /// to be accepted. [`DEFAULT_MAX_CONNECTIONS`] unless set.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections.max(1);
+        self
+    }
+
+    /// Closes a connection whose client takes longer than `timeout` to send a request's
+    /// head (a slow or idle client); [`DEFAULT_HEADER_READ_TIMEOUT`] unless set.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
     /// The local Graph, not served yet (see [`LocalGraph::serve`]).
     pub fn build(self) -> LocalGraph {
+        let base_url = OnceLock::new();
+        if let Some(url) = self.base_url {
+            let _ = base_url.set(url);
+        }
         LocalGraph {
             shared: Arc::new(Shared {
                 store: Mutex::new(
                     RESOURCES
                         .iter()
-                        .map(|resource| (resource.path, Vec::new()))
+                        .map(|resource| (resource.path, Collection::default()))
                         .collect(),
                 ),
                 page_size: self.page_size,
                 faults: Mutex::new(VecDeque::new()),
-                log: Mutex::new(Vec::new()),
-                base_url: OnceLock::new(),
+                log: Mutex::new(VecDeque::new()),
+                log_capacity: self.log_capacity,
+                base_url,
+                limits: self.limits,
             }),
         }
     }
@@ -415,6 +484,12 @@ impl LocalGraph {
     pub fn builder() -> LocalGraphBuilder {
         LocalGraphBuilder {
             page_size: DEFAULT_PAGE_SIZE,
+            base_url: None,
+            log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            limits: Limits {
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            },
         }
     }
 
@@ -440,24 +515,21 @@ impl LocalGraph {
             _ => addr,
         };
         let base_url = format!("http://{shown}");
-        // A local Graph is served once; a second `serve` of a clone keeps the first URL as the
-        // fallback for next links (requests name their host anyway).
+        // Next links are built from this URL (or the one the builder was given), never from
+        // the request's `Host`. A second `serve` of a clone keeps the first.
         let _ = self.shared.base_url.set(base_url.clone());
+        let base_url = self.shared.base_url.get().cloned().unwrap_or(base_url);
         let app = server::router(self.clone()).layer(middleware::from_fn_with_state(
             Arc::clone(&self.shared),
             front,
         ));
         let stop = Arc::new(Notify::new());
-        let signal = Arc::clone(&stop);
-        let serving = axum::serve(
-            FaultListener(listener),
-            app.into_make_service_with_connect_info::<Connection>(),
-        )
-        .with_graceful_shutdown(async move { signal.notified().await });
-        let task = tokio::spawn(async move {
-            // `serve` only ends with the shutdown signal; accept errors are retried inside.
-            let _ = serving.into_future().await;
-        });
+        let task = tokio::spawn(serve_connections(
+            listener,
+            app,
+            self.shared.limits,
+            Arc::clone(&stop),
+        ));
         Ok(LocalGraphHandle {
             graph: self,
             base_url,

@@ -73,7 +73,8 @@ pub struct Rejection {
     pub target: String,
     /// What is wrong.
     pub message: String,
-    /// `400`, or `404` for a path that has the route's shape but not the document's form.
+    /// `400`; `404` for a path that has the route's shape but not the document's form;
+    /// `415` for a body whose `Content-Type` is not the one the operation reads.
     pub status: u16,
 }
 
@@ -93,6 +94,14 @@ impl IntoResponse for Rejection {
         if self.status == 404 {
             return odata_error(StatusCode::NOT_FOUND, "NotFound", &self.message, None);
         }
+        if self.status == 415 {
+            return odata_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                &self.message,
+                Some(&self.target),
+            );
+        }
         odata_error(
             StatusCode::BAD_REQUEST,
             "BadRequest",
@@ -100,6 +109,50 @@ impl IntoResponse for Rejection {
             Some(&self.target),
         )
     }
+}
+
+/// The deepest nesting of arrays and objects a JSON request body may have: serde_json's
+/// own limit for the values it builds, applied to the whole body (its typed decoding skips
+/// unknown members without a limit, unread).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// How deeply the arrays and objects of a JSON text nest (brackets outside strings),
+/// without parsing it: a single pass with no recursion.
+fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0_usize, 0_usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in bytes {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Whether a `Content-Type` is JSON: `application/json` or `application/*+json`, with
+/// any parameters.
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json") || subtype.to_ascii_lowercase().ends_with("+json"))
 }
 
 /// The property serde reports missing (its message is "missing field `name` ...").
@@ -367,10 +420,37 @@ impl Incoming {
     }
 
     /// A JSON body, decoded strictly (unlisted enum values are errors); a mismatch names the
-    /// JSON path of the property at fault.
+    /// JSON path of the property at fault. A body whose `Content-Type` is not JSON
+    /// (`application/json`, `application/*+json`) is refused with `415`, one nested more than
+    /// [`MAX_JSON_DEPTH`] levels with `400`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Rejection> {
         if self.body.is_empty() {
             return Err(Rejection::new("body", "the request body is required"));
+        }
+        let content_type = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        if !content_type.as_deref().is_some_and(is_json_media_type) {
+            let shown: String = content_type
+                .as_deref()
+                .unwrap_or("none")
+                .chars()
+                .take(100)
+                .collect();
+            return Err(Rejection {
+                status: 415,
+                ..Rejection::new(
+                    "Content-Type",
+                    format!("the request body must be JSON (application/json), not `{shown}`"),
+                )
+            });
+        }
+        if json_depth(&self.body) > MAX_JSON_DEPTH {
+            return Err(Rejection::new(
+                "body",
+                format!("the request body is nested more than {MAX_JSON_DEPTH} levels deep"),
+            ));
         }
         crate::enums::strictly(|| {
             let mut deserializer = serde_json::Deserializer::from_slice(&self.body);

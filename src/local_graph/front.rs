@@ -41,11 +41,6 @@ pub(super) async fn front(
         .get::<ConnectInfo<Connection>>()
         .map(|info| info.0.clone());
     let headers = request.headers();
-    let authority = request
-        .uri()
-        .authority()
-        .map(|authority| authority.to_string())
-        .or_else(|| header_text(headers, "host"));
     let has_bearer_token = header_text(headers, "authorization").is_some_and(|value| {
         value.len() > 7
             && value[..7].eq_ignore_ascii_case("bearer ")
@@ -55,7 +50,9 @@ pub(super) async fn front(
     let context = RequestContext {
         request_id: uuid::Uuid::new_v4().to_string(),
         client_request_id: header_text(headers, "client-request-id"),
-        base_url: authority.map(|authority| format!("http://{authority}")),
+        // Next links name the server's own base URL, never the request's `Host`, which the
+        // client chooses.
+        base_url: shared.base_url.get().cloned(),
         eventual: consistency_level
             .as_deref()
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual")),
@@ -138,7 +135,14 @@ pub(super) async fn front(
         None => handle(request, next, context, has_bearer_token).await,
     };
     record.status = (!dropped).then(|| response.status().as_u16());
-    lock(&shared.log).push(record);
+    let mut log = lock(&shared.log);
+    if shared.log_capacity > 0 {
+        if log.len() >= shared.log_capacity {
+            log.pop_front();
+        }
+        log.push_back(record);
+    }
+    drop(log);
     response
 }
 
@@ -162,6 +166,9 @@ pub(super) async fn handle(
         );
         return graph_headers(response, &context);
     }
+    if let Err(failure) = check_uri(&request) {
+        return graph_headers(failure.into_response(&context), &context);
+    }
     let request = match check_body(request).await {
         Ok(request) => request,
         Err(failure) => return graph_headers(failure.into_response(&context), &context),
@@ -169,6 +176,125 @@ pub(super) async fn handle(
     let response = CONTEXT.scope(context.clone(), next.run(request)).await;
     let response = with_odata_error(response, &context).await;
     graph_headers(response, &context)
+}
+
+/// The longest request target (path and query) the local Graph serves; a longer one is
+/// `414` with an OData error body. (The HTTP layer refuses a request head beyond
+/// [`MAX_HEAD_SIZE`](super::MAX_HEAD_SIZE) before it gets here.)
+pub(super) const MAX_URI_LEN: usize = 16 * 1024;
+
+/// The OData system query options each kind of request takes; any other is refused.
+const LIST_OPTIONS: &[&str] = &[
+    "$top", "$skip", "$search", "$filter", "$count", "$orderby", "$select", "$expand",
+];
+const GET_OPTIONS: &[&str] = &["$select", "$expand"];
+
+/// System query options OData defines that the local Graph does not implement.
+const UNSUPPORTED_OPTIONS: &[&str] = &[
+    "$skiptoken",
+    "$deltatoken",
+    "$format",
+    "$apply",
+    "$compute",
+    "$index",
+    "$levels",
+    "$schemaversion",
+    "$id",
+];
+
+/// Checks the request target before any operation sees it: not longer than
+/// [`MAX_URI_LEN`]; every system query option one the operation takes, spelt exactly
+/// (`$Filter` is refused), given once, and at most
+/// [`MAX_OPTION_LEN`](query::MAX_OPTION_LEN) long; and no option name written without its
+/// `$` (which Graph's beta endpoint would read as the option, and ignoring it would
+/// answer a different question). Each refusal is a `400` naming the option as `target`.
+pub(super) fn check_uri(request: &Request) -> Result<(), Failure> {
+    let uri = request.uri();
+    let length = uri
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if length > MAX_URI_LEN {
+        return Err(Failure::new(
+            StatusCode::URI_TOO_LONG,
+            "RequestUriTooLong",
+            format!(
+                "The request URI is {length} bytes long; the local Graph serves at most \
+                 {MAX_URI_LEN}."
+            ),
+        ));
+    }
+    let Some(query) = uri.query() else {
+        return Ok(());
+    };
+    let path = uri.path();
+    let allowed: &[&str] = if *request.method() != Method::GET {
+        &[]
+    } else if RESOURCES.iter().any(|resource| resource.path == path) {
+        LIST_OPTIONS
+    } else {
+        GET_OPTIONS
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_encoding::percent_decode_str(key)
+            .decode_utf8_lossy()
+            .replace('+', " ");
+        let name: String = key.chars().take(64).collect();
+        let lower = key.to_ascii_lowercase();
+        let system = LIST_OPTIONS
+            .iter()
+            .chain(UNSUPPORTED_OPTIONS)
+            .find(|option| option.eq_ignore_ascii_case(&key) || option[1..] == lower);
+        if !key.starts_with('$') {
+            if let Some(option) = system {
+                return Err(Failure::bad_request(
+                    name.clone(),
+                    format!("The query option '{name}' must be written '{option}'."),
+                ));
+            }
+            // A custom query option: OData lets services ignore those.
+            continue;
+        }
+        if seen
+            .iter()
+            .any(|earlier| earlier.eq_ignore_ascii_case(&key))
+        {
+            return Err(Failure::bad_request(
+                name.clone(),
+                format!(
+                    "Query option '{name}' was specified more than once, but it must be specified at most once."
+                ),
+            ));
+        }
+        seen.push(key.clone());
+        if !allowed.contains(&key.as_str()) {
+            let message = match system {
+                Some(option) if *option != key => {
+                    format!(
+                        "The query parameter '{name}' is not supported; did you mean '{option}'? Query option names are case-sensitive here."
+                    )
+                }
+                Some(option) if allowed.is_empty() || !LIST_OPTIONS.contains(option) => {
+                    format!(
+                        "The query parameter '{name}' is not supported by the local Graph on this request."
+                    )
+                }
+                Some(_) => {
+                    format!("The query parameter '{name}' is not supported on this request.")
+                }
+                None => format!("The query parameter '{name}' is not supported."),
+            };
+            return Err(Failure::bad_request(name, message));
+        }
+        if value.len() > query::MAX_OPTION_LEN * 3 {
+            // Checked again after decoding by the parsers; this bounds the decoding.
+            return Err(
+                QueryError::too_long(system.copied().unwrap_or("query"), value.len()).into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Graph's checks of a create or update body that the API description does not express:
@@ -191,7 +317,18 @@ pub(super) async fn check_body(request: Request) -> Result<Request, Failure> {
                 format!("the request body could not be read: {error}"),
             )
         })?;
-    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&bytes) {
+    let parsed = serde_json::from_slice::<Value>(&bytes);
+    if let Err(error) = &parsed
+        && error.to_string().starts_with("recursion limit exceeded")
+    {
+        // Too deep to check here; the typed decoder would skip the unknown parts unread.
+        return Err(Failure::bad_request(
+            "body",
+            "The request body is nested too deeply: JSON values may be nested at most 128 \
+             levels deep.",
+        ));
+    }
+    if let Ok(Value::Object(object)) = parsed {
         for key in object.keys() {
             // Instance annotations (`@odata.type`, `@odata.etag`, ...) are not properties.
             if key.starts_with('@') {

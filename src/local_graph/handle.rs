@@ -94,7 +94,8 @@ impl fmt::Debug for LocalGraphHandle {
 
 impl LocalGraphHandle {
     /// The base URL to give the client: `http://<address>:<port>` (an unspecified bind address
-    /// is shown as the loopback address).
+    /// is shown as the loopback address), or the one given to
+    /// [`LocalGraphBuilder::base_url`](super::LocalGraphBuilder::base_url).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -152,9 +153,10 @@ impl LocalGraphHandle {
         lock(&self.graph.shared.faults).len()
     }
 
-    /// Every request received so far, in order.
+    /// The requests received so far, in order: the last
+    /// [`request_log_capacity`](super::LocalGraphBuilder::request_log_capacity) of them.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.graph.shared.log).clone()
+        lock(&self.graph.shared.log).iter().cloned().collect()
     }
 
     /// Forgets the requests received so far.

@@ -2,33 +2,92 @@
 
 use super::*;
 
-/// Accepts TCP connections and wraps each in a [`CuttableStream`].
-pub(super) struct FaultListener(pub(super) TcpListener);
+/// How a served local Graph protects itself from its clients' connections.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    /// The most connections open at once; more wait in the listen backlog.
+    pub(super) max_connections: usize,
+    /// How long a client has to send a request's head (request line and headers) once it
+    /// started it, or once a kept-alive connection is idle.
+    pub(super) header_read_timeout: Duration,
+}
 
-impl Listener for FaultListener {
-    type Io = CuttableStream;
-    type Addr = SocketAddr;
+/// Accepts connections on `listener` and serves `app` on each until `stop` is notified,
+/// then lets the connections in progress finish: the HTTP/1 and HTTP/2 server of
+/// `hyper-util` (what `axum::serve` uses), configured with what `axum::serve` does not
+/// expose. At most `limits.max_connections` are open at once (a semaphore permit is held
+/// by each connection, and the next `accept` waits for one), a request head must arrive
+/// within `limits.header_read_timeout`, and a head larger than [`MAX_HEAD_SIZE`] is
+/// refused by the HTTP layer (`431`).
+pub(super) async fn serve_connections(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: Limits,
+    stop: Arc<Notify>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use tower::ServiceExt;
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.0.accept().await {
-                Ok((stream, addr)) => {
-                    let _ = stream.set_nodelay(true);
-                    let stream = CuttableStream {
-                        inner: stream,
-                        cut: Arc::new(AtomicBool::new(false)),
-                    };
-                    return (stream, addr);
-                }
-                // Such as too many open files: wait for it to pass, as axum does.
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_SIZE);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(MAX_HEAD_SIZE).unwrap_or(u32::MAX));
+    loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = stop.notified() => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stop.notified() => break,
+        };
+        let (stream, remote) = match accepted {
+            Ok(accepted) => accepted,
+            // Such as too many open files: wait for it to pass, as axum does.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
             }
-        }
+        };
+        let _ = stream.set_nodelay(true);
+        let cut = Arc::new(AtomicBool::new(false));
+        let connection = Connection {
+            remote,
+            cut: Arc::clone(&cut),
+        };
+        let stream = CuttableStream { inner: stream, cut };
+        let service = app.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo(connection.clone()));
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let serving = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let serving = graceful.watch(serving);
+        tokio::spawn(async move {
+            let _ = serving.await;
+            drop(permit);
+        });
     }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// A TCP stream that fails every read and write once it is cut, so that the HTTP server
@@ -90,13 +149,4 @@ impl AsyncWrite for CuttableStream {
 pub(super) struct Connection {
     pub(super) remote: SocketAddr,
     pub(super) cut: Arc<AtomicBool>,
-}
-
-impl Connected<IncomingStream<'_, FaultListener>> for Connection {
-    fn connect_info(stream: IncomingStream<'_, FaultListener>) -> Self {
-        Connection {
-            remote: *stream.remote_addr(),
-            cut: Arc::clone(&stream.io().cut),
-        }
-    }
 }

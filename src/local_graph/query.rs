@@ -56,6 +56,17 @@ pub(crate) struct QueryError {
 }
 
 impl QueryError {
+    /// The error for a value of `length` bytes, beyond [`MAX_OPTION_LEN`].
+    pub(crate) fn too_long(target: &'static str, length: usize) -> Self {
+        QueryError::new(
+            target,
+            format!(
+                "The query option {target} is {length} bytes long; the local Graph reads at \
+                 most {MAX_OPTION_LEN}."
+            ),
+        )
+    }
+
     fn new(target: &'static str, message: impl Into<String>) -> Self {
         QueryError {
             target,
@@ -485,14 +496,7 @@ pub(crate) const MAX_FILTER_TERMS: usize = 100;
 /// Refuses a query option value longer than [`MAX_OPTION_LEN`].
 pub(crate) fn check_length(target: &'static str, text: &str) -> Result<(), QueryError> {
     if text.len() > MAX_OPTION_LEN {
-        return Err(QueryError::new(
-            target,
-            format!(
-                "The query option {target} is {} bytes long; the local Graph reads at most \
-                 {MAX_OPTION_LEN}.",
-                text.len()
-            ),
-        ));
+        return Err(QueryError::too_long(target, text.len()));
     }
     Ok(())
 }
