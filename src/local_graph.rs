@@ -519,10 +519,7 @@ impl LocalGraph {
         // the request's `Host`. A second `serve` of a clone keeps the first.
         let _ = self.shared.base_url.set(base_url.clone());
         let base_url = self.shared.base_url.get().cloned().unwrap_or(base_url);
-        let app = server::router(self.clone()).layer(middleware::from_fn_with_state(
-            Arc::clone(&self.shared),
-            front,
-        ));
+        let app = self.router();
         let stop = Arc::new(Notify::new());
         let task = tokio::spawn(serve_connections(
             listener,
@@ -537,6 +534,18 @@ impl LocalGraph {
             stop,
             task: Arc::new(Mutex::new(Some(task))),
         })
+    }
+
+    /// The local Graph as an axum `Router`: the generated router with everything the local
+    /// Graph does around it (recording, faults, authentication, the checks of every request,
+    /// Graph's headers and error bodies). [`serve`](Self::serve) serves it; it can also be
+    /// called in-process with `tower::ServiceExt::oneshot`, as the `query_options` fuzz
+    /// target does, or mounted in another server.
+    pub fn router(&self) -> axum::Router {
+        server::router(self.clone()).layer(middleware::from_fn_with_state(
+            Arc::clone(&self.shared),
+            front,
+        ))
     }
 
     fn context(&self) -> RequestContext {
