@@ -429,6 +429,22 @@ async fn a_client_that_sends_its_head_too_slowly_is_disconnected() {
         .unwrap();
     // ... and never the blank line that ends the head.
     closed_within(&mut slow, Duration::from_secs(5)).await;
+    // A connection that sends nothing at all is closed too.
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    closed_within(&mut silent, Duration::from_secs(5)).await;
+    // And one kept alive after a request, then idle.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(
+        format!("GET {NDES} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let answer = closed_within(&mut idle, Duration::from_secs(5)).await;
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
     assert_alive(&base_url).await;
 }
 

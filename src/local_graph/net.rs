@@ -62,27 +62,36 @@ pub(super) async fn serve_connections(
             }
         };
         let _ = stream.set_nodelay(true);
-        let cut = Arc::new(AtomicBool::new(false));
-        let connection = Connection {
-            remote,
-            cut: Arc::clone(&cut),
-        };
-        let stream = CuttableStream { inner: stream, cut };
-        let service = app.clone().map_request(
-            move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                request
-                    .extensions_mut()
-                    .insert(ConnectInfo(connection.clone()));
-                request
-            },
-        );
-        let service = hyper_util::service::TowerToHyperService::new(service);
-        let serving = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let serving = graceful.watch(serving);
+        let app = app.clone();
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let header_read_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
-            let _ = serving.await;
+            // hyper's header read timeout starts with the first byte (the server reads one
+            // to tell HTTP/1 from HTTP/2): a client that sends nothing is closed here.
+            let mut first = [0_u8; 1];
+            match tokio::time::timeout(header_read_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(1..)) => {}
+                // Silent past the timeout, closed, or failed.
+                _ => return,
+            }
+            let cut = Arc::new(AtomicBool::new(false));
+            let connection = Connection {
+                remote,
+                cut: Arc::clone(&cut),
+            };
+            let stream = CuttableStream { inner: stream, cut };
+            let service = app.map_request(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(ConnectInfo(connection.clone()));
+                    request
+                },
+            );
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let serving = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let _ = watcher.watch(serving).await;
             drop(permit);
         });
     }
