@@ -6,7 +6,7 @@
 //! 2. the collection is filled to 20,000 items, and `GET` by id is measured from 16 tasks:
 //!    throughput, p50 and p99 latency, and the first item against the last;
 //! 3. the process's resident memory (Linux `VmRSS`; client and server share the process) is
-//!    read before the run and after 100,000 requests in all.
+//!    read before the run, once the items are stored, and after 100,000 requests in all.
 //!
 //! ```text
 //! cargo run --release --example load                     # 5,000 written items, 20,000 in all, 100,000 requests
@@ -42,7 +42,10 @@ fn resident_kib() -> Option<u64> {
 }
 
 fn shown_kib(kib: Option<u64>) -> String {
-    kib.map_or_else(|| "n/a".to_owned(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
+    )
 }
 
 fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
@@ -112,7 +115,10 @@ async fn main() -> Result {
         .try_collect()
         .await?;
     requests.fetch_add(listed.len().div_ceil(999).max(1), Ordering::Relaxed);
-    let unique: HashSet<&str> = listed.iter().filter_map(|item| item.id.as_deref()).collect();
+    let unique: HashSet<&str> = listed
+        .iter()
+        .filter_map(|item| item.id.as_deref())
+        .collect();
     let updated = listed
         .iter()
         .filter(|item| {
@@ -146,6 +152,8 @@ async fn main() -> Result {
         ids.push(created.id.unwrap_or_default());
     }
     requests.fetch_add(total_items - written, Ordering::Relaxed);
+    let filled = resident_kib();
+    let requests_when_filled = requests.load(Ordering::Relaxed);
     let remaining = total_requests.saturating_sub(requests.load(Ordering::Relaxed));
     let ids = Arc::new(ids);
     let started = Instant::now();
@@ -205,9 +213,11 @@ async fn main() -> Result {
 
     let after = resident_kib();
     println!(
-        "resident memory (client and server, one process): {} before, {} after {} requests; \
-         request log holds {}",
+        "resident memory (client and server, one process): {} before; {} with {total_items} \
+         items stored after {requests_when_filled} requests; {} after {} requests; the request \
+         log holds {}",
         shown_kib(before),
+        shown_kib(filled),
         shown_kib(after),
         requests.load(Ordering::Relaxed),
         graph.requests().len()
