@@ -400,6 +400,11 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// [`LocalGraphBuilder::header_read_timeout`] says otherwise.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many bytes of a request's path and query the request log keeps (see
+/// [`ReceivedRequest::path`]): with [`DEFAULT_REQUEST_LOG_CAPACITY`] entries, the log holds
+/// at most about 4 MiB of them.
+pub const MAX_LOGGED_PATH: usize = 4 * 1024;
+
 /// The largest request head (request line and headers) the HTTP layer reads: 64 KiB.
 pub const MAX_HEAD_SIZE: usize = 64 * 1024;
 

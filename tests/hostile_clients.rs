@@ -343,6 +343,12 @@ async fn the_request_log_keeps_only_the_last_requests() {
     assert_eq!(requests.len(), 5);
     assert_eq!(requests[0].path, format!("{NDES}?trace=15"));
     assert_eq!(requests[4].path, format!("{NDES}?trace=19"));
+    // A long target is kept cut short.
+    let long = format!("{NDES}?trace={}", "y".repeat(10_000));
+    assert_eq!(get(&base_url, &long).await.status, 200);
+    let last = graph.requests().pop().unwrap();
+    let limit = graph_connectors::local_graph::MAX_LOGGED_PATH;
+    assert_eq!(last.path, format!("{}…", &long[..limit]));
     assert_eq!(
         graph_connectors::local_graph::DEFAULT_REQUEST_LOG_CAPACITY,
         1_000

@@ -60,10 +60,12 @@ pub(super) async fn front(
     };
     let mut record = ReceivedRequest {
         method: request.method().to_string(),
-        path: request
-            .uri()
-            .path_and_query()
-            .map_or_else(|| request.uri().path().to_owned(), ToString::to_string),
+        path: logged_path(
+            request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| request.uri().path(), |target| target.as_str()),
+        ),
         client_request_id: context.client_request_id.clone(),
         retry_attempt: header_text(headers, "retry-attempt"),
         consistency_level,
@@ -176,6 +178,20 @@ pub(super) async fn handle(
     let response = CONTEXT.scope(context.clone(), next.run(request)).await;
     let response = with_odata_error(response, &context).await;
     graph_headers(response, &context)
+}
+
+/// A request target as the request log keeps it: at most [`MAX_LOGGED_PATH`] bytes.
+fn logged_path(target: &str) -> String {
+    if target.len() <= MAX_LOGGED_PATH {
+        return target.to_owned();
+    }
+    // Request targets are ASCII (non-ASCII bytes arrive percent-encoded or are refused),
+    // but a cut must still fall on a character boundary.
+    let mut end = MAX_LOGGED_PATH;
+    while !target.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &target[..end])
 }
 
 /// The longest request target (path and query) the local Graph serves; a longer one is

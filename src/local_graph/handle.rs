@@ -45,7 +45,8 @@ pub enum Fault {
 pub struct ReceivedRequest {
     /// The method, such as `GET`.
     pub method: String,
-    /// The path and query, as sent (still percent-encoded).
+    /// The path and query, as sent (still percent-encoded); beyond
+    /// [`MAX_LOGGED_PATH`](super::MAX_LOGGED_PATH) bytes, cut there and ended with `…`.
     pub path: String,
     /// The `client-request-id` header.
     pub client_request_id: Option<String>,
