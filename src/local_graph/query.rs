@@ -4,6 +4,13 @@
 //! What is not understood is refused with a [`QueryError`] (answered `400 Bad Request`, the
 //! option as the error's `target`), never ignored: a test that passes against the local Graph
 //! must not rely on an option that had no effect.
+//!
+//! Every parser here is bounded (see [`MAX_OPTION_LEN`], [`MAX_FILTER_DEPTH`] and
+//! [`MAX_FILTER_TERMS`]) and fuzzed by the `query_options` target in `fuzz/`.
+//!
+//! Why one file of about 860 lines: the options share the property lookup, the operand
+//! model and the error type, and `$filter`'s tokenizer, parser and evaluator (two thirds of
+//! it) read best together; its unit tests are in `query/tests.rs`.
 
 use std::cmp::Ordering;
 
