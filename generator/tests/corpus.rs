@@ -7,7 +7,6 @@
 mod support;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use generator::ErrorKind;
 
@@ -24,38 +23,6 @@ struct Row {
     result: String,
 }
 
-fn documents(specs: &Path) -> Vec<PathBuf> {
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
-        .expect("corpus directory")
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    documents.sort();
-    documents.push(specs.join("graph-beta-connectors.yaml"));
-    documents
-}
-
-fn crate_name(document: &Path) -> String {
-    let stem = document
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let cleaned: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("corpus-{cleaned}")
-}
-
 #[test]
 fn every_corpus_document_generates_a_crate_that_compiles() {
     let Some(specs) = support::shared_specs() else {
@@ -65,8 +32,8 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
     let mut rows = Vec::new();
     let mut members = Vec::new();
     let mut unexpected = Vec::new();
-    for document in documents(&specs) {
-        let name = crate_name(&document);
+    for document in support::corpus_documents(&specs) {
+        let name = support::crate_name("corpus", &document);
         let file = document
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -31,38 +31,6 @@ const KNOWN_DEFECTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn documents(specs: &Path) -> Vec<PathBuf> {
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
-        .expect("corpus directory")
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    documents.sort();
-    documents.push(specs.join("graph-beta-connectors.yaml"));
-    documents
-}
-
-fn crate_name(document: &Path) -> String {
-    let stem = document
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let cleaned: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("examples-{cleaned}")
-}
-
 #[test]
 fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     let Some(specs) = support::shared_specs() else {
@@ -71,8 +39,8 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     let workspace = tempfile::tempdir().expect("tempdir");
     let mut prepared = Vec::new();
     let mut refused = Vec::new();
-    for document in documents(&specs) {
-        let name = crate_name(&document);
+    for document in support::corpus_documents(&specs) {
+        let name = support::crate_name("examples", &document);
         let file = document
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

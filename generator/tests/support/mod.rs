@@ -81,3 +81,37 @@ pub fn isolate_crate(dir: &Path) {
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
         .expect("copy Cargo.lock");
 }
+
+/// The documents of `../shared/specs/corpus` (YAML and JSON, sorted by name), then Graph's own
+/// `graph-beta-connectors.yaml`.
+pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
+        .expect("corpus directory")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    documents.sort();
+    documents.push(specs.join("graph-beta-connectors.yaml"));
+    documents
+}
+
+/// A crate name for `document`: `prefix-` and its file stem, lowercase, other characters `-`.
+pub fn crate_name(prefix: &str, document: &Path) -> String {
+    let stem: String = document
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{prefix}-{stem}")
+}
