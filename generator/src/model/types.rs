@@ -26,7 +26,8 @@ use super::view::{Ty, View};
 use super::{Struct, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace, Role};
-use enums::{enum_alternatives, is_open_string, is_string_enum, mixed_enum};
+pub(crate) use enums::is_string_enum;
+use enums::{enum_alternatives, is_open_string, mixed_enum};
 use graph::{alias_cycles, mark_boxed_fields, one_of_cycles, order_untagged_variants};
 use one_of::{count_real, polymorphic_mapping};
 

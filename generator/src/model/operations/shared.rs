@@ -18,6 +18,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schem
 use super::MethodNames;
 use crate::error::join_pointer;
 use crate::model::HttpMethod;
+use crate::model::types::is_string_enum;
 use crate::model::view::{Ty, View};
 use crate::names::{self, Role};
 
@@ -110,7 +111,7 @@ fn enum_copies<'a>(
     let schema_at = join_pointer(at, "schema");
     let hint = names::member_type(prefix, &data.name);
     let view = View::of(schema);
-    if is_string_enum(&view) {
+    if is_plain_string_enum(&view) {
         return vec![Copy {
             pointer: schema_at,
             schema,
@@ -119,7 +120,9 @@ fn enum_copies<'a>(
         }];
     }
     match (view.ty, view.items) {
-        (Some(Ty::Array), Some(ReferenceOr::Item(items))) if is_string_enum(&View::of(items)) => {
+        (Some(Ty::Array), Some(ReferenceOr::Item(items)))
+            if is_plain_string_enum(&View::of(items)) =>
+        {
             vec![Copy {
                 pointer: join_pointer(&schema_at, "items"),
                 schema: items,
@@ -131,11 +134,10 @@ fn enum_copies<'a>(
     }
 }
 
-/// An `enum` of strings and nothing else, which becomes a Rust enum.
-fn is_string_enum(view: &View<'_>) -> bool {
-    matches!(view.ty, Some(Ty::String) | None)
-        && !view.enumeration.is_empty()
-        && view.enumeration.iter().all(serde_json::Value::is_string)
+/// An `enum` of strings and nothing else (no `oneOf`, `anyOf` or `allOf` beside it), which
+/// becomes a Rust enum of its own.
+fn is_plain_string_enum(view: &View<'_>) -> bool {
+    is_string_enum(view)
         && view.one_of.is_empty()
         && view.any_of.is_empty()
         && view.all_of.is_empty()

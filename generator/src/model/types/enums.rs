@@ -106,7 +106,7 @@ pub(super) fn is_open_string(view: &View<'_>) -> bool {
 }
 
 /// Whether `view` is a string enum: every value a string.
-pub(super) fn is_string_enum(view: &View<'_>) -> bool {
+pub(crate) fn is_string_enum(view: &View<'_>) -> bool {
     matches!(view.ty, Some(Ty::String) | None)
         && !view.enumeration.is_empty()
         && view.enumeration.iter().all(serde_json::Value::is_string)
