@@ -16,6 +16,8 @@ pub struct BaseCollectionPaginationCountResponse {
     pub odata_count: Option<i64>,
     /// URL of the next page of results; absent (or null) on the last page.
     pub odata_next_link: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for BaseCollectionPaginationCountResponse {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -27,6 +29,9 @@ impl crate::runtime::objects::Members for BaseCollectionPaginationCountResponse 
         }
         if let Some(value) = &self.odata_next_link {
             map.serialize_entry("@odata.nextLink", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
         }
         Ok(())
     }
@@ -41,7 +46,9 @@ impl crate::runtime::objects::Fields for BaseCollectionPaginationCountResponse {
         match key {
             "@odata.count" => self.odata_count = map.next_value()?,
             "@odata.nextLink" => self.odata_next_link = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -65,6 +72,8 @@ pub struct Connector {
     pub status: Option<ConnectorStatus>,
     /// The version of the connector.
     pub version: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl Connector {
     fn default_odata_type() -> String {
@@ -80,6 +89,7 @@ impl Default for Connector {
             external_ip: None,
             status: None,
             version: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
 }
@@ -104,6 +114,9 @@ impl crate::runtime::objects::Members for Connector {
         if let Some(value) = &self.version {
             map.serialize_entry("version", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -121,7 +134,9 @@ impl crate::runtime::objects::Fields for Connector {
             "externalIp" => self.external_ip = map.next_value()?,
             "status" => self.status = map.next_value()?,
             "version" => self.version = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -136,6 +151,8 @@ pub struct ConnectorCollectionResponse {
     pub odata_next_link: Option<String>,
     /// The connector objects in this page.
     pub value: Option<Vec<Connector>>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for ConnectorCollectionResponse {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -151,6 +168,9 @@ impl crate::runtime::objects::Members for ConnectorCollectionResponse {
         if let Some(value) = &self.value {
             map.serialize_entry("value", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -165,7 +185,9 @@ impl crate::runtime::objects::Fields for ConnectorCollectionResponse {
             "@odata.count" => self.odata_count = map.next_value()?,
             "@odata.nextLink" => self.odata_next_link = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -214,6 +236,8 @@ pub struct ConnectorUpdate {
     pub status: crate::runtime::Patch<ConnectorStatus>,
     /// The version of the connector.
     pub version: crate::runtime::Patch<String>,
+    /// Members the schema does not declare, sent as they are.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for ConnectorUpdate {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -232,6 +256,9 @@ impl crate::runtime::objects::Members for ConnectorUpdate {
         if !self.version.is_absent() {
             map.serialize_entry("version", &self.version)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -248,7 +275,10 @@ impl crate::runtime::objects::Fields for ConnectorUpdate {
             "machineName" => self.machine_name = map.next_value()?,
             "status" => self.status = map.next_value()?,
             "version" => self.version = map.next_value()?,
-            _ => return Ok(false),
+            "id" | "externalIp" => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -271,6 +301,8 @@ pub struct DeviceManagementDomainJoinConnector {
     pub state: Option<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
     pub version: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl DeviceManagementDomainJoinConnector {
     fn default_odata_type() -> String {
@@ -286,6 +318,7 @@ impl Default for DeviceManagementDomainJoinConnector {
             last_connection_date_time: None,
             state: None,
             version: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
 }
@@ -310,6 +343,9 @@ impl crate::runtime::objects::Members for DeviceManagementDomainJoinConnector {
         if let Some(value) = &self.version {
             map.serialize_entry("version", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -329,7 +365,9 @@ impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnector {
             }
             "state" => self.state = map.next_value()?,
             "version" => self.version = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -344,6 +382,8 @@ pub struct DeviceManagementDomainJoinConnectorCollectionResponse {
     pub odata_next_link: Option<String>,
     /// The deviceManagementDomainJoinConnector objects in this page.
     pub value: Option<Vec<DeviceManagementDomainJoinConnector>>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members
 for DeviceManagementDomainJoinConnectorCollectionResponse {
@@ -359,6 +399,9 @@ for DeviceManagementDomainJoinConnectorCollectionResponse {
         }
         if let Some(value) = &self.value {
             map.serialize_entry("value", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
         }
         Ok(())
     }
@@ -377,7 +420,9 @@ for DeviceManagementDomainJoinConnectorCollectionResponse {
             "@odata.count" => self.odata_count = map.next_value()?,
             "@odata.nextLink" => self.odata_next_link = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -436,6 +481,8 @@ pub struct DeviceManagementDomainJoinConnectorUpdate {
     pub state: crate::runtime::Patch<DeviceManagementDomainJoinConnectorState>,
     /// The version of the connector.
     pub version: crate::runtime::Patch<String>,
+    /// Members the schema does not declare, sent as they are.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for DeviceManagementDomainJoinConnectorUpdate {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -460,6 +507,9 @@ impl crate::runtime::objects::Members for DeviceManagementDomainJoinConnectorUpd
         if !self.version.is_absent() {
             map.serialize_entry("version", &self.version)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -479,7 +529,10 @@ impl crate::runtime::objects::Fields for DeviceManagementDomainJoinConnectorUpda
             }
             "state" => self.state = map.next_value()?,
             "version" => self.version = map.next_value()?,
-            _ => return Ok(false),
+            "id" => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -497,6 +550,9 @@ pub struct Entity {
     /// The OData type annotation naming the concrete type of the entity, for example '#microsoft.graph.ndesConnector'.
     #[serde(rename = "@odata.type")]
     pub odata_type: String,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for Entity {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -507,6 +563,9 @@ impl crate::runtime::objects::Members for Entity {
             map.serialize_entry("id", value)?;
         }
         map.serialize_entry("@odata.type", &self.odata_type)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -521,6 +580,9 @@ pub struct ErrorDetails {
     /// The target of the detail.
     #[serde(default)]
     pub target: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for ErrorDetails {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -531,6 +593,9 @@ impl crate::runtime::objects::Members for ErrorDetails {
         map.serialize_entry("message", &self.message)?;
         if let Some(value) = &self.target {
             map.serialize_entry("target", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
         }
         Ok(())
     }
@@ -545,6 +610,8 @@ pub struct InnerError {
     pub client_request_id: Option<String>,
     /// Date and time when the error occurred. Microsoft Graph writes it without a UTC offset (for example 2024-05-01T10:00:00), so it is not an RFC 3339 date-time and is kept as text.
     pub date: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for InnerError {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -560,6 +627,9 @@ impl crate::runtime::objects::Members for InnerError {
         if let Some(value) = &self.date {
             map.serialize_entry("date", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -574,7 +644,9 @@ impl crate::runtime::objects::Fields for InnerError {
             "request-id" => self.request_id = map.next_value()?,
             "client-request-id" => self.client_request_id = map.next_value()?,
             "date" => self.date = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -595,6 +667,9 @@ pub struct MainError {
     pub details: Option<Vec<ErrorDetails>>,
     #[serde(rename = "innerError", default)]
     pub inner_error: Option<InnerError>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for MainError {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -611,6 +686,9 @@ impl crate::runtime::objects::Members for MainError {
         }
         if let Some(value) = &self.inner_error {
             map.serialize_entry("innerError", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
         }
         Ok(())
     }
@@ -638,6 +716,8 @@ pub struct NdesConnector {
     pub role_scope_tag_ids: Option<Vec<Option<String>>>,
     /// The build version of the Ndes Connector.
     pub connector_version: Option<String>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl NdesConnector {
     fn default_odata_type() -> String {
@@ -656,6 +736,7 @@ impl Default for NdesConnector {
             enrolled_date_time: None,
             role_scope_tag_ids: None,
             connector_version: None,
+            additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
 }
@@ -689,6 +770,9 @@ impl crate::runtime::objects::Members for NdesConnector {
         if let Some(value) = &self.connector_version {
             map.serialize_entry("connectorVersion", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -711,7 +795,9 @@ impl crate::runtime::objects::Fields for NdesConnector {
             "enrolledDateTime" => self.enrolled_date_time = map.next_value()?,
             "roleScopeTagIds" => self.role_scope_tag_ids = map.next_value()?,
             "connectorVersion" => self.connector_version = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -726,6 +812,8 @@ pub struct NdesConnectorCollectionResponse {
     pub odata_next_link: Option<String>,
     /// The ndesConnector objects in this page.
     pub value: Option<Vec<NdesConnector>>,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for NdesConnectorCollectionResponse {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -741,6 +829,9 @@ impl crate::runtime::objects::Members for NdesConnectorCollectionResponse {
         if let Some(value) = &self.value {
             map.serialize_entry("value", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -755,7 +846,9 @@ impl crate::runtime::objects::Fields for NdesConnectorCollectionResponse {
             "@odata.count" => self.odata_count = map.next_value()?,
             "@odata.nextLink" => self.odata_next_link = map.next_value()?,
             "value" => self.value = map.next_value()?,
-            _ => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -820,6 +913,8 @@ pub struct NdesConnectorUpdate {
     pub role_scope_tag_ids: crate::runtime::Patch<Vec<Option<String>>>,
     /// The build version of the Ndes Connector.
     pub connector_version: crate::runtime::Patch<String>,
+    /// Members the schema does not declare, sent as they are.
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for NdesConnectorUpdate {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -853,6 +948,9 @@ impl crate::runtime::objects::Members for NdesConnectorUpdate {
         if !self.connector_version.is_absent() {
             map.serialize_entry("connectorVersion", &self.connector_version)?;
         }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }
@@ -875,7 +973,10 @@ impl crate::runtime::objects::Fields for NdesConnectorUpdate {
             "enrolledDateTime" => self.enrolled_date_time = map.next_value()?,
             "roleScopeTagIds" => self.role_scope_tag_ids = map.next_value()?,
             "connectorVersion" => self.connector_version = map.next_value()?,
-            _ => return Ok(false),
+            "id" => return Ok(false),
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
         }
         Ok(true)
     }
@@ -886,6 +987,9 @@ crate::runtime::deserialize_fields!(NdesConnectorUpdate);
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct ODataError {
     pub error: MainError,
+    /// Members the schema does not declare, kept as received so that the value encodes back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl crate::runtime::objects::Members for ODataError {
     fn write_members<M: ::serde::ser::SerializeMap>(
@@ -893,6 +997,9 @@ impl crate::runtime::objects::Members for ODataError {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         map.serialize_entry("error", &self.error)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
         Ok(())
     }
 }

@@ -321,6 +321,7 @@ impl RequestContext {
             client_request_id: self.client_request_id.clone(),
             // Graph writes the date without an offset.
             date: Some(now.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            additional_properties: BTreeMap::new(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! sides: the request on the wire (method, encoded path, exact query string,
 //! headers, JSON body) and the decoded response or error.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -268,6 +269,17 @@ fn page_annotations(collection: &str) -> (String, Value) {
     (next, annotations)
 }
 
+/// The catch-all members of a page that carries `page_annotations`: its `@odata.context`,
+/// kept as received.
+fn context_member(collection: &str) -> BTreeMap<String, Value> {
+    BTreeMap::from([(
+        "@odata.context".to_owned(),
+        json!(format!(
+            "https://graph.microsoft.com/beta/$metadata#{collection}"
+        )),
+    )])
+}
+
 fn with_value(mut annotations: Value, value: Value) -> Value {
     annotations["value"] = value;
     annotations
@@ -334,6 +346,7 @@ async fn list_ndes_connectors_sends_options_and_decodes_a_page() {
                     ..NdesConnector::default()
                 },
             ]),
+            additional_properties: context_member("deviceManagement/ndesConnectors"),
         }
     );
     let first = &page.value.as_ref().unwrap()[0];
@@ -390,6 +403,7 @@ async fn list_domain_join_connectors_sends_options_and_decodes_a_page() {
                 version: Some("6.2301.0.0".to_owned()),
                 ..DeviceManagementDomainJoinConnector::default()
             }]),
+            additional_properties: context_member("deviceManagement/domainJoinConnectors"),
         }
     );
 }
@@ -444,6 +458,7 @@ async fn list_connectors_sends_options_and_decodes_a_page() {
                     external_ip: Some("203.0.113.7".to_owned()),
                     status: Some(ConnectorStatus::Active),
                     version: Some("1.5.1975.0".to_owned()),
+                    additional_properties: BTreeMap::new(),
                 },
                 Connector {
                     id: Some("b".to_owned()),
@@ -451,6 +466,7 @@ async fn list_connectors_sends_options_and_decodes_a_page() {
                     ..Connector::default()
                 },
             ]),
+            additional_properties: context_member("connectors"),
         }
     );
 }
@@ -471,6 +487,7 @@ async fn last_page_without_or_with_null_next_link_decodes() {
             odata_count: None,
             odata_next_link: None,
             value: Some(Vec::new()),
+            additional_properties: BTreeMap::new(),
         }
     );
 }
@@ -773,6 +790,10 @@ async fn get_connector_sends_select_and_decodes_200() {
         Connector {
             id: Some("4443f0a9-f0a9-4443-a9f0-4344a9f04344".to_owned()),
             machine_name: Some("proxy1.contoso.com".to_owned()),
+            additional_properties: BTreeMap::from([(
+                "@odata.context".to_owned(),
+                json!("https://graph.microsoft.com/beta/$metadata#connectors/$entity")
+            )]),
             ..Connector::default()
         }
     );

@@ -82,6 +82,29 @@ fn assert_not_found(error: &Error, operation: &str, id: &str) {
     assert_eq!(body.error.code, "ResourceNotFound");
 }
 
+/// The entity an operation answers with, without its `@odata.context`, which must be the
+/// one Graph writes for it: `{base}/$metadata#` followed by `$context`, for example
+/// `deviceManagement/ndesConnectors/$entity`. What is left compares with what was sent or
+/// listed (list items carry no context of their own).
+macro_rules! answered {
+    ($graph:expr, $context:expr, $call:expr) => {{
+        let mut entity = within($call).await.unwrap();
+        let context = entity.additional_properties.remove("@odata.context");
+        let expected = format!(
+            "{}/$metadata#{}",
+            $graph.base_url().trim_end_matches('/'),
+            $context
+        );
+        assert_eq!(context, Some(Value::String(expected)));
+        assert!(
+            entity.additional_properties.is_empty(),
+            "{:?}",
+            entity.additional_properties
+        );
+        entity
+    }};
+}
+
 fn assert_uuid(id: &Option<String>) -> String {
     let id = id.clone().expect("the server assigned an id");
     uuid::Uuid::parse_str(&id).unwrap_or_else(|_| panic!("`{id}` is not a UUID"));
@@ -110,7 +133,11 @@ async fn ndes_connectors_create_list_get_update_delete() {
         connector_version: Some("6.2301.1.0".into()),
         ..Default::default()
     };
-    let created = within(client.create_ndes_connector(&sent)).await.unwrap();
+    let created = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.create_ndes_connector(&sent)
+    );
     let id = assert_uuid(&created.id);
     assert_ne!(id, "client-chosen");
     assert_eq!(created.odata_type, "#microsoft.graph.ndesConnector");
@@ -129,9 +156,11 @@ async fn ndes_connectors_create_list_get_update_delete() {
             .local_minus_utc(),
         7200
     );
-    let other = within(client.create_ndes_connector(&NdesConnector::default()))
-        .await
-        .unwrap();
+    let other = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.create_ndes_connector(&NdesConnector::default())
+    );
     assert_ne!(other.id, created.id, "every create gets a new id");
 
     // List and get return what is stored.
@@ -141,9 +170,18 @@ async fn ndes_connectors_create_list_get_update_delete() {
     assert_eq!(page.value, Some(vec![created.clone(), other.clone()]));
     assert_eq!(page.odata_next_link, None);
     assert_eq!(page.odata_count, None, "no @odata.count unless $count=true");
-    let got = within(client.get_ndes_connector(&id, &GetNdesConnectorOptions::default()))
-        .await
-        .unwrap();
+    assert_eq!(
+        page.additional_properties["@odata.context"],
+        format!(
+            "{}/$metadata#deviceManagement/ndesConnectors",
+            graph.base_url()
+        )
+    );
+    let got = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.get_ndes_connector(&id, &GetNdesConnectorOptions::default())
+    );
     assert_eq!(got, created);
 
     // Update: a merge patch. Absent keeps, Null clears, Value sets.
@@ -159,9 +197,11 @@ async fn ndes_connectors_create_list_get_update_delete() {
     ))
     .await
     .unwrap();
-    let updated = within(client.get_ndes_connector(&id, &GetNdesConnectorOptions::default()))
-        .await
-        .unwrap();
+    let updated = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.get_ndes_connector(&id, &GetNdesConnectorOptions::default())
+    );
     assert_eq!(
         updated,
         NdesConnector {
@@ -176,9 +216,11 @@ async fn ndes_connectors_create_list_get_update_delete() {
     within(client.update_ndes_connector(&id, &NdesConnectorUpdate::default()))
         .await
         .unwrap();
-    let unchanged = within(client.get_ndes_connector(&id, &GetNdesConnectorOptions::default()))
-        .await
-        .unwrap();
+    let unchanged = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.get_ndes_connector(&id, &GetNdesConnectorOptions::default())
+    );
     assert_eq!(unchanged, updated);
 
     // Delete: 204, then the entity is gone for every operation that names it.
@@ -224,9 +266,11 @@ async fn domain_join_connectors_create_list_get_update_delete() {
         version: Some("6.2301.1".into()),
         ..Default::default()
     };
-    let created = within(client.create_domain_join_connector(&sent))
-        .await
-        .unwrap();
+    let created = answered!(
+        graph,
+        "deviceManagement/domainJoinConnectors/$entity",
+        client.create_domain_join_connector(&sent)
+    );
     let id = assert_uuid(&created.id);
     assert_eq!(
         created.odata_type,
@@ -245,10 +289,11 @@ async fn domain_join_connectors_create_list_get_update_delete() {
             .await
             .unwrap();
     assert_eq!(page.value, Some(vec![created.clone()]));
-    let got =
-        within(client.get_domain_join_connector(&id, &GetDomainJoinConnectorOptions::default()))
-            .await
-            .unwrap();
+    let got = answered!(
+        graph,
+        "deviceManagement/domainJoinConnectors/$entity",
+        client.get_domain_join_connector(&id, &GetDomainJoinConnectorOptions::default())
+    );
     assert_eq!(got, created);
 
     within(client.update_domain_join_connector(
@@ -261,10 +306,11 @@ async fn domain_join_connectors_create_list_get_update_delete() {
     ))
     .await
     .unwrap();
-    let updated =
-        within(client.get_domain_join_connector(&id, &GetDomainJoinConnectorOptions::default()))
-            .await
-            .unwrap();
+    let updated = answered!(
+        graph,
+        "deviceManagement/domainJoinConnectors/$entity",
+        client.get_domain_join_connector(&id, &GetDomainJoinConnectorOptions::default())
+    );
     assert_eq!(
         updated,
         DeviceManagementDomainJoinConnector {
@@ -316,7 +362,7 @@ async fn connectors_create_list_get_update_delete() {
         version: Some("1.5.3437.0".into()),
         ..Default::default()
     };
-    let created = within(client.create_connector(&sent)).await.unwrap();
+    let created = answered!(graph, "connectors/$entity", client.create_connector(&sent));
     let id = assert_uuid(&created.id);
     assert_eq!(created.odata_type, "#microsoft.graph.connector");
     assert_eq!(created.external_ip.as_deref(), Some("127.0.0.1"));
@@ -333,9 +379,11 @@ async fn connectors_create_list_get_update_delete() {
         .await
         .unwrap();
     assert_eq!(page.value, Some(vec![created.clone()]));
-    let got = within(client.get_connector(&id, &GetConnectorOptions::default()))
-        .await
-        .unwrap();
+    let got = answered!(
+        graph,
+        "connectors/$entity",
+        client.get_connector(&id, &GetConnectorOptions::default())
+    );
     assert_eq!(got, created);
 
     within(client.update_connector(
@@ -348,9 +396,11 @@ async fn connectors_create_list_get_update_delete() {
     ))
     .await
     .unwrap();
-    let updated = within(client.get_connector(&id, &GetConnectorOptions::default()))
-        .await
-        .unwrap();
+    let updated = answered!(
+        graph,
+        "connectors/$entity",
+        client.get_connector(&id, &GetConnectorOptions::default())
+    );
     assert_eq!(
         updated,
         Connector {
@@ -386,7 +436,7 @@ async fn connectors_create_list_get_update_delete() {
 // ---------------------------------------------------------------------------
 
 /// Creates NDES connectors named `Lab 1`.. with alternating states.
-async fn seed_ndes(client: &Client, count: usize) -> Vec<NdesConnector> {
+async fn seed_ndes(graph: &LocalGraphHandle, client: &Client, count: usize) -> Vec<NdesConnector> {
     let mut created = Vec::new();
     for n in 1..=count {
         let connector = NdesConnector {
@@ -400,11 +450,11 @@ async fn seed_ndes(client: &Client, count: usize) -> Vec<NdesConnector> {
             enrolled_date_time: Some(time(&format!("2024-01-{n:02}T00:00:00Z"))),
             ..Default::default()
         };
-        created.push(
-            within(client.create_ndes_connector(&connector))
-                .await
-                .unwrap(),
-        );
+        created.push(answered!(
+            graph,
+            "deviceManagement/ndesConnectors/$entity",
+            client.create_ndes_connector(&connector)
+        ));
     }
     created
 }
@@ -430,7 +480,7 @@ fn bad_request(error: &Error) -> (&str, &str) {
 #[tokio::test]
 async fn list_options_filter_order_select_count_and_search() {
     let (graph, client) = start().await;
-    seed_ndes(&client, 6).await;
+    seed_ndes(&graph, &client, 6).await;
     let list = |options: ListNdesConnectorsOptions| {
         let client = client.clone();
         async move { within(client.list_ndes_connectors(&options)).await }
@@ -561,14 +611,18 @@ async fn list_options_filter_order_select_count_and_search() {
 
 #[tokio::test]
 async fn every_collection_serves_its_own_query_options() {
-    let (_graph, client) = start().await;
+    let (graph, client) = start().await;
     for (n, status) in [(1, ConnectorStatus::Active), (2, ConnectorStatus::Inactive)] {
         let connector = Connector {
             machine_name: Some(format!("proxy{n}")),
             status: Some(status),
             ..Default::default()
         };
-        within(client.create_connector(&connector)).await.unwrap();
+        answered!(
+            graph,
+            "connectors/$entity",
+            client.create_connector(&connector)
+        );
     }
     let page = within(client.list_connectors(&ListConnectorsOptions {
         filter: Some("status eq 'inactive'".into()),
@@ -603,9 +657,11 @@ async fn every_collection_serves_its_own_query_options() {
             state: Some(state),
             ..Default::default()
         };
-        within(client.create_domain_join_connector(&connector))
-            .await
-            .unwrap();
+        answered!(
+            graph,
+            "deviceManagement/domainJoinConnectors/$entity",
+            client.create_domain_join_connector(&connector)
+        );
     }
     let page = within(
         client.list_domain_join_connectors(&ListDomainJoinConnectorsOptions {
@@ -630,18 +686,21 @@ async fn every_collection_serves_its_own_query_options() {
 
 #[tokio::test]
 async fn get_honours_select_and_refuses_expand() {
-    let (_graph, client) = start().await;
-    let created = seed_ndes(&client, 1).await.remove(0);
+    let (graph, client) = start().await;
+    let created = seed_ndes(&graph, &client, 1).await.remove(0);
     let id = created.id.clone().unwrap();
-    let got = within(client.get_ndes_connector(
-        &id,
-        &GetNdesConnectorOptions {
-            select: vec!["state".into(), "machineName".into()],
-            ..Default::default()
-        },
-    ))
-    .await
-    .unwrap();
+    // Graph names the selected properties in the context.
+    let got = answered!(
+        graph,
+        "deviceManagement/ndesConnectors(state,machineName)/$entity",
+        client.get_ndes_connector(
+            &id,
+            &GetNdesConnectorOptions {
+                select: vec!["state".into(), "machineName".into()],
+                ..Default::default()
+            },
+        )
+    );
     assert_eq!(
         got,
         NdesConnector {
@@ -662,9 +721,11 @@ async fn get_honours_select_and_refuses_expand() {
     .unwrap_err();
     assert_eq!(bad_request(&error).0, "$expand");
 
-    let domain_join = within(client.create_domain_join_connector(&Default::default()))
-        .await
-        .unwrap();
+    let domain_join = answered!(
+        graph,
+        "deviceManagement/domainJoinConnectors/$entity",
+        client.create_domain_join_connector(&Default::default())
+    );
     let error = within(client.get_domain_join_connector(
         domain_join.id.as_deref().unwrap(),
         &GetDomainJoinConnectorOptions {
@@ -686,10 +747,12 @@ async fn get_honours_select_and_refuses_expand() {
 
 #[tokio::test]
 async fn delete_honours_if_match() {
-    let (_graph, client) = start().await;
-    let created = within(client.create_connector(&Connector::default()))
-        .await
-        .unwrap();
+    let (graph, client) = start().await;
+    let created = answered!(
+        graph,
+        "connectors/$entity",
+        client.create_connector(&Connector::default())
+    );
     let id = created.id.unwrap();
     let error = within(client.delete_connector(
         &id,
@@ -808,16 +871,20 @@ async fn raw(
 async fn malformed_requests_get_400_naming_the_field() {
     let (graph, client) = start().await;
     let base = graph.base_url().to_owned();
-    let ndes = within(client.create_ndes_connector(&NdesConnector::default()))
-        .await
-        .unwrap()
-        .id
-        .unwrap();
-    let domain_join = within(client.create_domain_join_connector(&Default::default()))
-        .await
-        .unwrap()
-        .id
-        .unwrap();
+    let ndes = answered!(
+        graph,
+        "deviceManagement/ndesConnectors/$entity",
+        client.create_ndes_connector(&NdesConnector::default())
+    )
+    .id
+    .unwrap();
+    let domain_join = answered!(
+        graph,
+        "deviceManagement/domainJoinConnectors/$entity",
+        client.create_domain_join_connector(&Default::default())
+    )
+    .id
+    .unwrap();
     let before = within(client.list_ndes_connectors(&Default::default()))
         .await
         .unwrap();
@@ -1020,5 +1087,48 @@ async fn graph_refusals_outside_the_operations() {
         response.error()["innerError"]
             .get("client-request-id")
             .is_none()
+    );
+}
+
+#[tokio::test]
+async fn an_entity_read_back_is_accepted_and_its_annotations_are_not_stored() {
+    let (graph, client) = start().await;
+    let created = within(client.create_connector(&Connector::default()))
+        .await
+        .unwrap();
+    // What a client that round-trips entities sends: the entity as read, annotations and all.
+    let mut copy = created.clone();
+    copy.additional_properties.insert(
+        "status@odata.type".into(),
+        "#microsoft.graph.connectorStatus".into(),
+    );
+    let second = answered!(graph, "connectors/$entity", client.create_connector(&copy));
+    assert_ne!(second.id, created.id);
+    let listed = within(client.list_connectors(&ListConnectorsOptions::default()))
+        .await
+        .unwrap()
+        .value
+        .unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|connector| connector.additional_properties.is_empty()),
+        "annotations sent are not stored: {listed:?}"
+    );
+
+    // A member that is neither declared nor an annotation is refused, as Graph refuses it.
+    let mut unknown = Connector::default();
+    unknown
+        .additional_properties
+        .insert("machineOwner".into(), "ops".into());
+    let error = within(client.create_connector(&unknown)).await.unwrap_err();
+    let api = error.api().expect("an API error");
+    assert_eq!(api.status, 400, "{error}");
+    assert_eq!(api.code.as_deref(), Some("BadRequest"));
+    assert!(
+        api.message.as_deref().is_some_and(
+            |m| m.contains("'machineOwner' does not exist on type 'microsoft.graph.connector'")
+        ),
+        "{error}"
     );
 }

@@ -51,6 +51,7 @@ fn a_struct_with_required_members_encodes_them_all() {
         target: None,
         details: Some(Vec::new()),
         inner_error: None,
+        additional_properties: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&error).expect("encode"),
@@ -81,18 +82,52 @@ fn members_decode_by_their_wire_names() {
 }
 
 #[test]
-fn unknown_members_of_any_shape_are_skipped() {
-    let connector: Connector = serde_json::from_str(
-        r#"{"newMember":{"nested":[1,{"deep":null}]},"machineName":"host","another":[],"yetAnother":"x"}"#,
-    )
-    .expect("unknown members are not an error");
+fn undeclared_members_of_any_shape_are_kept_and_encoded_back() {
+    // What Graph adds to an entity: annotations, and members the description leaves out.
+    let body = json!({
+        "@odata.context": "https://graph.microsoft.com/beta/$metadata#connectors/$entity",
+        "@odata.etag": "W/\"1\"",
+        "newMember": {"nested": [1, {"deep": null}]},
+        "machineName": "host",
+        "status@odata.type": "#microsoft.graph.connectorStatus",
+        "another": [],
+    });
+    let connector: Connector = serde_json::from_value(body.clone()).expect("undeclared members");
     assert_eq!(connector.machine_name.as_deref(), Some("host"));
     assert_eq!(
-        connector,
-        Connector {
-            machine_name: Some("host".into()),
-            ..Connector::default()
-        }
+        connector.additional_properties["@odata.context"],
+        "https://graph.microsoft.com/beta/$metadata#connectors/$entity"
+    );
+    assert_eq!(connector.additional_properties["newMember"]["nested"][0], 1);
+    assert!(!connector.additional_properties.contains_key("machineName"));
+    let mut expected = body;
+    // The one member encoding adds: the type annotation, from its default.
+    expected["@odata.type"] = json!("#microsoft.graph.connector");
+    assert_eq!(serde_json::to_value(&connector).expect("encode"), expected);
+}
+
+#[test]
+fn a_struct_with_required_members_keeps_undeclared_ones_too() {
+    // `MainError` decodes through serde's derive (it has required members), the catch-all
+    // flattened.
+    let body = json!({"code": "x", "message": "m", "@odata.type": "#odata.error", "extra": [1]});
+    let error: MainError = serde_json::from_value(body.clone()).expect("an error");
+    assert_eq!(error.additional_properties["extra"], json!([1]));
+    assert_eq!(serde_json::to_value(&error).expect("encode"), body);
+}
+
+#[test]
+fn an_update_sends_the_undeclared_members_it_is_given() {
+    let mut update = ConnectorUpdate {
+        machine_name: Patch::Value("renamed".into()),
+        ..ConnectorUpdate::default()
+    };
+    update
+        .additional_properties
+        .insert("futureMember".into(), json!(true));
+    assert_eq!(
+        serde_json::to_value(&update).expect("encode"),
+        json!({"machineName": "renamed", "futureMember": true})
     );
 }
 

@@ -215,30 +215,20 @@ fn type_label(api: &Api, ty: &TypeRef) -> String {
     }
 }
 
-/// How a struct is encoded and decoded.
-///
-/// serde's derives expand, per struct, to a field enum with its visitor and two decoding paths
-/// (`Deserialize`) and a field count and a branch per field (`Serialize`): type-checking those
-/// expansions is most of the cost of checking a large generated crate. Where it can, a struct
-/// implements the runtime's `objects` traits instead: one statement per field to encode, one
-/// `match` to decode, through one generic function in the runtime.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Serde {
-    /// serde's derives and field attributes: extra properties are flattened into a map,
-    /// which needs serde's buffering.
-    Derived,
-    /// `objects::Members` encodes; `objects::Fields` decodes when the struct decodes onto its
-    /// `Default` (`read_fields`), serde's derive otherwise (a required member must be present).
-    Members { read_fields: bool },
-}
-
-/// What is generated for a struct besides its fields: how it is encoded, and how it defaults.
+/// What is generated for a struct besides its fields: how it decodes, and how it defaults.
 #[derive(Debug)]
 pub(crate) struct StructPlan<'a> {
-    /// How it is encoded and decoded.
-    pub serde: Serde,
     /// Whether every field can default: optional fields to `None`, others to the document's
     /// default (update bodies always: every field is `Patch::Absent`).
+    ///
+    /// It also decides how the struct decodes: through the runtime's `objects::Fields`, onto
+    /// its `Default`, when it is defaultable; through serde's derive otherwise (a required
+    /// member must be present), with the catch-all map flattened. It always encodes through
+    /// `objects::Members`. serde's derives expand, per struct, to a field enum with its visitor
+    /// and two decoding paths (`Deserialize`) and a field count and a branch per field
+    /// (`Serialize`): type-checking those expansions is most of the cost of checking a large
+    /// generated crate. The runtime's traits need one statement per field to encode and one
+    /// `match` to decode, through one generic function.
     pub defaultable: bool,
     /// Whether `Default` is derived (defaultable, and no field has a default of its own).
     pub derive_default: bool,
@@ -250,20 +240,12 @@ impl<'a> StructPlan<'a> {
     /// The plan of `body`.
     pub fn of(body: &'a Struct) -> Self {
         let defaultable = body.patch || body.fields.iter().all(|f| f.optional() || f.has_default());
-        let serde = if body.additional.is_some() || body.fields.is_empty() {
-            Serde::Derived
-        } else {
-            Serde::Members {
-                read_fields: defaultable,
-            }
-        };
         let defaults: Vec<&Field> = if body.patch {
             Vec::new()
         } else {
             body.fields.iter().filter(|f| f.has_default()).collect()
         };
         StructPlan {
-            serde,
             defaultable,
             derive_default: defaultable && defaults.is_empty(),
             defaults,

@@ -12,24 +12,8 @@ mod support;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// An object schema without `additionalProperties` allows any other member, but its struct
-/// has no catch-all field then (docs/openapi-support.md): a member it does not declare is
-/// dropped, and the round trip loses it. Issue 20, item 1, asks that a round trip lose nothing.
-const UNDECLARED_MEMBERS: &str = "a member the schema does not declare (valid: no `additionalProperties` means any) is dropped, since the struct has a catch-all only when `additionalProperties` is written";
-
 /// Generator defects not fixed yet: document, JSON pointer of the example, and why.
-const KNOWN_DEFECTS: &[(&str, &str, &str)] = &[
-    (
-        "nytimes-most-popular.yaml",
-        "#/paths/~1mostshared~1{section}~1{time-period}.json/get/responses/200/content/application~1json/examples/response/value",
-        UNDECLARED_MEMBERS,
-    ),
-    (
-        "nytimes-most-popular.yaml",
-        "#/paths/~1mostviewed~1{section}~1{time-period}.json/get/responses/200/content/application~1json/examples/response/value",
-        UNDECLARED_MEMBERS,
-    ),
-];
+const KNOWN_DEFECTS: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {

@@ -7,8 +7,10 @@
 //! macro adds `Deserialize`, which calls [`deserialize`].
 //!
 //! Both behave as serde's derives do for such a struct (fields in order, absent optional
-//! members left out; absent members keep their default, unknown members are skipped, the
-//! error for a non-object names the struct), at a fraction of their compile time: the derives
+//! members left out; absent members keep their default, the error for a non-object names the
+//! struct), at a fraction of their compile time. A member no field declares is the struct's
+//! to keep: generated structs keep it in their map of undeclared members, and write those
+//! after their fields; one that [`Fields::read_field`] does not take is skipped. The derives
 //! expand to a field enum, its visitor, two decoding paths and a branch per field for every
 //! struct, and type-checking that is most of the cost of checking a large generated crate.
 //! Unlike the derive, a member given twice is not an error: the last one counts, as in

@@ -19,6 +19,11 @@ macro_rules! list_query {
     }};
 }
 
+/// The catch-all members of a collection response: its `@odata.context`.
+fn context_member(context: String) -> BTreeMap<String, serde_json::Value> {
+    BTreeMap::from([("@odata.context".to_owned(), context.into())])
+}
+
 impl Api for LocalGraph {
     async fn list_ndes_connectors(
         &self,
@@ -29,6 +34,7 @@ impl Api for LocalGraph {
                 odata_count: page.count,
                 odata_next_link: page.next_link,
                 value: Some(page.items),
+                additional_properties: context_member(page.context),
             }),
             Err(failure) => failed(failure),
         }
@@ -87,6 +93,7 @@ impl Api for LocalGraph {
                     odata_count: page.count,
                     odata_next_link: page.next_link,
                     value: Some(page.items),
+                    additional_properties: context_member(page.context),
                 },
             ),
             Err(failure) => failed(failure),
@@ -145,6 +152,7 @@ impl Api for LocalGraph {
                 odata_count: page.count,
                 odata_next_link: page.next_link,
                 value: Some(page.items),
+                additional_properties: context_member(page.context),
             }),
             Err(failure) => failed(failure),
         }

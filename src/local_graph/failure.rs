@@ -36,6 +36,18 @@ impl Failure {
         )
     }
 
+    /// Graph's answer to a body member its type does not declare.
+    pub(super) fn no_such_property(resource: &Resource, key: &str) -> Self {
+        Failure::bad_request(
+            key,
+            format!(
+                "The property '{key}' does not exist on type '{}'. Make sure to only use property \
+                 names that are defined by the type.",
+                resource.odata_type.trim_start_matches('#')
+            ),
+        )
+    }
+
     pub(super) fn internal(message: impl Into<String>) -> Self {
         Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -52,7 +64,9 @@ impl Failure {
                 target: self.target.clone(),
                 details: None,
                 inner_error: Some(context.inner_error()),
+                additional_properties: BTreeMap::new(),
             },
+            additional_properties: BTreeMap::new(),
         }
     }
 

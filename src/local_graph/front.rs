@@ -346,21 +346,13 @@ pub(super) async fn check_body(request: Request) -> Result<Request, Failure> {
     }
     if let Ok(Value::Object(object)) = parsed {
         for key in object.keys() {
-            // Instance annotations (`@odata.type`, `@odata.etag`, ...) are not properties.
-            if key.starts_with('@') {
+            // Instance annotations (`@odata.type`, `@odata.etag`, `status@odata.type`, ...)
+            // are not properties.
+            if key.contains('@') {
                 continue;
             }
             match resource.property(key) {
-                None => {
-                    return Err(Failure::bad_request(
-                        key.as_str(),
-                        format!(
-                            "The property '{key}' does not exist on type '{}'. Make sure to only use \
-                             property names that are defined by the type.",
-                            resource.odata_type.trim_start_matches('#')
-                        ),
-                    ));
-                }
+                None => return Err(Failure::no_such_property(resource, key)),
                 Some(property) if property.read_only && method == Method::PATCH => {
                     return Err(Failure::bad_request(
                         key.as_str(),

@@ -9,6 +9,7 @@ impl LocalGraph {
         body: &E,
     ) -> Result<E, Failure> {
         let mut object = to_object(body)?;
+        check_members(resource, &mut object)?;
         check_type(resource, object.get("@odata.type"))?;
         for property in resource
             .properties
@@ -25,12 +26,16 @@ impl LocalGraph {
         if let (Some(name), Some(ip)) = (resource.detected_ip, self.context().remote_ip) {
             object.insert(name.into(), Value::String(ip.to_string()));
         }
-        let created = from_object(object.clone())?;
+        let mut answer = object.clone();
         lock(&self.shared.store)
             .entry(resource.path)
             .or_default()
             .insert(object);
-        Ok(created)
+        answer.insert(
+            "@odata.context".into(),
+            self.context_url(resource, "/$entity").into(),
+        );
+        from_object(answer)
     }
 
     pub(super) fn get<E: DeserializeOwned>(
@@ -51,6 +56,8 @@ impl LocalGraph {
         if let Some(selected) = &selected {
             query::apply_select(&mut object, selected);
         }
+        let context = self.context_url(resource, &format!("{}/$entity", selection(select)));
+        object.insert("@odata.context".into(), context.into());
         from_object(object)
     }
 
@@ -123,13 +130,9 @@ impl LocalGraph {
         }
         let total = matching.len();
         let end = skip.saturating_add(page_size).min(total);
-        let next_link = (end < total).then(|| {
-            let base_url = context
-                .base_url
-                .or_else(|| self.shared.base_url.get().cloned())
-                .unwrap_or_else(|| "http://localhost".to_owned());
-            next_link(&base_url, resource.path, &options, end)
-        });
+        let next_link = (end < total)
+            .then(|| next_link(&self.base_url(&context), resource.path, &options, end));
+        let context_url = self.context_url(resource, &selection(&options.select));
         let items = matching
             .into_iter()
             .skip(skip)
@@ -142,6 +145,7 @@ impl LocalGraph {
             })
             .collect::<Result<Vec<E>, Failure>>()?;
         Ok(Page {
+            context: context_url,
             count: (options.count == Some(true)).then(|| i64::try_from(total).unwrap_or(i64::MAX)),
             next_link,
             items,
@@ -154,7 +158,8 @@ impl LocalGraph {
         id: &str,
         patch: &U,
     ) -> Result<(), Failure> {
-        let patch = to_object(patch)?;
+        let mut patch = to_object(patch)?;
+        check_members(resource, &mut patch)?;
         match patch.get("@odata.type") {
             None => {}
             Some(Value::Null) => {
@@ -202,6 +207,56 @@ impl LocalGraph {
         items.remove(id);
         Ok(())
     }
+}
+
+impl LocalGraph {
+    /// The base URL links are built from: the configured one, else the one the server was
+    /// started on.
+    fn base_url(&self, context: &RequestContext) -> String {
+        context
+            .base_url
+            .clone()
+            .or_else(|| self.shared.base_url.get().cloned())
+            .unwrap_or_else(|| "http://localhost".to_owned())
+    }
+
+    /// The `@odata.context` of an answer about `resource`'s collection, as Graph writes it:
+    /// `{base}/$metadata#deviceManagement/ndesConnectors`, followed by `suffix` (`/$entity`
+    /// for one entity).
+    fn context_url(&self, resource: &Resource, suffix: &str) -> String {
+        let base_url = self.base_url(&self.context());
+        format!(
+            "{}/$metadata#{}{suffix}",
+            base_url.trim_end_matches('/'),
+            resource.path.trim_start_matches('/')
+        )
+    }
+}
+
+/// The selected properties as Graph names them in an `@odata.context`:
+/// `#ndesConnectors(id,state)`; nothing without `$select`.
+fn selection(select: &[String]) -> String {
+    if select.is_empty() {
+        String::new()
+    } else {
+        format!("({})", select.join(","))
+    }
+}
+
+/// Refuses a body member that `resource` does not declare, as the HTTP front does (this also
+/// holds for [`Api`] methods called directly), and drops instance annotations
+/// (`@odata.context` and `property@odata.type` sent back with an entity that was read): Graph
+/// does not store them. `@odata.type` is a property.
+fn check_members(resource: &Resource, object: &mut Object) -> Result<(), Failure> {
+    let undeclared = object
+        .keys()
+        .find(|key| *key != "@odata.type" && !key.contains('@') && resource.property(key).is_none())
+        .cloned();
+    if let Some(key) = undeclared {
+        return Err(Failure::no_such_property(resource, &key));
+    }
+    object.retain(|key, _| key == "@odata.type" || !key.contains('@'));
+    Ok(())
 }
 
 pub(super) fn find<'a>(
@@ -333,6 +388,8 @@ pub(super) struct ListQuery {
 
 /// One page of a collection.
 pub(super) struct Page<E> {
+    /// The page's `@odata.context`.
+    pub(super) context: String,
     pub(super) count: Option<i64>,
     pub(super) next_link: Option<String>,
     pub(super) items: Vec<E>,

@@ -14,7 +14,7 @@ use crate::model::{
     Variant,
 };
 use crate::names;
-use crate::plan::{Serde, StructPlan};
+use crate::plan::StructPlan;
 
 /// The parts of `models.rs`: the module's attributes, then the named types sorted by name,
 /// [`PART_LEN`] to a part.
@@ -117,51 +117,48 @@ fn struct_def(
     body: &Struct,
 ) -> TokenStream {
     let StructPlan {
-        serde,
         defaultable,
         derive_default,
         defaults,
     } = StructPlan::of(body);
-    let serde_impls = match serde {
-        Serde::Derived => TokenStream::new(),
-        Serde::Members { read_fields } => {
-            let write = objects::members_impl(name, &body.fields, body.patch);
-            // As with the derive above: update bodies decode only in a server.
-            let read = read_fields.then(|| objects::fields_impl(name, &body.fields, body.patch));
-            quote!(#write #read)
-        }
+    let catch_all = body
+        .additional
+        .as_ref()
+        .map(|ty| (format_ident!("{}", names::ADDITIONAL_FIELD), ty));
+    let rest = catch_all.as_ref().map(|(field, _)| field);
+    let serde_impls = {
+        let write = objects::members_impl(name, &body.fields, rest, body.patch);
+        // As with the derive below: update bodies decode only in a server.
+        let read = defaultable
+            .then(|| objects::fields_impl(name, &body.fields, &body.skipped, rest, body.patch));
+        quote!(#write #read)
     };
     // The default functions and `impl Default`, when the struct has defaults.
     let defaults_items =
         (!defaults.is_empty()).then(|| defaults_tokens(api, name, body, &defaults, defaultable));
     let definition = {
         let default = derive_default.then(|| quote!(Default,));
-        let derives = match serde {
-            // A client only sends update bodies; decoding them is the server's job.
-            Serde::Derived if body.patch => quote! {
-                #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
-                #[cfg_attr(feature = "server", derive(::serde::Deserialize))]
-            },
-            Serde::Derived => {
-                quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-            }
-            Serde::Members { read_fields: false } => {
-                quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
-            }
-            Serde::Members { read_fields: true } => {
-                quote!(#[derive(Debug, Clone, #default PartialEq)])
-            }
+        let derives = if defaultable {
+            quote!(#[derive(Debug, Clone, #default PartialEq)])
+        } else {
+            quote!(#[derive(Debug, Clone, #default PartialEq, ::serde::Deserialize)])
         };
         let fields = body
             .fields
             .iter()
-            .map(|f| field(api, name, f, body.patch, serde));
-        let additional = body.additional.as_ref().map(|ty| {
+            .map(|f| field(api, name, f, body.patch, defaultable));
+        let additional = catch_all.as_ref().map(|(field, ty)| {
             let ty = map_value(api, ty, Scope::Models);
-            let field = format_ident!("{}", names::ADDITIONAL_FIELD);
+            // Only serde's derive reads the attribute.
+            let flatten = (!defaultable).then(|| quote!(#[serde(flatten)]));
+            let doc = if body.patch {
+                quote!(#[doc = " Members the schema does not declare, sent as they are."])
+            } else {
+                quote!(#[doc = " Members the schema does not declare, kept as received so that the value encodes back unchanged."])
+            };
             quote! {
-                /// Properties not declared in the schema.
-                #[serde(flatten)]
+                #doc
+                #flatten
                 pub #field: ::std::collections::BTreeMap<String, #ty>,
             }
         });
@@ -247,13 +244,14 @@ fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
     }
 }
 
-/// A field and the serde attributes the struct's derives need.
+/// A field, with the serde attributes the derived `Deserialize` needs when the struct is not
+/// `defaultable` (see `StructPlan`).
 fn field(
     api: &Api,
     owner: &proc_macro2::Ident,
     field: &Field,
     patch: bool,
-    serde: Serde,
+    defaultable: bool,
 ) -> TokenStream {
     let ident = format_ident!("{}", field.name);
     let ty = field_type(api, field, patch);
@@ -262,18 +260,11 @@ fn field(
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    // What serde's derives read: the name and default for `Deserialize`, when to leave the
-    // field out for `Serialize` (derived only for `Serde::Derived`).
-    let attrs = if serde == (Serde::Members { read_fields: true }) {
+    let attrs = if defaultable {
         // No derive reads attributes.
         TokenStream::new()
-    } else if patch {
-        quote!(#[serde(#rename default, skip_serializing_if = "crate::runtime::Patch::is_absent")])
     } else if field.optional() {
-        // A required but nullable field is always sent, `null` when `None`.
-        let skip = (serde == Serde::Derived && !field.required)
-            .then(|| quote!(skip_serializing_if = "Option::is_none"));
-        quote!(#[serde(#rename default, #skip)])
+        quote!(#[serde(#rename default)])
     } else if field.has_default() {
         // serde resolves the path inside its own visitor, where `Self` is not the struct.
         let path = format!("{owner}::{}", names::default_fn(&field.name));

@@ -7,8 +7,14 @@ use quote::{format_ident, quote};
 use crate::model::Field;
 
 /// `Members` and `Serialize` through the runtime: each field in order, an absent optional
-/// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`.
-pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> TokenStream {
+/// (`None`) or update (`Patch::Absent`) left out, a required nullable one sent as `null`; then
+/// the members of the catch-all map `rest`, if the struct has one.
+pub(super) fn members_impl(
+    name: &Ident,
+    fields: &[Field],
+    rest: Option<&Ident>,
+    patch: bool,
+) -> TokenStream {
     let members = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let wire = &f.wire;
@@ -26,6 +32,13 @@ pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> Token
             Member::Always => quote!(map.serialize_entry(#wire, &self.#ident)?;),
         }
     });
+    let rest_members = rest.map(|rest| {
+        quote! {
+            for (key, value) in &self.#rest {
+                map.serialize_entry(key, value)?;
+            }
+        }
+    });
     quote! {
         impl crate::runtime::objects::Members for #name {
             fn write_members<M: ::serde::ser::SerializeMap>(
@@ -33,6 +46,7 @@ pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> Token
                 map: &mut M,
             ) -> ::std::result::Result<(), M::Error> {
                 #(#members)*
+                #rest_members
                 Ok(())
             }
         }
@@ -40,15 +54,45 @@ pub(super) fn members_impl(name: &Ident, fields: &[Field], patch: bool) -> Token
     }
 }
 
-/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent;
-/// compiled only with the `server` feature when `server_only`.
-pub(super) fn fields_impl(name: &Ident, fields: &[Field], server_only: bool) -> TokenStream {
+/// `Fields` and `Deserialize` through the runtime, for a struct whose fields may all be absent:
+/// a member no field declares goes to the catch-all map `rest`, or is skipped when the struct
+/// has none or names it in `skipped`. Compiled only with the `server` feature when
+/// `server_only`.
+pub(super) fn fields_impl(
+    name: &Ident,
+    fields: &[Field],
+    skipped: &[String],
+    rest: Option<&Ident>,
+    server_only: bool,
+) -> TokenStream {
     let cfg = server_only.then(|| quote!(#[cfg(feature = "server")]));
     let arms = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let wire = &f.wire;
         quote!(#wire => self.#ident = map.next_value()?,)
     });
+    let skip = (!skipped.is_empty()).then(|| quote!(#(#skipped)|* => return Ok(false),));
+    let keep = rest.map(|rest| quote!(self.#rest.insert(key.to_owned(), map.next_value()?);));
+    // A struct without fields has nothing to match the key against.
+    let body = if fields.is_empty() && skipped.is_empty() {
+        match keep {
+            Some(keep) => quote!(#keep Ok(true)),
+            None => quote!(let _ = (key, map); Ok(false)),
+        }
+    } else {
+        let other = match keep {
+            Some(keep) => quote!(_ => { #keep }),
+            None => quote!(_ => return Ok(false),),
+        };
+        quote! {
+            match key {
+                #(#arms)*
+                #skip
+                #other
+            }
+            Ok(true)
+        }
+    };
     quote! {
         #cfg
         impl crate::runtime::objects::Fields for #name {
@@ -57,11 +101,7 @@ pub(super) fn fields_impl(name: &Ident, fields: &[Field], server_only: bool) -> 
                 key: &str,
                 map: &mut A,
             ) -> ::std::result::Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
+                #body
             }
         }
         #cfg

@@ -127,8 +127,13 @@ pub struct OneOfVariant {
 pub struct Struct {
     /// Fields in a stable order: inherited (`allOf`) first, then own, each in document order.
     pub fields: Vec<Field>,
-    /// The value type of `additionalProperties`, kept in a flattened map.
+    /// The value type of the map that keeps the members the schema does not declare: the
+    /// type of `additionalProperties`, JSON when it is `true` or absent; `None` when it is
+    /// `false`.
     pub additional: Option<TypeRef>,
+    /// Members decoding skips instead of keeping them with the undeclared ones: the read-only
+    /// members of the struct an update body is for, which an update never sends.
+    pub skipped: Vec<String>,
     /// For a merge-patch body: every field is a three-state `Patch<T>` (absent, null, value).
     pub patch: bool,
 }

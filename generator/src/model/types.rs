@@ -23,7 +23,7 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
 use super::refs;
 use super::view::{Ty, View};
-use super::{Struct, TypeDef, TypeId, TypeKind, TypeRef};
+use super::{Field, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace, Role};
 pub(crate) use enums::is_string_enum;
@@ -530,15 +530,12 @@ impl<'a> TypeSpace<'a> {
         let TypeKind::Struct(body) = &def.kind else {
             return None;
         };
-        let fields = body
-            .fields
-            .iter()
-            .filter(|f| !f.read_only)
-            .cloned()
-            .collect();
+        let (read_only, fields): (Vec<Field>, Vec<Field>) =
+            body.fields.iter().cloned().partition(|f| f.read_only);
         let kind = TypeKind::Struct(Struct {
             fields,
             additional: body.additional.clone(),
+            skipped: read_only.into_iter().map(|f| f.wire).collect(),
             patch: true,
         });
         let doc = format!(

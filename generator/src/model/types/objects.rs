@@ -51,13 +51,12 @@ impl<'a> TypeSpace<'a> {
         self.collect_object(schema, pointer, name, &mut parts, &mut visiting)?;
 
         let mut fields = Vec::new();
-        let catch_all = matches!(
+        // Every object keeps the members its schema does not declare, so that a value decodes
+        // whatever the service adds and encodes back unchanged; only `additionalProperties:
+        // false` promises there are none, and then the client cannot send any.
+        let catch_all = !matches!(
             parts.additional,
-            Some((
-                AdditionalProperties::Schema(_) | AdditionalProperties::Any(true),
-                _,
-                _
-            ))
+            Some((AdditionalProperties::Any(false), _, _))
         );
         // The catch-all field's name is taken first: a property of that name gets another.
         let mut field_names = if catch_all {
@@ -118,12 +117,13 @@ impl<'a> TypeSpace<'a> {
                     self.type_of_unboxed(value, &pointer, &names::derived(&owner, Role::Value))?;
                 Some(wrap_nullable(value))
             }
-            Some((AdditionalProperties::Any(true), _, _)) => Some(TypeRef::Json),
-            Some((AdditionalProperties::Any(false), _, _)) | None => None,
+            Some((AdditionalProperties::Any(true), _, _)) | None => Some(TypeRef::Json),
+            Some((AdditionalProperties::Any(false), _, _)) => None,
         };
         Ok(Struct {
             fields,
             additional,
+            skipped: Vec::new(),
             patch: false,
         })
     }
