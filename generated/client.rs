@@ -78,9 +78,10 @@ impl Client {
         crate::runtime::paging::pages(
             self.transport.clone(),
             Self::list_ndes_connectors_request(options),
-            |page: &crate::models::NdesConnectorCollectionResponse| {
-                page.odata_next_link.clone()
-            },
+            |page: &crate::models::NdesConnectorCollectionResponse| (
+                page.value.as_ref().map_or(0, Vec::len),
+                page.odata_next_link.clone(),
+            ),
         )
     }
     /// Every item of [`Client::list_ndes_connectors`], page after page; stops after `$top` items when the query sets it.
@@ -284,7 +285,7 @@ impl Client {
             Self::list_domain_join_connectors_request(options),
             |
                 page: &crate::models::DeviceManagementDomainJoinConnectorCollectionResponse|
-            page.odata_next_link.clone(),
+            (page.value.as_ref().map_or(0, Vec::len), page.odata_next_link.clone()),
         )
     }
     /// Every item of [`Client::list_domain_join_connectors`], page after page; stops after `$top` items when the query sets it.
@@ -494,9 +495,10 @@ impl Client {
         crate::runtime::paging::pages(
             self.transport.clone(),
             Self::list_connectors_request(options),
-            |page: &crate::models::ConnectorCollectionResponse| {
-                page.odata_next_link.clone()
-            },
+            |page: &crate::models::ConnectorCollectionResponse| (
+                page.value.as_ref().map_or(0, Vec::len),
+                page.odata_next_link.clone(),
+            ),
         )
     }
     /// Every item of [`Client::list_connectors`], page after page; stops after `$top` items when the query sets it.

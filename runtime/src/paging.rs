@@ -6,7 +6,7 @@
 //! first request into a stream of pages that follows those links;
 //! [`items`] flattens it into a stream of items and honours `$top`.
 //!
-//! Both take plain function pointers saying where the link (and the items)
+//! Both take plain function pointers saying where the link and the items
 //! are in the page type, so the code is shared by every collection:
 //!
 //! ```ignore
@@ -32,7 +32,7 @@
 //! stream already fetched (the same page, or an earlier one) ends it with
 //! [`Error::Paging`] ([`PagingError::RepeatedLink`]) after the items of the
 //! page that carried it, so no page is fetched, and no item yielded, twice;
-//! and [`items`] ends with [`PagingError::TooManyEmptyPages`] after more than
+//! and both end with [`PagingError::TooManyEmptyPages`] after more than
 //! [`MAX_EMPTY_PAGES`] pages in a row without an item.
 //!
 //! Both return a [`Paged`] stream: `Unpin`, `Send` and `'static`, so it can
@@ -52,8 +52,8 @@ use serde::de::DeserializeOwned;
 
 use super::{BoxFuture, Error, PagingError, Request, Transport};
 
-/// How many pages in a row without an item [`items`] accepts before it ends
-/// with [`PagingError::TooManyEmptyPages`]: services may return an empty
+/// How many pages in a row without an item [`pages`] and [`items`] accept
+/// before they end with [`PagingError::TooManyEmptyPages`]: services may return an empty
 /// page with a next link now and then (Microsoft Graph does while it
 /// searches a large directory), never without end.
 pub const MAX_EMPTY_PAGES: usize = 100;
@@ -85,17 +85,18 @@ impl<T> fmt::Debug for Paged<T> {
 }
 
 /// The pages of a collection: the response to `first`, then the response
-/// to each next link that `next_link` finds in the previous page, until
-/// it finds none.
+/// to each next link that `split` finds in the previous page (besides the
+/// number of items the page holds), until it finds none.
 ///
 /// A page that fails (a transport or API error, a body that does not
 /// decode as `P`, a next link to another origin, or a next link to a page
 /// already fetched, which would never end) is yielded as the error, and the
-/// stream ends after it.
+/// stream ends after it; so is [`PagingError::TooManyEmptyPages`] after
+/// more than [`MAX_EMPTY_PAGES`] pages in a row without an item.
 pub fn pages<P>(
     transport: Transport,
     first: Request,
-    next_link: fn(&P) -> Option<String>,
+    split: fn(&P) -> (usize, Option<String>),
 ) -> Paged<P>
 where
     P: DeserializeOwned + Send + 'static,
@@ -105,7 +106,10 @@ where
         Box::pin(async move {
             let page = state.fetch::<P>().await?;
             match &page {
-                Ok(page) => state.follow(next_link(page)),
+                Ok(page) => {
+                    let (count, link) = split(page);
+                    state.follow(count, link);
+                }
                 Err(_) => state.stop(),
             }
             Some((page, state))
@@ -125,9 +129,7 @@ where
 /// size and keep offering next links beyond it.
 ///
 /// An error (see [`pages`]) is yielded in place of the items of the page
-/// that failed, and the stream ends after it; so is
-/// [`PagingError::TooManyEmptyPages`] after more than [`MAX_EMPTY_PAGES`]
-/// pages in a row without an item.
+/// that failed, and the stream ends after it.
 pub fn items<P, T>(
     transport: Transport,
     first: Request,
@@ -144,7 +146,6 @@ where
         cursor: Cursor::new(transport, first),
         buffer: Vec::new().into_iter(),
         remaining,
-        empty_pages: 0,
     };
     let stream = stream::unfold(state, move |mut state| -> BoxFuture<'static, _> {
         Box::pin(async move {
@@ -159,20 +160,7 @@ where
                 match state.cursor.fetch::<P>().await? {
                     Ok(page) => {
                         let (items, link) = split(page);
-                        state.empty_pages = if items.is_empty() {
-                            state.empty_pages + 1
-                        } else {
-                            0
-                        };
-                        if state.empty_pages > MAX_EMPTY_PAGES && link.is_some() {
-                            let operation = state.cursor.operation;
-                            state.cursor.stop();
-                            let reason = PagingError::TooManyEmptyPages {
-                                limit: MAX_EMPTY_PAGES,
-                            };
-                            return Some((Err(Error::Paging { operation, reason }), state));
-                        }
-                        state.cursor.follow(link);
+                        state.cursor.follow(items.len(), link);
                         state.buffer = items.into_iter();
                     }
                     Err(error) => {
@@ -197,6 +185,8 @@ struct Cursor {
     next: Option<Request>,
     /// The URLs of the pages fetched so far, to catch a link back to one.
     seen: HashSet<String>,
+    /// How many pages in a row held no item.
+    empty_pages: usize,
     /// An error found after the last page was yielded, to yield next.
     pending: Option<Error>,
 }
@@ -208,6 +198,7 @@ impl Cursor {
             operation: first.operation(),
             next: Some(first),
             seen: HashSet::new(),
+            empty_pages: 0,
             pending: None,
         }
     }
@@ -237,17 +228,28 @@ impl Cursor {
     }
 
     /// Sets up the request for the next link of the page just fetched,
-    /// or ends the walk when there is none. A link to a page already
-    /// fetched would repeat forever: it becomes the error the next
+    /// which held `items` items, or ends the walk when there is none. A link
+    /// to a page already fetched would repeat forever, and so might pages
+    /// without items: either becomes the error the next
     /// [`fetch`](Self::fetch) yields, after the items of this page. Links
     /// are compared as parsed URLs (so `HTTP://Host:80/a` is `http://host/a`).
-    fn follow(&mut self, link: Option<String>) {
+    fn follow(&mut self, items: usize, link: Option<String>) {
         let Some(seed) = self.next.take() else {
             return;
         };
         let Some(link) = link else {
             return;
         };
+        self.empty_pages = if items == 0 { self.empty_pages + 1 } else { 0 };
+        if self.empty_pages > MAX_EMPTY_PAGES {
+            self.pending = Some(Error::Paging {
+                operation: self.operation,
+                reason: PagingError::TooManyEmptyPages {
+                    limit: MAX_EMPTY_PAGES,
+                },
+            });
+            return;
+        }
         let next = seed.next_page(link);
         let seen = self
             .transport
@@ -278,6 +280,4 @@ struct ItemsState<T> {
     buffer: std::vec::IntoIter<T>,
     /// How many more items `$top` allows, when it was given.
     remaining: Option<usize>,
-    /// How many pages in a row held no item.
-    empty_pages: usize,
 }

@@ -737,7 +737,7 @@ async fn a_next_link_back_to_the_first_page_ends_the_stream() {
         paging::pages(
             server.transport(),
             get_request("/items"),
-            |page: &ItemPage| page.next_link.clone(),
+            |page: &ItemPage| (page.value.len(), page.next_link.clone()),
         )
         .collect::<Vec<_>>(),
     )
@@ -796,4 +796,34 @@ async fn endless_empty_pages_end_the_stream() {
         results[0]
     );
     assert_eq!(server.request_count(), paging::MAX_EMPTY_PAGES + 1);
+
+    // The pages stream ends the same way, after yielding the empty pages it accepts.
+    let pages: Vec<Result<ItemPage, Error>> = within(
+        paging::pages(
+            server.transport(),
+            get_request("/items"),
+            |page: &ItemPage| (page.value.len(), page.next_link.clone()),
+        )
+        .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(
+        pages.len(),
+        paging::MAX_EMPTY_PAGES + 2,
+        "{:?}",
+        pages.last()
+    );
+    assert!(pages[..=paging::MAX_EMPTY_PAGES].iter().all(Result::is_ok));
+    assert!(
+        matches!(
+            pages.last(),
+            Some(Err(Error::Paging {
+                reason: PagingError::TooManyEmptyPages { .. },
+                ..
+            }))
+        ),
+        "{:?}",
+        pages.last()
+    );
+    assert_eq!(server.request_count(), 2 * (paging::MAX_EMPTY_PAGES + 1));
 }

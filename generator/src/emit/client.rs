@@ -232,8 +232,8 @@ enum Stream {
 }
 
 /// The `_pages` or `_items` method of a paged collection: `runtime::paging::pages` or `items`
-/// on the shared request, with a closure that takes the next-page link (and the items) from a
-/// page. `arguments` and `names` are the method's arguments with their types, and their names.
+/// on the shared request, with a closure that takes the next-page link and the items (their
+/// number, for `pages`) from a page. `arguments` and `names` are the method's arguments with their types, and their names.
 fn stream_method(
     api: &Api,
     plan: &OperationPlan<'_>,
@@ -275,7 +275,12 @@ fn stream_method(
             } else {
                 quote!(Some(page.#link.clone()))
             };
-            (page.clone(), quote!(|page: &#page| #link))
+            let count = if paging.items_optional {
+                quote!(page.#items.as_ref().map_or(0, Vec::len))
+            } else {
+                quote!(page.#items.len())
+            };
+            (page.clone(), quote!(|page: &#page| (#count, #link)))
         }
         Stream::Items => {
             let link = if paging.next_link_optional {
