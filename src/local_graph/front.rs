@@ -155,6 +155,9 @@ pub(super) async fn handle(
     context: RequestContext,
     has_bearer_token: bool,
 ) -> Response {
+    if let Err(failure) = check_head(&request) {
+        return graph_headers(failure.into_response(&context), &context);
+    }
     if !has_bearer_token {
         let mut response = Failure::new(
             StatusCode::UNAUTHORIZED,
@@ -194,9 +197,38 @@ fn logged_path(target: &str) -> String {
     format!("{}…", &target[..end])
 }
 
+/// Refuses a request head (request line and headers, counted as HTTP/1.1 writes them) larger
+/// than [`MAX_HEAD_SIZE`](super::MAX_HEAD_SIZE) with `431` and an OData error body. The HTTP
+/// layer reads heads up to twice that size, so that this answer, rather than its own
+/// bodiless one, is what a client that sends a few large headers gets.
+fn check_head(request: &Request) -> Result<(), Failure> {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |t| t.as_str().len());
+    // `GET ` + target + ` HTTP/1.1\r\n`, then `name: value\r\n` per header, then `\r\n`.
+    let line = request.method().as_str().len() + 1 + target + 11;
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+        .sum();
+    let size = line + headers + 2;
+    if size > MAX_HEAD_SIZE {
+        return Err(Failure::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "RequestHeaderFieldsTooLarge",
+            format!(
+                "The request head is {size} bytes long; the local Graph reads at most \
+                 {MAX_HEAD_SIZE}."
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The longest request target (path and query) the local Graph serves; a longer one is
-/// `414` with an OData error body. (The HTTP layer refuses a request head beyond
-/// [`MAX_HEAD_SIZE`](super::MAX_HEAD_SIZE) before it gets here.)
+/// `414` with an OData error body.
 pub(super) const MAX_URI_LEN: usize = 16 * 1024;
 
 /// The OData system query options each kind of request takes; any other is refused.

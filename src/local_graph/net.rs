@@ -13,34 +13,34 @@ pub(super) struct Limits {
 }
 
 /// Accepts connections on `listener` and serves `app` on each until `stop` is notified,
-/// then lets the connections in progress finish: the HTTP/1 and HTTP/2 server of
-/// `hyper-util` (what `axum::serve` uses), configured with what `axum::serve` does not
-/// expose. At most `limits.max_connections` are open at once (a semaphore permit is held
-/// by each connection, and the next `accept` waits for one), a request head must arrive
-/// within `limits.header_read_timeout`, and a head larger than [`MAX_HEAD_SIZE`] is
-/// refused by the HTTP layer (`431`).
+/// then lets the connections in progress finish: hyper's HTTP/1.1 server (what `axum::serve`
+/// uses), configured with what `axum::serve` does not expose. At most
+/// `limits.max_connections` are open at once (a semaphore permit is held by each
+/// connection, and the next `accept` waits for one), and a request head must arrive within
+/// `limits.header_read_timeout`. A head larger than [`MAX_HEAD_SIZE`] is refused by the
+/// router with `431` and an OData error body; the HTTP layer refuses one past twice that
+/// (`431` without a body) before it is read whole.
+///
+/// HTTP/2 is not served: Graph's clients reach it over TLS, which the local Graph does not
+/// speak, and hyper's HTTP/2 server has no timeout for a request's headers, so a client
+/// could hold a connection open without ever sending a request.
 pub(super) async fn serve_connections(
     listener: TcpListener,
     app: axum::Router,
     limits: Limits,
     stop: Arc<Notify>,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper::server::conn::http1::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(MAX_HEAD_SIZE);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_header_list_size(u32::try_from(MAX_HEAD_SIZE).unwrap_or(u32::MAX));
+        .max_buf_size(2 * MAX_HEAD_SIZE);
     loop {
         let permit = tokio::select! {
             permit = Arc::clone(&permits).acquire_owned() => match permit {
@@ -67,8 +67,8 @@ pub(super) async fn serve_connections(
         let watcher = graceful.watcher();
         let header_read_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
-            // hyper's header read timeout starts with the first byte (the server reads one
-            // to tell HTTP/1 from HTTP/2): a client that sends nothing is closed here.
+            // hyper's header read timeout starts with the first byte: a client that sends
+            // nothing is closed here.
             let mut first = [0_u8; 1];
             match tokio::time::timeout(header_read_timeout, stream.peek(&mut first)).await {
                 Ok(Ok(1..)) => {}
@@ -90,7 +90,7 @@ pub(super) async fn serve_connections(
                 },
             );
             let service = hyper_util::service::TowerToHyperService::new(service);
-            let serving = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let serving = builder.serve_connection(TokioIo::new(stream), service);
             let _ = watcher.watch(serving).await;
             drop(permit);
         });
