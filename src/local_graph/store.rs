@@ -26,16 +26,18 @@ impl LocalGraph {
         if let (Some(name), Some(ip)) = (resource.detected_ip, self.context().remote_ip) {
             object.insert(name.into(), Value::String(ip.to_string()));
         }
+        // What is stored must be an entity of its type: decoded before it is stored.
         let mut answer = object.clone();
-        lock(&self.shared.store)
-            .entry(resource.path)
-            .or_default()
-            .insert(object);
         answer.insert(
             "@odata.context".into(),
             self.context_url(resource, "/$entity").into(),
         );
-        from_object(answer)
+        let created = from_object(answer)?;
+        lock(&self.shared.store)
+            .entry(resource.path)
+            .or_default()
+            .insert(object);
+        Ok(created)
     }
 
     pub(super) fn get<E: DeserializeOwned>(

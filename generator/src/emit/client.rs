@@ -233,7 +233,8 @@ enum Stream {
 
 /// The `_pages` or `_items` method of a paged collection: `runtime::paging::pages` or `items`
 /// on the shared request, with a closure that takes the next-page link and the items (their
-/// number, for `pages`) from a page. `arguments` and `names` are the method's arguments with their types, and their names.
+/// number, for `pages`) from a page. `arguments` and `names` are the method's arguments with
+/// their types, and their names.
 fn stream_method(
     api: &Api,
     plan: &OperationPlan<'_>,
