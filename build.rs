@@ -16,6 +16,13 @@ fn regenerate() {
     println!("cargo::rerun-if-changed={SPEC}");
     match generator::Config::new(SPEC).out_dir("generated").generate() {
         Ok(summary) => {
+            // What the generator read irregularly or left out, each cause once; cargo shows
+            // each line as a warning of the build.
+            if !summary.warnings.is_empty() {
+                for line in summary.warnings.to_string().lines() {
+                    println!("cargo::warning={line}");
+                }
+            }
             for path in &summary.written {
                 println!("cargo::warning=regenerated {}", path.display());
             }

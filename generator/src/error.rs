@@ -55,6 +55,15 @@ impl ErrorKind {
 /// generator stops looking for more.
 pub const MAX_DIAGNOSTICS: usize = 50;
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Irregular input the generator read anyway, or left out: the rest was generated.
+    Warning,
+    /// Nothing was generated.
+    Error,
+}
+
 /// A line and column in a source document, both 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineColumn {
@@ -77,6 +86,7 @@ pub struct Error(Box<Inner>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inner {
     kind: ErrorKind,
+    level: Level,
     message: String,
     file: Option<PathBuf>,
     location: Option<LineColumn>,
@@ -94,6 +104,7 @@ impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
+            level: Level::Error,
             message: message.into(),
             file: None,
             location: None,
@@ -220,6 +231,30 @@ impl Error {
         self.0.kind
     }
 
+    /// Whether this diagnostic is an error or a warning.
+    pub fn level(&self) -> Level {
+        self.0.level
+    }
+
+    /// This diagnostic as a warning: what it reports was read anyway, or left out, and the
+    /// rest of the document generated. Further diagnostics it carries are left as they are.
+    pub fn into_warning(mut self) -> Self {
+        self.0.level = Level::Warning;
+        self
+    }
+
+    /// This diagnostic as an error (what `deny_warnings` makes of a warning).
+    pub fn into_error(mut self) -> Self {
+        self.0.level = Level::Error;
+        self
+    }
+
+    /// Replaces the message (the kind, location and help stay).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.0.message = message.into();
+        self
+    }
+
     /// The message, without location.
     pub fn message(&self) -> &str {
         &self.0.message
@@ -275,9 +310,13 @@ impl Error {
     /// terminal or reorder what is displayed.
     fn render_one(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.0;
+        let level = match inner.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
         write!(
             f,
-            "error[{}]: {}",
+            "{level}[{}]: {}",
             inner.kind.as_str(),
             Inert(&inner.message)
         )?;

@@ -11,7 +11,7 @@ pub mod load {
 
 /// The resolved model (`model`).
 pub mod model {
-    pub use crate::model::{Api, Success, TypeRef, build, build_named};
+    pub use crate::model::{Api, Strictness, Success, TypeRef, build, build_named, build_with};
 }
 
 /// Rendering and formatting (`emit`), with the token streams apart from the formatting.

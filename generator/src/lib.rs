@@ -32,15 +32,17 @@ mod span;
 #[cfg(feature = "internals")]
 mod synthetic;
 mod threads;
+mod warnings;
 
 use std::path::{Path, PathBuf};
 use threads::with_stack;
 
 pub use emit::Files;
-pub use error::{Error, ErrorKind, LineColumn, MAX_DIAGNOSTICS};
+pub use error::{Error, ErrorKind, Level, LineColumn, MAX_DIAGNOSTICS};
 #[cfg(feature = "examples")]
 pub use examples::{Examples, Failure, Report};
 pub use output::WriteSummary;
+pub use warnings::Warnings;
 
 /// What to generate from which document, and where.
 #[derive(Debug, Clone)]
@@ -51,6 +53,7 @@ pub struct Config {
     selection: slice::Selection,
     modules: emit::Modules,
     runtime_path: Option<PathBuf>,
+    deny_warnings: bool,
 }
 
 impl Config {
@@ -64,7 +67,17 @@ impl Config {
             selection: slice::Selection::new(),
             modules: emit::Modules::default(),
             runtime_path: None,
+            deny_warnings: false,
         }
+    }
+
+    /// With `true`, every warning is an error and nothing is generated when there is one:
+    /// for teams that want a strict gate. Off by default: a schema the generator cannot
+    /// express becomes any JSON value (`serde_json::Value`), an operation it cannot express
+    /// is left out, each with a located warning, and everything else is generated.
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.deny_warnings = deny;
+        self
     }
 
     /// Generates only the operations `pattern` matches (repeatable; without any include,
@@ -154,26 +167,37 @@ impl Config {
     }
 
     /// Runs the pipeline and returns the module files (`models.rs`, `client.rs`,
-    /// `server.rs`) without writing anything.
+    /// `server.rs`) without writing anything. Warnings are dropped: see
+    /// [`Config::render_with_warnings`].
     pub fn render(&self) -> Result<Files, Error> {
+        self.render_with_warnings().map(|(files, _)| files)
+    }
+
+    /// [`Config::render`], with the warnings about what the generator read irregularly or
+    /// left out.
+    pub fn render_with_warnings(&self) -> Result<(Files, Warnings), Error> {
         with_stack(|| {
-            let (api, origin) = self.model()?;
-            emit::module_files(&api, &origin, self.modules)
+            let (api, origin, warnings) = self.model()?;
+            Ok((emit::module_files(&api, &origin, self.modules)?, warnings))
         })
     }
 
     /// Writes the module files to the output directory, touching only files whose bytes
     /// change, and removes generated files the document no longer produces.
     pub fn generate(&self) -> Result<WriteSummary, Error> {
-        output::write_files(&self.out_dir, &self.render()?)
+        let (files, warnings) = self.render_with_warnings()?;
+        let mut summary = output::write_files(&self.out_dir, &files)?;
+        summary.warnings = warnings;
+        Ok(summary)
     }
 
-    /// Compares the output directory with what the document produces. Returns `Ok(())` when
-    /// they match and an [`ErrorKind::Stale`] error carrying the diff otherwise.
-    pub fn check(&self) -> Result<(), Error> {
-        let diffs = output::diff_files(&self.out_dir, &self.render()?)?;
+    /// Compares the output directory with what the document produces. Returns the warnings
+    /// when they match and an [`ErrorKind::Stale`] error carrying the diff otherwise.
+    pub fn check(&self) -> Result<Warnings, Error> {
+        let (files, warnings) = self.render_with_warnings()?;
+        let diffs = output::diff_files(&self.out_dir, &files)?;
         if diffs.is_empty() {
-            return Ok(());
+            return Ok(warnings);
         }
         Err(Error::new(
             ErrorKind::Stale,
@@ -194,8 +218,10 @@ impl Config {
     pub fn generate_crate(&self, name: &str) -> Result<WriteSummary, Error> {
         check_crate_name(name)?;
         let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
-        let (_, files) = with_stack(|| self.crate_files_of(name, document))?;
-        output::write_files(&self.out_dir, &files)
+        let (_, files, warnings) = with_stack(|| self.crate_files_of(name, document))?;
+        let mut summary = output::write_files(&self.out_dir, &files)?;
+        summary.warnings = warnings;
+        Ok(summary)
     }
 
     /// The model of `document` and the files of the crate named `name` generated from it.
@@ -203,7 +229,7 @@ impl Config {
         &self,
         name: &str,
         document: load::Document,
-    ) -> Result<(model::Api, Files), Error> {
+    ) -> Result<(model::Api, Files, Warnings), Error> {
         let runtime_path = match &self.runtime_path {
             Some(path) => Some(
                 std::path::absolute(path)
@@ -217,10 +243,10 @@ impl Config {
             Some(path) => emit::RuntimeSource::Path(path),
             None => emit::RuntimeSource::Vendored,
         };
-        let (api, origin) = self.model_of(document)?;
+        let (api, origin, warnings) = self.model_of(document)?;
         let modules = emit::module_files(&api, &origin, self.modules)?;
         let files = emit::crate_files(&api, &origin, name, modules, runtime);
-        Ok((api, files))
+        Ok((api, files, warnings))
     }
 
     /// Runs the pipeline on `text` as if it were the document at [`Config::spec`], reading and
@@ -231,37 +257,53 @@ impl Config {
             return Err(load::too_large(size, self.max_input_bytes).in_file(&self.spec));
         }
         with_stack(|| {
-            let (api, origin) = self.model_of(load::parse(&self.spec, text)?)?;
+            let (api, origin, _) = self.model_of(load::parse(&self.spec, text)?)?;
             emit::module_files(&api, &origin, self.modules)
         })
     }
 
-    fn model(&self) -> Result<(model::Api, emit::Origin), Error> {
+    fn model(&self) -> Result<(model::Api, emit::Origin, Warnings), Error> {
         self.model_of(load::load_with_limit(&self.spec, self.max_input_bytes)?)
     }
 
-    fn model_of(&self, document: load::Document) -> Result<(model::Api, emit::Origin), Error> {
+    fn model_of(
+        &self,
+        document: load::Document,
+    ) -> Result<(model::Api, emit::Origin, Warnings), Error> {
         // Model errors know their JSON pointer; the text tells their line and column.
-        let api = self
-            .build_model(&document)
-            .map_err(|e| span::attach(e.or_in_file(&self.spec), &document.text))?;
+        let locate = |e: Error| span::attach(e.or_in_file(&self.spec), &document.text);
+        let (api, warnings) = self.build_model(&document).map_err(locate)?;
+        let mut warnings: Vec<Error> = warnings.into_iter().map(locate).collect();
+        // In the order of the document, as a reader goes through it.
+        warnings.sort_by_key(|w| w.location().map(|at| (at.line, at.column)));
+        let warnings = Warnings::new(warnings);
+        if self.deny_warnings
+            && let Some(error) = warnings.clone().into_error()
+        {
+            return Err(error);
+        }
         let origin = emit::Origin {
             spec: self.spec.to_string_lossy().replace('\\', "/"),
         };
-        Ok((api, origin))
+        Ok((api, origin, warnings))
     }
 
     /// The model of the document, sliced when a selection is set, with the type names of the
-    /// whole document (or those a written slice recorded).
-    fn build_model(&self, document: &load::Document) -> Result<model::Api, Error> {
+    /// whole document (or those a written slice recorded), and its warnings.
+    fn build_model(&self, document: &load::Document) -> Result<(model::Api, Vec<Error>), Error> {
         let recorded = slice::recorded_naming(&document.api)?;
+        let strictness = if self.deny_warnings {
+            model::Strictness::Strict
+        } else {
+            model::Strictness::Lenient
+        };
         if self.selection.is_everything() {
-            return model::build_named(&document.api, recorded.as_deref());
+            return model::build_with(&document.api, recorded.as_deref(), strictness);
         }
         let naming = slice::naming(&document.api)?;
         let mut sliced = slice::select(&document.api, &self.selection)?;
         slice::record_inline_names(&document.api, &mut sliced);
-        model::build_named(&sliced, Some(&naming))
+        model::build_with(&sliced, Some(&naming), strictness)
     }
 }
 

@@ -11,6 +11,10 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Make every warning an error: nothing is generated when the document has anything the
+    /// generator reads irregularly or leaves out.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +28,8 @@ enum Command {
         /// The directory of vendored modules.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Exits 0 when the vendored modules match the document; otherwise prints a diff and
     /// exits 1.
@@ -34,6 +40,8 @@ enum Command {
         /// The directory of vendored modules.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        #[command(flatten)]
+        selection: Selection,
     },
     /// Writes a complete standalone crate for any OpenAPI 3.0 document.
     Generate {
@@ -126,7 +134,8 @@ impl Selection {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    match run(cli.command, cli.deny_warnings) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
@@ -137,7 +146,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs `command`; `Ok(false)` when it ran and found what fails it (a generator defect).
-fn run(command: Command) -> Result<bool, generator::Error> {
+fn run(command: Command, deny_warnings: bool) -> Result<bool, generator::Error> {
     match command {
         Command::Examples {
             spec,
@@ -146,8 +155,16 @@ fn run(command: Command) -> Result<bool, generator::Error> {
             lockfile,
             verbose,
             selection,
-        } => examples(spec, out, runtime_path, lockfile, verbose, selection),
-        command => run_other(command).map(|()| true),
+        } => examples(
+            spec,
+            out,
+            runtime_path,
+            lockfile,
+            verbose,
+            selection,
+            deny_warnings,
+        ),
+        command => run_other(command, deny_warnings).map(|()| true),
     }
 }
 
@@ -158,6 +175,7 @@ fn examples(
     lockfile: Option<PathBuf>,
     verbose: bool,
     selection: Selection,
+    deny_warnings: bool,
 ) -> Result<bool, generator::Error> {
     // Named after the document: crates built in one target directory (`CARGO_TARGET_DIR`)
     // must not share a name, or their test binaries overwrite one another.
@@ -178,7 +196,8 @@ fn examples(
     let out = out.unwrap_or_else(|| std::env::temp_dir().join(format!("generator-{name}")));
     let mut config = selection
         .apply(generator::Config::new(&spec).out_dir(&out))
-        .server(false);
+        .server(false)
+        .deny_warnings(deny_warnings);
     if let Some(path) = runtime_path {
         config = config.runtime_path(path);
     }
@@ -229,11 +248,28 @@ fn examples(
     Ok(!report.has_generator_defects())
 }
 
-fn run_other(command: Command) -> Result<(), generator::Error> {
+/// Prints `warnings` to standard error, each cause once.
+fn report(warnings: &generator::Warnings) {
+    if !warnings.is_empty() {
+        eprintln!("{warnings}");
+    }
+}
+
+fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Error> {
+    let config = |spec: &PathBuf, out: &PathBuf, selection: Selection| {
+        selection
+            .apply(generator::Config::new(spec).out_dir(out))
+            .deny_warnings(deny_warnings)
+    };
     match command {
         Command::Examples { .. } => Ok(()),
-        Command::Vendor { spec, out } => {
-            let summary = generator::Config::new(&spec).out_dir(&out).generate()?;
+        Command::Vendor {
+            spec,
+            out,
+            selection,
+        } => {
+            let summary = config(&spec, &out, selection).generate()?;
+            report(&summary.warnings);
             for path in &summary.written {
                 println!("wrote {}", path.display());
             }
@@ -245,14 +281,19 @@ fn run_other(command: Command) -> Result<(), generator::Error> {
             }
             Ok(())
         }
-        Command::Check { spec, out } => {
-            generator::Config::new(&spec).out_dir(&out).check().map_err(|error| {
+        Command::Check {
+            spec,
+            out,
+            selection,
+        } => {
+            let warnings = config(&spec, &out, selection).check().map_err(|error| {
                 error.with_help(format!(
                     "run `cargo run -p generator -- vendor --spec {} --out {}` (or `cargo build`) and commit the result",
                     spec.display(),
                     out.display()
                 ))
             })?;
+            report(&warnings);
             println!("{} is up to date with {}", out.display(), spec.display());
             Ok(())
         }
@@ -271,13 +312,12 @@ fn run_other(command: Command) -> Result<(), generator::Error> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| String::from("generated-client")),
             };
-            let mut config = selection
-                .apply(generator::Config::new(&spec).out_dir(&out))
-                .server(!no_server);
+            let mut config = config(&spec, &out, selection).server(!no_server);
             if let Some(path) = runtime_path {
                 config = config.runtime_path(path);
             }
             let summary = config.generate_crate(&name)?;
+            report(&summary.warnings);
             println!(
                 "crate `{name}` in {}: {} files written, {} unchanged",
                 out.display(),

@@ -17,6 +17,8 @@ pub struct WriteSummary {
     pub unchanged: Vec<PathBuf>,
     /// Generated files removed because the document no longer produces them.
     pub removed: Vec<PathBuf>,
+    /// What the generator read irregularly or left out, located in the document.
+    pub warnings: crate::Warnings,
 }
 
 impl WriteSummary {

@@ -149,11 +149,12 @@ fn the_repository_generated_directory_is_up_to_date() {
 }
 
 #[test]
-fn a_broken_document_fails_with_a_located_error() {
+fn an_irregular_document_is_a_located_warning_or_with_deny_warnings_an_error() {
     let project = scratch_project();
     let dir = project.path();
+    // `{id}` is not declared: with `--deny-warnings`, an error, and nothing written.
     std::fs::write(dir.join("spec/connectors.yaml"), "openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: ok\n").expect("write");
-    let output = generator(dir, &["vendor"]);
+    let output = generator(dir, &["vendor", "--deny-warnings"]);
     assert_eq!(output.status.code(), Some(1));
     let report = text(&output);
     assert!(report.contains("error[invalid]"), "{report}");
@@ -163,6 +164,18 @@ fn a_broken_document_fails_with_a_located_error() {
         !dir.join("generated").exists(),
         "nothing is written on error"
     );
+    // Without it, the same located diagnostic as a warning, and the client is generated.
+    let output = generator(dir, &["vendor"]);
+    let report = text(&output);
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("warning[invalid]"), "{report}");
+    assert!(
+        report.contains("it is taken as a required string path parameter"),
+        "{report}"
+    );
+    assert!(report.contains("--> spec/connectors.yaml:7:5"), "{report}");
+    let client = std::fs::read_to_string(dir.join("generated/client.rs")).expect("client.rs");
+    assert!(client.contains("id: &str"), "{client}");
 }
 
 #[test]

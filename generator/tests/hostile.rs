@@ -34,11 +34,15 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 /// it generated.
 fn outcome(path: &Path) -> String {
     let config = Config::new(path);
-    match config.render() {
+    match config.render_with_warnings() {
         Err(error) => format!("{error}\n"),
-        Ok(files) => {
+        Ok((files, warnings)) if warnings.is_empty() => {
             assert_inert(&files);
             listing(&files)
+        }
+        Ok((files, warnings)) => {
+            assert_inert(&files);
+            format!("{warnings}\n{}", listing(&files))
         }
     }
 }
@@ -193,10 +197,11 @@ fn every_document_gives_its_expected_outcome() {
     );
 }
 
-/// A document of `text` named `name` (in a temporary directory), rendered on a small stack.
+/// A document of `text` named `name` (in a temporary directory), rendered on a small stack,
+/// every warning an error (what is left out is refused, so the refusal can be checked).
 fn render_text(name: &str, text: String) -> Result<generator::Files, generator::Error> {
     let name = name.to_owned();
-    on_small_stack(move || Config::new(name).render_str(&text))
+    on_small_stack(move || Config::new(name).deny_warnings(true).render_str(&text))
 }
 
 fn schema_nested(depth: usize) -> String {

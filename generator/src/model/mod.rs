@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::load::Document;
 
 pub use operations::{build_operations, shared_enum_names};
+
 pub use types::TypeSpace;
 
 /// Index of a [`TypeDef`] in [`Api::types`].
@@ -519,18 +520,59 @@ pub fn build(document: &Document) -> Result<Api, Error> {
     build_named(&document.api, None)
 }
 
-/// Builds the model of `api`, naming component schemas as [`TypeSpace::with_names`] does.
+/// Builds the model of `api`, naming component schemas as [`TypeSpace::with_names`] does;
+/// every problem is an error.
 pub fn build_named(api: &openapiv3::OpenAPI, naming: Option<&[String]>) -> Result<Api, Error> {
+    build_with(api, naming, Strictness::Strict).map(|(api, _)| api)
+}
+
+/// What a problem in one schema or one operation does to the rest of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Every problem is an error: nothing is generated.
+    Strict,
+    /// A schema the generator cannot express becomes any JSON value, and an operation it
+    /// cannot express is left out, each with a warning; everything else is generated.
+    Lenient,
+}
+
+/// Builds the model of `api` as [`build_named`] does; with [`Strictness::Lenient`], returns
+/// the model of what could be expressed and a warning for each schema or operation that
+/// could not.
+pub fn build_with(
+    api: &openapiv3::OpenAPI,
+    naming: Option<&[String]>,
+    strictness: Strictness,
+) -> Result<(Api, Vec<Error>), Error> {
     let mut space = TypeSpace::with_names(api, naming)?;
+    if strictness == Strictness::Lenient {
+        space.lenient();
+    }
     // Problems in schemas and in operations are reported together.
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     if let Err(error) = space.build_components() {
-        errors.push(error);
+        match strictness {
+            Strictness::Strict => errors.push(error),
+            Strictness::Lenient => {
+                warnings.extend(error.into_diagnostics().into_iter().map(schema_as_json));
+            }
+        }
     }
     let schemas_failed = !errors.is_empty();
-    errors.extend(duplicate_operation_ids(api));
-    let operations = match build_operations(api, &mut space) {
-        Ok(operations) => operations,
+    let duplicates = duplicate_operation_ids(api);
+    match strictness {
+        Strictness::Strict => errors.extend(duplicates),
+        Strictness::Lenient => warnings.extend(duplicates.into_iter().map(|e| {
+            e.with_help("the later operation's method gets a name of its own")
+                .into_warning()
+        })),
+    }
+    let operations = match build_operations(api, &mut space, strictness) {
+        Ok((operations, left_out)) => {
+            warnings.extend(left_out);
+            operations
+        }
         // A schema that failed stands in as any JSON value, which an operation may then find
         // unsupported (a parameter must be text): only the operations' own structural
         // problems are worth reporting beside the schemas'.
@@ -551,8 +593,10 @@ pub fn build_named(api: &openapiv3::OpenAPI, naming: Option<&[String]>) -> Resul
     if let Some(error) = Error::from_diagnostics(errors) {
         return Err(error);
     }
+    // The members that fell back, after the schemas and operations they belong to.
+    warnings.extend(space.take_warnings());
     let types = space.finish();
-    Ok(Api {
+    let api = Api {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         version: api.info.version.clone(),
@@ -560,7 +604,18 @@ pub fn build_named(api: &openapiv3::OpenAPI, naming: Option<&[String]>) -> Resul
         types,
         operations,
         security_schemes: security_schemes(api),
-    })
+    };
+    Ok((api, warnings))
+}
+
+/// The warning for a schema the generator cannot express: its type stands for any JSON
+/// value (`serde_json::Value`), so whatever uses it still decodes.
+fn schema_as_json(error: Error) -> Error {
+    let message = format!(
+        "{}; the schema's type is any JSON value (`serde_json::Value`)",
+        error.message()
+    );
+    error.with_message(message).into_warning()
 }
 
 /// The security schemes of `api` a client can send: HTTP `bearer` and `basic`, API keys,

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityRequirement};
 
 use super::types::{SharedEnum, TypeSpace};
-use super::{HttpMethod, Operation, Success, TypeKind, TypeRef};
+use super::{HttpMethod, Operation, Strictness, Success, TypeKind, TypeRef};
 use crate::error::{Error, join_pointer};
 use crate::names::{self, Namespace, Role};
 use paging::paging;
@@ -27,11 +27,14 @@ const CLIENT_METHODS: &[&str] = &["new", "builder", "transport", "from_transport
 /// Type names the client module defines itself.
 const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder", "Error", "Transport"];
 
-/// Builds every operation in document order.
+/// Builds every operation in document order. With [`Strictness::Lenient`], an operation the
+/// generator cannot express is left out, with a warning in the second list that names it and
+/// the `--exclude` pattern that leaves it out on purpose.
 pub fn build_operations<'a>(
     api: &'a OpenAPI,
     space: &mut TypeSpace<'a>,
-) -> Result<Vec<Operation>, Error> {
+    strictness: Strictness,
+) -> Result<(Vec<Operation>, Vec<Error>), Error> {
     let mut builder = OperationBuilder {
         api,
         methods: Namespace::with_reserved(CLIENT_METHODS.iter().copied()),
@@ -52,6 +55,7 @@ pub fn build_operations<'a>(
     let mut operations = Vec::new();
     // Each operation's problems are independent of the others': report them all at once.
     let mut errors = Vec::new();
+    let mut left_out = Vec::new();
     for (path, item) in api.paths.iter() {
         if errors.len() >= crate::error::MAX_DIAGNOSTICS {
             break;
@@ -60,13 +64,18 @@ pub fn build_operations<'a>(
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                errors.push(
-                    Error::unsupported(
-                        &item_pointer,
-                        "path items given by `$ref` are not supported",
-                    )
-                    .with_help("write the path item inline"),
-                );
+                let error = Error::unsupported(
+                    &item_pointer,
+                    "path items given by `$ref` are not supported",
+                )
+                .with_help("write the path item inline");
+                match strictness {
+                    Strictness::Strict => errors.push(error),
+                    Strictness::Lenient => {
+                        let message = format!("path `{path}` is left out: {}", error.message());
+                        left_out.push(error.with_message(message).into_warning());
+                    }
+                }
                 continue;
             }
         };
@@ -75,13 +84,45 @@ pub fn build_operations<'a>(
                 continue;
             };
             let pointer = join_pointer(&item_pointer, key);
+            // What was read past in an operation left out is not worth a warning of its own.
+            let warned = space.warning_count();
             match builder.operation(space, path, method, &item.parameters, operation, &pointer) {
                 Ok(operation) => operations.push(operation),
+                Err(error) if strictness == Strictness::Lenient => {
+                    space.forget_warnings_after(warned);
+                    left_out.push(operation_left_out(error, method, path, operation));
+                }
                 Err(error) => errors.push(error),
             }
         }
     }
-    Error::from_diagnostics(errors).map_or(Ok(operations), Err)
+    Error::from_diagnostics(errors).map_or(Ok((operations, left_out)), Err)
+}
+
+/// The warning for an operation left out because of `error`: the problem, where it is, and
+/// the pattern that leaves the operation out on purpose.
+fn operation_left_out(
+    error: Error,
+    method: HttpMethod,
+    path: &str,
+    operation: &openapiv3::Operation,
+) -> Error {
+    // The method and path name this operation alone (an `operationId` may be repeated).
+    let pattern = format!("{}:{path}", method.as_str());
+    let label = match &operation.operation_id {
+        Some(id) => format!("`{} {path}` (`{id}`)", method.as_str()),
+        None => format!("`{} {path}`", method.as_str()),
+    };
+    let first = error.into_diagnostics().remove(0);
+    let help = match first.help() {
+        Some(help) if help.ends_with(['?', '.']) => {
+            format!("{help} Or leave it out on purpose: --exclude '{pattern}'")
+        }
+        Some(help) => format!("{help}; or leave it out on purpose: --exclude '{pattern}'"),
+        None => format!("leave it out on purpose: --exclude '{pattern}'"),
+    };
+    let message = format!("operation {label} is left out: {}", first.message());
+    first.with_message(message).with_help(help).into_warning()
 }
 
 /// The type name each repeated inline enum of a parameter takes (see `shared`), by the JSON

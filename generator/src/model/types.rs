@@ -60,6 +60,10 @@ pub struct TypeSpace<'a> {
     /// The names a slice's record gives its repeated inline enums, by pointer: those the
     /// whole document gives them.
     recorded_names: HashMap<String, String>,
+    /// Whether a property whose schema cannot be expressed becomes any JSON value (with a
+    /// warning in `warnings`) rather than failing its whole object.
+    lenient: bool,
+    warnings: Vec<Error>,
 }
 
 /// The copy of a repeated inline enum that names and defines the one type all copies use.
@@ -89,6 +93,8 @@ impl<'a> TypeSpace<'a> {
             depth: 0,
             shared_enums: HashMap::new(),
             recorded_names: recorded_inline_names(api),
+            lenient: false,
+            warnings: Vec::new(),
         };
         let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
         if let Some(naming) = naming {
@@ -120,6 +126,39 @@ impl<'a> TypeSpace<'a> {
             space.component_pointers.insert(pointer, id);
         }
         Ok(space)
+    }
+
+    /// Makes a property whose schema cannot be expressed any JSON value, with a warning,
+    /// instead of an error for its whole object.
+    pub fn lenient(&mut self) {
+        self.lenient = true;
+    }
+
+    /// A problem the generator can read past: in a lenient space a warning that says what was
+    /// done instead (`instead`), otherwise the error itself.
+    pub fn tolerate(&mut self, problem: Error, instead: &str) -> Result<(), Error> {
+        if !self.lenient {
+            return Err(problem);
+        }
+        let message = format!("{}; {instead}", problem.message());
+        self.warnings
+            .push(problem.with_message(message).into_warning());
+        Ok(())
+    }
+
+    /// How many warnings there are so far.
+    pub fn warning_count(&self) -> usize {
+        self.warnings.len()
+    }
+
+    /// Drops the warnings after the first `count`.
+    pub fn forget_warnings_after(&mut self, count: usize) {
+        self.warnings.truncate(count);
+    }
+
+    /// The warnings about what was read past, leaving none.
+    pub fn take_warnings(&mut self) -> Vec<Error> {
+        std::mem::take(&mut self.warnings)
     }
 
     fn push(&mut self, name: String, pointer: String) -> TypeId {
@@ -164,6 +203,13 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(schema) => self.define(id, schema, &pointer, &name),
             };
             if let Err(error) = result {
+                // What stands in for it, said where a reader of the generated code looks.
+                let def = &mut self.defs[id.0];
+                def.kind = TypeKind::Alias(TypeRef::Json);
+                def.doc = Some(format!(
+                    "Any JSON value: the generator could not express this schema ({}).",
+                    error.message()
+                ));
                 errors.push(error);
                 if errors.len() >= crate::error::MAX_DIAGNOSTICS {
                     break;

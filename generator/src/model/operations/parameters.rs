@@ -77,11 +77,26 @@ impl<'a> OperationBuilder<'a> {
                     let Some((parameter, at)) = declared.iter().find(|(p, _)| {
                         matches!(p, Parameter::Path { .. }) && &p.parameter_data_ref().name == wire
                     }) else {
-                        return Err(Error::invalid(
-                            pointer,
-                            format!("the path uses `{{{wire}}}` but no path parameter `{wire}` is declared"),
-                        )
-                        .with_help("declare it under `parameters` with `in: path` and `required: true`"));
+                        space.tolerate(
+                            Error::invalid(
+                                pointer,
+                                format!("the path uses `{{{wire}}}` but no path parameter `{wire}` is declared"),
+                            )
+                            .with_help("declare it under `parameters` with `in: path` and `required: true`"),
+                            "it is taken as a required string path parameter",
+                        )?;
+                        path_parts.push(PathPart::Param(params.len()));
+                        params.push(Param {
+                            name: namespace.claim(&names::value_name(wire)),
+                            wire: wire.clone(),
+                            location: ParamLocation::Path,
+                            ty: TypeRef::String,
+                            required: true,
+                            style: ArrayStyle::Csv,
+                            doc: None,
+                            deprecated: false,
+                        });
+                        continue;
                     };
                     path_parts.push(PathPart::Param(params.len()));
                     params.push(self.parameter(

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
-use super::{MAX_DEPTH, TypeSpace, wrap_nullable};
+use super::{MAX_DEPTH, Resolved, TypeSpace, wrap_nullable};
 use crate::error::{Error, ErrorKind, join_pointer};
 use crate::model::refs;
 use crate::model::view::View;
@@ -66,7 +66,24 @@ impl<'a> TypeSpace<'a> {
         };
         for property in parts.properties {
             let hint = names::member_type(&property.owner, property.wire);
-            let resolved = self.type_of(property.schema, &property.pointer, &hint)?;
+            let resolved = match self.type_of(property.schema, &property.pointer, &hint) {
+                Ok(resolved) => resolved,
+                // Only this member falls back: the object keeps its other fields.
+                Err(error) if self.lenient => {
+                    let message = format!(
+                        "{}; property `{}` of `{name}` is any JSON value (`serde_json::Value`)",
+                        error.message(),
+                        property.wire
+                    );
+                    self.warnings
+                        .push(error.with_message(message).into_warning());
+                    Resolved {
+                        ty: TypeRef::Json,
+                        nullable: true,
+                    }
+                }
+                Err(error) => return Err(error),
+            };
             let data = match property.schema {
                 ReferenceOr::Item(schema) => Some(&schema.schema_data),
                 ReferenceOr::Reference { .. } => None,
