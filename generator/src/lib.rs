@@ -272,8 +272,19 @@ impl Config {
     ) -> Result<(model::Api, emit::Origin, Warnings), Error> {
         // Model errors know their JSON pointer; the text tells their line and column.
         let locate = |e: Error| span::attach(e.or_in_file(&self.spec), &document.text);
+        // What reading the document read past comes first, as it was found first.
+        if self.deny_warnings
+            && let Some(error) = Warnings::new(document.warnings.clone()).into_error()
+        {
+            return Err(error);
+        }
         let (api, warnings) = self.build_model(&document).map_err(locate)?;
-        let mut warnings: Vec<Error> = warnings.into_iter().map(locate).collect();
+        let mut warnings: Vec<Error> = document
+            .warnings
+            .iter()
+            .cloned()
+            .chain(warnings.into_iter().map(locate))
+            .collect();
         // In the order of the document, as a reader goes through it.
         warnings.sort_by_key(|w| w.location().map(|at| (at.line, at.column)));
         let warnings = Warnings::new(warnings);

@@ -27,6 +27,7 @@ use structure::Keys;
 
 mod checked;
 mod located;
+mod repair;
 mod structure;
 mod supported;
 mod text;
@@ -56,6 +57,8 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// The document's text, kept to point at lines in diagnostics.
     pub text: String,
+    /// What was read past to parse it (see `repair`), located.
+    pub warnings: Vec<Error>,
 }
 
 /// Which syntax a document is written in.
@@ -99,15 +102,16 @@ pub fn load_with_limit(path: &Path, max_bytes: u64) -> Result<Document, Error> {
 pub fn parse(path: &Path, text: &str) -> Result<Document, Error> {
     // Deserializing `openapiv3` recurses at every level of nesting, with large frames in a
     // debug build: run it on a stack that fits the deepest document the parsers accept.
-    let api = crate::threads::with_stack(|| parse_api(text))
-        .map_err(|e| crate::span::attach(e.or_in_file(path), text))?;
+    let locate = |e: Error| crate::span::attach(e.or_in_file(path), text);
+    let (api, warnings) = crate::threads::with_stack(|| parse_api(text)).map_err(locate)?;
     Ok(Document {
         api,
         text: text.to_owned(),
+        warnings: warnings.into_iter().map(locate).collect(),
     })
 }
 
-fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
+fn parse_api(text: &str) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
     let body = text.trim_start_matches('\u{feff}');
     if body.trim().is_empty() {
         return Err(Error::new(ErrorKind::Shape, "the document is empty")
@@ -141,7 +145,17 @@ fn parse_api(text: &str) -> Result<openapiv3::OpenAPI, Error> {
     } else {
         keys
     };
-    located::read(text, syntax, keys == Keys::Checked, outcome.is_err())
+    // Keys twice are refused before anything is mended: readers disagree on which counts.
+    if keys != Keys::Checked {
+        unique::check(text, syntax)?;
+    }
+    // What real documents get wrong without leaving doubt about what they mean is read past.
+    if let Ok(Some((api, mut warnings))) = std::panic::catch_unwind(|| repair::read(text, syntax)) {
+        let (api, more) = supported::check(api, text)?;
+        warnings.extend(more);
+        return Ok((api, warnings));
+    }
+    located::read(text, syntax, true, outcome.is_err())
 }
 
 /// Reads `text` with its parser, the duplicate-key check made in the same pass; `None` when

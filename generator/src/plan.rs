@@ -67,8 +67,19 @@ pub(crate) struct ServerNames {
 
 /// The plans of every operation, in the model's order.
 pub(crate) fn operations(api: &Api) -> Vec<OperationPlan<'_>> {
+    operations_where(api, |_| true)
+}
+
+/// The plans of the operations the generated server serves (see `Operation::served`), when
+/// it does not serve them all.
+pub(crate) fn served_operations(api: &Api) -> Option<Vec<OperationPlan<'_>>> {
+    (!api.operations.iter().all(|op| op.served)).then(|| operations_where(api, |op| op.served))
+}
+
+fn operations_where(api: &Api, keep: impl Fn(&Operation) -> bool) -> Vec<OperationPlan<'_>> {
     api.operations
         .iter()
+        .filter(|op| keep(op))
         .map(|op| OperationPlan {
             op,
             method_doc: method_doc(api, op),

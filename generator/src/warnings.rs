@@ -88,8 +88,16 @@ impl fmt::Display for Warnings {
             debug_assert_eq!(first.level(), Level::Warning);
             write!(f, "{first}")?;
             if *more > 0 {
+                // Under the diagnostic's own notes, whose gutter is as wide as its line number.
+                let width = first
+                    .location()
+                    .map_or(2, |at| at.line.to_string().len().max(2));
+                let gutter = " ".repeat(width + 1);
                 let plural = if *more == 1 { "" } else { "s" };
-                write!(f, "\n   = note: {more} more warning{plural} like this one")?;
+                write!(
+                    f,
+                    "\n{gutter}= note: {more} more warning{plural} like this one"
+                )?;
             }
         }
         if !causes.is_empty() {

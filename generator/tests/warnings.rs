@@ -1,8 +1,12 @@
 //! Irregular documents generate what can be expressed: `fixtures/irregular.yaml` has an
 //! operation with a `deepObject` query parameter, one with a `content` parameter, a schema of
-//! `type: file` and an `operationId` used twice. Each is a located warning; everything else is
-//! generated, compiles, and works against a server on 127.0.0.1; `deny_warnings` makes them
-//! errors again.
+//! `type: file`, an `operationId` used twice, a path parameter not declared, a parameter
+//! declared twice, numbers beyond 64 bits, a `type` list and `type: "null"`, `required` naming
+//! no property, `readOnly` with `writeOnly`, `enum: []`, and `$ref`s into a schema's parts and
+//! an operation's response, and two paths one route of the generated server would match.
+//! Each is a located warning;
+//! everything else is generated, compiles, and works against a server on 127.0.0.1;
+//! `deny_warnings` makes them errors again.
 
 mod support;
 
@@ -19,55 +23,106 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
     let (files, warnings) = generator::Config::new(irregular())
         .render_with_warnings()
         .expect("the document generates");
-    let found: Vec<(ErrorKind, &str, usize)> = warnings
+    let found: Vec<(ErrorKind, &str)> = warnings
         .iter()
         .map(|w| {
             assert_eq!(w.level(), Level::Warning);
-            (
-                w.kind(),
-                w.pointer().expect("a pointer"),
-                w.location().expect("a line").line,
-            )
+            assert!(w.location().is_some(), "{w}");
+            (w.kind(), w.pointer().expect("a pointer"))
         })
         .collect();
-    assert_eq!(
-        found,
-        // In the order of the document.
-        [
-            (
-                ErrorKind::Unsupported,
-                "#/paths/~1items~1search/get/parameters/0",
-                32
-            ),
-            (
-                ErrorKind::Invalid,
-                "#/paths/~1items~1archived/get/operationId",
-                51
-            ),
-            (
-                ErrorKind::Unsupported,
-                "#/paths/~1items~1export/get/parameters/0",
-                65
-            ),
-            (ErrorKind::Unsupported, "#/components/schemas/Blob/type", 87),
-        ]
-    );
-    let text = warnings.to_string();
-    assert!(
-        text.contains(
-            "warning[unsupported]: operation `GET /items/search` (`searchItems`) is left out"
+    let item = "#/components/schemas/Item";
+    // In the order of the document.
+    let expected: Vec<(ErrorKind, String)> = vec![
+        (
+            ErrorKind::Unsupported,
+            "#/paths/~1items~1search/get/parameters/0".into(),
         ),
-        "{text}"
-    );
-    assert!(text.contains("--exclude 'GET:/items/search'"), "{text}");
-    assert!(text.contains("--exclude 'GET:/items/export'"), "{text}");
+        (
+            ErrorKind::Invalid,
+            "#/paths/~1items~1archived/get/operationId".into(),
+        ),
+        (
+            ErrorKind::Reference,
+            "#/paths/~1items~1archived/get/responses/200/content/application~1json/schema".into(),
+        ),
+        (
+            ErrorKind::Invalid,
+            "#/paths/~1items~1{itemId}~1tags~1{tag}/get".into(),
+        ),
+        (
+            ErrorKind::Invalid,
+            "#/paths/~1items~1{itemId}~1tags~1{tag}/get/parameters/2".into(),
+        ),
+        (
+            ErrorKind::Invalid,
+            "#/paths/~1things~1{name}.json/get".into(),
+        ),
+        (
+            ErrorKind::Unsupported,
+            "#/paths/~1items~1export/get/parameters/0".into(),
+        ),
+        (ErrorKind::Invalid, format!("{item}/required")),
+        (
+            ErrorKind::Invalid,
+            format!("{item}/properties/count/minimum"),
+        ),
+        (
+            ErrorKind::Invalid,
+            format!("{item}/properties/count/maximum"),
+        ),
+        (
+            ErrorKind::Invalid,
+            format!("{item}/properties/count/example"),
+        ),
+        (ErrorKind::Invalid, format!("{item}/properties/level/enum")),
+        (
+            ErrorKind::Invalid,
+            format!("{item}/properties/nickname/type"),
+        ),
+        (
+            ErrorKind::Unsupported,
+            format!("{item}/properties/gone/type"),
+        ),
+        (ErrorKind::Invalid, format!("{item}/properties/secret")),
+        (ErrorKind::Invalid, format!("{item}/properties/colour/enum")),
+        (ErrorKind::Reference, format!("{item}/properties/label")),
+        (ErrorKind::Reference, format!("{item}/properties/tagged")),
+        (
+            ErrorKind::Unsupported,
+            "#/components/schemas/Blob/type".into(),
+        ),
+    ];
+    let expected: Vec<(ErrorKind, &str)> = expected.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    assert_eq!(found, expected);
+    let text = warnings.to_string();
+    for part in [
+        "warning[unsupported]: operation `GET /items/search` (`searchItems`) is left out",
+        "--exclude 'GET:/items/search'",
+        "--exclude 'GET:/items/export'",
+        "it is taken as a required string path parameter",
+        "it is read as -9223372036854775808",
+        "it is read as `\"string\"`, nullable",
+        "it is taken as neither",
+        "the schema there is generated once, as `TaggedAllOf0`",
+        "matches the same requests as `GET /things/{id}` in the generated server",
+        "warning: 19 warnings",
+    ] {
+        assert!(text.contains(part), "{part}:\n{text}");
+    }
 
     // What could be expressed is there; what could not is not.
     let client = &files["client.rs"];
     assert!(client.contains("pub fn list_items("), "{client}");
     assert!(client.contains("pub fn search_items_2("), "{client}");
+    assert!(client.contains("pub fn get_item_tag("), "{client}");
     assert!(!client.contains("/items/search\""), "{client}");
     assert!(!client.contains("export_items"), "{client}");
+    // Two paths one route matches: the client calls both, the server serves the first.
+    assert!(client.contains("pub fn get_thing_json("), "{client}");
+    let server = &files["server.rs"];
+    assert!(server.contains("fn get_thing("), "{server}");
+    assert!(!server.contains("get_thing_json"), "{server}");
     let models = &files["models.rs"];
     assert!(
         models.contains("pub type Blob = ::serde_json::Value;"),
@@ -88,8 +143,14 @@ fn the_pattern_a_warning_names_silences_it() {
         .expect("the document generates");
     let pointers: Vec<_> = warnings.iter().filter_map(|w| w.pointer()).collect();
     // Left out on purpose, the operations are no longer warned about, and the repeated
-    // `operationId` is gone with one of them.
-    assert_eq!(pointers, ["#/components/schemas/Blob/type"]);
+    // `operationId` is gone with one of them; the other warnings stay.
+    assert_eq!(pointers.len(), 16, "{pointers:#?}");
+    assert!(
+        pointers.iter().all(|p| !p.contains("~1items~1search")
+            && !p.contains("~1items~1export")
+            && !p.ends_with("/operationId")),
+        "{pointers:#?}"
+    );
 }
 
 #[test]
@@ -102,10 +163,9 @@ fn deny_warnings_makes_them_errors_and_generates_nothing() {
         .expect_err("warnings are denied");
     assert!(error.diagnostics().all(|d| d.level() == Level::Error));
     let text = error.to_string();
-    assert!(
-        text.starts_with("error[unsupported]: unknown schema type `file`"),
-        "{text}"
-    );
+    // What reading the document read past is reported first, as it is found first.
+    assert!(text.starts_with("error[invalid]: `minimum: "), "{text}");
+    assert!(text.contains("error[invalid]: `type` is a list"), "{text}");
     assert!(!text.contains("warning"), "{text}");
     assert!(
         std::fs::read_dir(out.path()).unwrap().next().is_none(),
@@ -130,12 +190,11 @@ fn the_command_line_prints_warnings_and_denies_them_on_request() {
     let output = run(&[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(stderr.matches("warning[").count(), 4, "{stderr}");
-    assert!(stderr.contains("warning: 4 warnings (4 shown)"), "{stderr}");
+    assert!(stderr.contains("warning: 19 warnings ("), "{stderr}");
     let output = run(&["--deny-warnings"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.starts_with("error[unsupported]"), "{stderr}");
+    assert!(stderr.starts_with("error[invalid]"), "{stderr}");
 }
 
 #[test]
@@ -147,7 +206,7 @@ fn the_generated_crate_works_against_a_server() {
         .runtime_path(support::runtime_dir())
         .generate_crate("irregular")
         .expect("generate the crate");
-    assert_eq!(summary.warnings.len(), 4);
+    assert_eq!(summary.warnings.len(), 19);
     std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/irregular_behaviour.rs"),
@@ -163,12 +222,19 @@ fn the_generated_crate_works_against_a_server() {
     support::isolate_crate(&crate_dir);
     if let Err(output) = support::cargo(
         &crate_dir,
-        &["clippy", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
     ) {
         panic!("the crate does not pass clippy:\n{output}");
     }
     match support::cargo(&crate_dir, &["test"]) {
-        Ok(output) => assert!(output.contains("test result: ok. 1 passed"), "{output}"),
+        Ok(output) => assert!(output.contains("test result: ok. 2 passed"), "{output}"),
         Err(output) => panic!("the generated crate misbehaves:\n{output}"),
     }
 }

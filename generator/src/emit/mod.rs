@@ -80,7 +80,8 @@ impl Default for Modules {
 /// machine has (see `format`): formatting is most of the time.
 pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<Files, Error> {
     let plans = plan::operations(api);
-    let parts = module_parts(api, &plans, modules);
+    let served = plan::served_operations(api);
+    let parts = module_parts(api, &plans, served.as_deref().unwrap_or(&plans), modules);
     let texts = format::format_modules(&parts);
     let header = origin.header();
     let mut files = Files::new();
@@ -103,6 +104,7 @@ fn headed(header: &str, text: &str) -> String {
 fn module_parts<'a>(
     api: &'a Api,
     plans: &'a [OperationPlan<'a>],
+    served: &'a [OperationPlan<'a>],
     modules: Modules,
 ) -> Vec<ModuleParts<'a>> {
     let mut parts = vec![
@@ -118,7 +120,7 @@ fn module_parts<'a>(
     if modules.server {
         parts.push(ModuleParts {
             name: "server.rs",
-            parts: server::parts(api, plans),
+            parts: server::parts(api, served),
         });
     }
     parts
@@ -151,7 +153,7 @@ pub enum Emission {
 /// The token streams of every formatted module (`models.rs`, `client.rs`, `server.rs`).
 pub fn module_tokens(api: &Api, emission: Emission) -> Vec<ModuleTokens> {
     let plans = plan::operations(api);
-    module_parts(api, &plans, Modules::default())
+    module_parts(api, &plans, &plans, Modules::default())
         .iter()
         .map(|module| ModuleTokens {
             name: module.name,

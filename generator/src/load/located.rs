@@ -20,7 +20,7 @@ pub(super) fn read(
     syntax: Syntax,
     keys_settled: bool,
     panicked: bool,
-) -> Result<openapiv3::OpenAPI, Error> {
+) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
     // The event pass's duplicate-key check is final when it read the whole document and every
     // key was a plain scalar; otherwise the parser `openapiv3` reads with checks again.
     if !keys_settled {

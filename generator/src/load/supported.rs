@@ -4,16 +4,20 @@
 use super::Syntax;
 use crate::error::{Error, ErrorKind};
 
-/// `api`, parsed from `text`, once the checks of what parses but is not supported pass.
-pub(super) fn check(api: openapiv3::OpenAPI, text: &str) -> Result<openapiv3::OpenAPI, Error> {
+/// `api`, parsed from `text`, once the checks of what parses but is not supported pass, with
+/// warnings about what was read past.
+pub(super) fn check(
+    api: openapiv3::OpenAPI,
+    text: &str,
+) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
     check_version(Some(&serde_json::Value::String(api.openapi.clone())), false)?;
-    check_empty_enums(text)?;
-    Ok(api)
+    Ok((api, empty_enums(text)))
 }
 
-/// Refuses `enum: []` in a schema: it admits no value, and `openapiv3` would read it as no
-/// `enum` at all (any value). Only text that contains an empty list after `enum` is walked.
-fn check_empty_enums(text: &str) -> Result<(), Error> {
+/// A warning for each `enum: []` in a schema: it admits no value, which no document means;
+/// `openapiv3` reads it as no `enum` at all (any value of the schema's type), and so does the
+/// generator. Only text that contains an empty list after `enum` is walked.
+fn empty_enums(text: &str) -> Vec<Error> {
     if !text.match_indices("enum").any(|(index, _)| {
         let rest = text[index + 4..]
             .trim_start_matches(['"', '\''])
@@ -23,7 +27,7 @@ fn check_empty_enums(text: &str) -> Result<(), Error> {
             .and_then(|rest| rest.strip_prefix('['))
             .is_some_and(|rest| rest.trim_start().starts_with(']'))
     }) {
-        return Ok(());
+        return Vec::new();
     }
     // An `enum` member inside example values, defaults or extensions is data, not a schema
     // keyword; one inside `properties` or `schemas` is a name.
@@ -43,19 +47,19 @@ fn check_empty_enums(text: &str) -> Result<(), Error> {
         });
         !in_data && !named(segments.len() - 1)
     };
-    let errors = crate::span::empty_lists(text, "enum")
+    crate::span::empty_lists(text, "enum")
         .into_iter()
         .filter(|(pointer, _)| is_keyword(pointer))
-        .take(crate::error::MAX_DIAGNOSTICS)
         .map(|(pointer, at)| {
             Error::invalid(
                 &pointer,
-                "`enum` lists no values, so no value would be valid",
+                "`enum` lists no values, so no value would be valid; it is read as any value of the schema's type",
             )
             .at_location(at.line, at.column)
             .with_help("list the values the schema accepts, or remove `enum` to accept any")
-        });
-    Error::from_diagnostics(errors).map_or(Ok(()), Err)
+            .into_warning()
+        })
+        .collect()
 }
 
 /// The top-level `openapi` value and whether there is a `swagger` field, when the top level

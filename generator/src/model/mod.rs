@@ -3,6 +3,7 @@
 //! nothing in this stage knows Rust syntax beyond the identifiers `names` made.
 
 mod operations;
+mod pointers;
 mod refs;
 mod types;
 mod view;
@@ -292,6 +293,9 @@ pub struct Operation {
     pub responses: Vec<StatusBody>,
     /// How to follow the pages of a collection, when the operation returns one.
     pub paging: Option<Paging>,
+    /// Whether the generated server serves it: not when an earlier operation with the same
+    /// method has a path a router cannot tell from its own (see [`route_conflicts`]).
+    pub served: bool,
 }
 
 /// Where the items and the next-page link are in a paged response (`x-ms-pageable`, or the
@@ -328,7 +332,7 @@ pub struct ErrorResponse {
 }
 
 /// HTTP methods an operation can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpMethod {
     /// GET.
     Get,
@@ -514,10 +518,11 @@ pub enum Success {
     Bytes,
 }
 
-/// Builds the model of `document`.
+/// Builds the model of `document` as generating it does by default: what cannot be expressed
+/// falls back or is left out (its warnings are dropped here).
 #[cfg(any(test, feature = "internals"))]
 pub fn build(document: &Document) -> Result<Api, Error> {
-    build_named(&document.api, None)
+    build_with(&document.api, None, Strictness::Lenient).map(|(api, _)| api)
 }
 
 /// Builds the model of `api`, naming component schemas as [`TypeSpace::with_names`] does;
@@ -593,6 +598,16 @@ pub fn build_with(
     if let Some(error) = Error::from_diagnostics(errors) {
         return Err(error);
     }
+    let mut operations = operations;
+    let conflicts = route_conflicts(&mut operations);
+    match strictness {
+        Strictness::Strict => {
+            if let Some(error) = Error::from_diagnostics(conflicts) {
+                return Err(error);
+            }
+        }
+        Strictness::Lenient => warnings.extend(conflicts.into_iter().map(Error::into_warning)),
+    }
     // The members that fell back, after the schemas and operations they belong to.
     warnings.extend(space.take_warnings());
     let types = space.finish();
@@ -606,6 +621,50 @@ pub fn build_with(
         security_schemes: security_schemes(api),
     };
     Ok((api, warnings))
+}
+
+/// Marks the operations a router cannot serve: a path whose segments with parameters stand
+/// where an earlier operation's with the same method do (`/a/{id}/b` and `/a/{name}/b`, or
+/// `/a/{id}` and `/a/{id}.json`) matches the same requests, so the later would never be
+/// called. Each is reported (and, unlike the earlier one, not served); the client calls both,
+/// since the service tells them apart.
+fn route_conflicts(operations: &mut [Operation]) -> Vec<Error> {
+    let shape = |path: &str| -> String {
+        path.split('/')
+            .map(|segment| if segment.contains('{') { "{}" } else { segment })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut first: std::collections::HashMap<(HttpMethod, String), usize> =
+        std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for index in 0..operations.len() {
+        let key = (operations[index].method, shape(&operations[index].path));
+        match first.get(&key) {
+            Some(&earlier) => {
+                let (served, op) = (&operations[earlier], &operations[index]);
+                let method = op.method.as_str();
+                errors.push(
+                    Error::invalid(
+                        &crate::error::join_pointer(
+                            &crate::error::join_pointer("#/paths", &op.path),
+                            &method.to_ascii_lowercase(),
+                        ),
+                        format!(
+                            "`{method} {}` matches the same requests as `{method} {}` in the generated server, which serves that one; the client calls both",
+                            op.path, served.path
+                        ),
+                    )
+                    .with_help("give the paths different literal segments, or serve this operation with a router of your own"),
+                );
+                operations[index].served = false;
+            }
+            None => {
+                first.insert(key, index);
+            }
+        }
+    }
+    errors
 }
 
 /// The warning for a schema the generator cannot express: its type stands for any JSON

@@ -274,6 +274,7 @@ impl<'a> OperationBuilder<'a> {
             errors,
             responses,
             paging,
+            served: true,
         })
     }
 }

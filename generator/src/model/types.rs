@@ -21,10 +21,10 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
-use super::refs;
 use super::view::{Ty, View};
 use super::{Field, Struct, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::error::{Error, join_pointer};
+use super::{pointers, refs};
+use crate::error::{Error, ErrorKind, join_pointer};
 use crate::names::{self, Namespace, Role};
 pub(crate) use enums::is_string_enum;
 use enums::{enum_alternatives, is_open_string, mixed_enum};
@@ -43,6 +43,7 @@ pub struct Resolved {
 
 /// The type space being built.
 pub struct TypeSpace<'a> {
+    api: &'a OpenAPI,
     schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     defs: Vec<TypeDef>,
     components: HashMap<String, TypeId>,
@@ -82,6 +83,7 @@ impl<'a> TypeSpace<'a> {
     pub fn with_names(api: &'a OpenAPI, naming: Option<&[String]>) -> Result<Self, Error> {
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         let mut space = TypeSpace {
+            api,
             schemas,
             defs: Vec::new(),
             components: HashMap::new(),
@@ -301,7 +303,10 @@ impl<'a> TypeSpace<'a> {
 
     /// A `$ref` to a component schema.
     fn reference(&mut self, reference: &str, pointer: &str) -> Result<Resolved, Error> {
-        let name = refs::component_name(reference, "schemas", pointer)?;
+        let name = match refs::component_name(reference, "schemas", pointer) {
+            Ok(name) => name,
+            Err(error) => return self.inner_reference(reference, pointer, error),
+        };
         let Some(&id) = self.components.get(&name) else {
             let names = self
                 .schemas
@@ -322,6 +327,57 @@ impl<'a> TypeSpace<'a> {
             ty: TypeRef::Named(id),
             nullable,
         })
+    }
+
+    /// A `$ref` to a schema inside another part of the document (see `pointers`): the schema
+    /// there is one type wherever it is referred to, named after its location. `error` is the
+    /// reason the reference names no component, reported when it names no schema either.
+    fn inner_reference(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+        error: Error,
+    ) -> Result<Resolved, Error> {
+        let Some(target) = pointers::schema_at(self.api, reference) else {
+            return Err(error);
+        };
+        if self.depth > MAX_DEPTH {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "references inside the document lead through more than {MAX_DEPTH} schemas"
+                ),
+            )
+            .at_pointer(pointer));
+        }
+        let target_pointer = pointers::normalize(reference);
+        self.depth += 1;
+        let resolved = match target {
+            pointers::Target::Reference(next) => self.reference(next, &target_pointer),
+            pointers::Target::Schema(schema) => {
+                let hint = pointers::name_from_location(reference);
+                self.inline_schema(schema, &target_pointer, &hint)
+            }
+        };
+        self.depth -= 1;
+        let resolved = resolved?;
+        let instead = match &resolved.ty {
+            TypeRef::Named(id) => format!(
+                "the schema there is generated once, as `{}`",
+                self.defs[id.0].name
+            ),
+            _ => String::from("the schema there is used where it is referred to"),
+        };
+        self.tolerate(
+            Error::new(
+                ErrorKind::Reference,
+                format!("`{reference}` points inside the document, not at a component"),
+            )
+            .at_pointer(pointer)
+            .with_help("move the schema to `components/schemas` and refer to it there"),
+            &instead,
+        )?;
+        Ok(resolved)
     }
 
     fn inline_schema(

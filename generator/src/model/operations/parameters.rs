@@ -29,6 +29,9 @@ impl<'a> OperationBuilder<'a> {
             .map_or(pointer, |(head, _)| head)
             .to_owned();
         let mut declared: Vec<(&'a Parameter, String)> = Vec::new();
+        // Which list each declared parameter came from: the operation's replace the path
+        // item's, but one list naming a parameter twice is a mistake.
+        let mut lists: Vec<bool> = Vec::new();
         let sources = shared
             .iter()
             .enumerate()
@@ -36,15 +39,18 @@ impl<'a> OperationBuilder<'a> {
                 (
                     p,
                     join_pointer(&join_pointer(&item_pointer, "parameters"), &i.to_string()),
+                    false,
                 )
             })
             .chain(operation.parameters.iter().enumerate().map(|(i, p)| {
                 (
                     p,
                     join_pointer(&join_pointer(pointer, "parameters"), &i.to_string()),
+                    true,
                 )
             }));
-        for (parameter, at) in sources {
+        for (parameter, at, own) in sources {
+            let listed_at = at.clone();
             let (parameter, at) = match parameter {
                 ReferenceOr::Item(p) => (p, at),
                 ReferenceOr::Reference { reference } => {
@@ -59,9 +65,27 @@ impl<'a> OperationBuilder<'a> {
                 p.parameter_data_ref().name == data.name
                     && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
             };
-            match declared.iter_mut().find(|d| same(d)) {
-                Some(existing) => *existing = (parameter, at),
-                None => declared.push((parameter, at)),
+            match declared.iter().position(same) {
+                Some(index) => {
+                    if lists[index] == own {
+                        space.tolerate(
+                            Error::invalid(
+                                &listed_at,
+                                format!("parameter `{}` is declared twice in one list", data.name),
+                            )
+                            .with_help(
+                                "a parameter is identified by its name and location: remove one",
+                            ),
+                            "the later declaration counts",
+                        )?;
+                    }
+                    declared[index] = (parameter, at);
+                    lists[index] = own;
+                }
+                None => {
+                    declared.push((parameter, at));
+                    lists.push(own);
+                }
             }
         }
 

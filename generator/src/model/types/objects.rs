@@ -64,6 +64,20 @@ impl<'a> TypeSpace<'a> {
         } else {
             Namespace::new()
         };
+        for ghost in parts
+            .required
+            .iter()
+            .filter(|name| !parts.properties.iter().any(|p| p.wire == name.as_str()))
+        {
+            self.tolerate(
+                Error::invalid(
+                    &join_pointer(pointer, "required"),
+                    format!("`required` lists `{ghost}`, which the object does not declare"),
+                )
+                .with_help("declare the property, or remove it from `required`"),
+                "it is not checked",
+            )?;
+        }
         for property in parts.properties {
             let hint = names::member_type(&property.owner, property.wire);
             let resolved = match self.type_of(property.schema, &property.pointer, &hint) {
@@ -100,6 +114,21 @@ impl<'a> TypeSpace<'a> {
                         Some(doc.map_or_else(|| note.clone(), |text| format!("{text}\n\n{note}")));
                 }
             }
+            // Both would leave the property out of requests and of answers alike.
+            let both = data.is_some_and(|d| d.read_only && d.write_only);
+            if both {
+                self.tolerate(
+                    Error::invalid(
+                        &property.pointer,
+                        format!(
+                            "property `{}` is both `readOnly` and `writeOnly`",
+                            property.wire
+                        ),
+                    )
+                    .with_help("keep the one that is meant"),
+                    "it is taken as neither",
+                )?;
+            }
             let default = data.and_then(|d| d.default.as_ref());
             let usable_default = match default {
                 Some(value) if required && !resolved.nullable => {
@@ -123,8 +152,8 @@ impl<'a> TypeSpace<'a> {
                 default: usable_default,
                 boxed: false,
                 doc,
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
+                read_only: !both && data.is_some_and(|d| d.read_only),
+                write_only: !both && data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
             });
         }
