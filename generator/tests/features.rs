@@ -18,19 +18,11 @@ fn generated_code_behaves_as_the_document_says() {
         .generate_crate("features")
         .expect("generate the features crate");
 
-    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
-    std::fs::copy(
-        fixtures.join("features_behaviour.rs"),
-        crate_dir.join("tests/behaviour.rs"),
-    )
-    .expect("copy the behaviour test");
-    let manifest = crate_dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-    text.push_str(
-        "\n[dev-dependencies]\naxum = \"0.8\"\npercent-encoding = \"2.3\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
+    support::add_behaviour_test(
+        &crate_dir,
+        "features_behaviour.rs",
+        "axum = \"0.8\"\npercent-encoding = \"2.3\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
     );
-    std::fs::write(&manifest, text).expect("write Cargo.toml");
-    support::isolate_crate(&crate_dir);
 
     match support::cargo(
         &crate_dir,

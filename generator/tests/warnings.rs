@@ -207,19 +207,11 @@ fn the_generated_crate_works_against_a_server() {
         .generate_crate("irregular")
         .expect("generate the crate");
     assert_eq!(summary.warnings.len(), 19);
-    std::fs::create_dir_all(crate_dir.join("tests")).expect("tests dir");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/irregular_behaviour.rs"),
-        crate_dir.join("tests/behaviour.rs"),
-    )
-    .expect("copy the behaviour test");
-    let manifest = crate_dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-    text.push_str(
-        "\n[dev-dependencies]\naxum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }\n",
+    support::add_behaviour_test(
+        &crate_dir,
+        "irregular_behaviour.rs",
+        "axum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }\n",
     );
-    std::fs::write(&manifest, text).expect("write Cargo.toml");
-    support::isolate_crate(&crate_dir);
     if let Err(output) = support::cargo(
         &crate_dir,
         &[

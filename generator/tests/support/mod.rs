@@ -82,6 +82,26 @@ pub fn isolate_crate(dir: &Path) {
         .expect("copy Cargo.lock");
 }
 
+/// Adds the fixture `tests/fixtures/{behaviour}` to the generated crate in `dir` as its
+/// integration test `tests/behaviour.rs`, with `dev_dependencies` (TOML lines) beside the
+/// crate's own, and makes the crate a workspace of its own.
+pub fn add_behaviour_test(dir: &Path, behaviour: &str, dev_dependencies: &str) {
+    std::fs::create_dir_all(dir.join("tests")).expect("tests dir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(behaviour),
+        dir.join("tests/behaviour.rs"),
+    )
+    .expect("copy the behaviour test");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+    text.push_str("\n[dev-dependencies]\n");
+    text.push_str(dev_dependencies);
+    std::fs::write(&manifest, text).expect("write Cargo.toml");
+    isolate_crate(dir);
+}
+
 /// The documents of `../shared/specs/corpus` (YAML and JSON, sorted by name), then Graph's own
 /// `graph-beta-connectors.yaml`.
 pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
