@@ -318,6 +318,26 @@ impl Config {
     }
 }
 
+/// A package name for a crate generated from `document`: `prefix-` and the document's file
+/// stem, lowercase, every other character `-` (`examples-nytimes-timeswire`). Crates built in
+/// one target directory must not share a name, or their test binaries overwrite one another.
+pub fn crate_name_for(prefix: &str, document: &Path) -> String {
+    let stem: String = document
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{prefix}-{stem}")
+}
+
 /// An [`ErrorKind::Invalid`] error unless `name` is usable as a package name.
 fn check_crate_name(name: &str) -> Result<(), Error> {
     if emit::valid_crate_name(name) {

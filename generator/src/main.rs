@@ -177,22 +177,7 @@ fn examples(
     selection: Selection,
     deny_warnings: bool,
 ) -> Result<bool, generator::Error> {
-    // Named after the document: crates built in one target directory (`CARGO_TARGET_DIR`)
-    // must not share a name, or their test binaries overwrite one another.
-    let stem: String = spec
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = format!("examples-{stem}");
+    let name = generator::crate_name_for("examples", &spec);
     let out = out.unwrap_or_else(|| std::env::temp_dir().join(format!("generator-{name}")));
     let mut config = selection
         .apply(generator::Config::new(&spec).out_dir(&out))

@@ -118,20 +118,7 @@ pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
     documents
 }
 
-/// A crate name for `document`: `prefix-` and its file stem, lowercase, other characters `-`.
+/// A crate name for `document`: `prefix-` and its file stem, as the CLI names its crates.
 pub fn crate_name(prefix: &str, document: &Path) -> String {
-    let stem: String = document
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("{prefix}-{stem}")
+    generator::crate_name_for(prefix, document)
 }
