@@ -1,5 +1,5 @@
 //! Irregular documents generate what can be expressed: `fixtures/irregular.yaml` has an
-//! operation with a `deepObject` query parameter, one with a `content` parameter, a schema of
+//! operation with an object in a header, one with a query array of arrays, a schema of
 //! `type: file`, an `operationId` used twice, a path parameter not declared, a parameter
 //! declared twice, numbers beyond 64 bits, a `type` list and `type: "null"`, `required` naming
 //! no property, `readOnly` with `writeOnly`, `enum: []`, and `$ref`s into a schema's parts and

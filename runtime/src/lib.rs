@@ -39,6 +39,8 @@ pub mod paging;
 mod params;
 mod patch;
 #[cfg(feature = "server")]
+mod query_objects;
+#[cfg(feature = "server")]
 pub mod server;
 mod transport;
 pub mod variants;
@@ -46,7 +48,7 @@ pub mod variants;
 pub use call::{Call, Decode};
 pub use error::{ApiError, BoxError, DecodeError, Error, PagingError};
 pub use lenient::Lenient;
-pub use params::{ParamValue, Query, path_segment};
+pub use params::{JsonText, ObjectStyle, ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
     AccessToken, BoxFuture, ClientBuilder, RedirectPolicy, Request, Requirements, Response,

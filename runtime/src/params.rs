@@ -25,6 +25,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Characters left literal in a path segment: RFC 3986 `pchar` minus
 /// percent-encoded octets, i.e. unreserved characters, sub-delimiters, `:` and
@@ -69,6 +71,23 @@ const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// An item of a comma-separated query list: like [`QUERY_COMPONENT`], but a
 /// comma inside the item is encoded so that it cannot split the list.
 const QUERY_LIST_ITEM: &AsciiSet = &QUERY_COMPONENT.add(b',');
+
+/// Characters left literal in the value of a parameter with `allowReserved: true`: the
+/// [`QUERY_COMPONENT`] set, and RFC 3986's reserved characters but `#`, which would end the
+/// query and start the fragment.
+const QUERY_RESERVED: &AsciiSet = &QUERY_COMPONENT
+    .remove(b'?')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'!')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b';')
+    .remove(b'=');
+
+/// A member name inside the brackets of a `deepObject` pair: like [`QUERY_COMPONENT`], with
+/// the brackets that delimit it encoded.
+const QUERY_MEMBER: &AsciiSet = &QUERY_COMPONENT.add(b'[').add(b']');
 
 /// How a value is written in a path segment, a query string or a header (the
 /// OpenAPI `simple` and `form` styles for primitive values).
@@ -171,6 +190,53 @@ impl<T: ParamValue + ?Sized> ParamValue for std::sync::Arc<T> {
     }
 }
 
+/// A value written as its JSON text: a parameter described with `content` and a JSON media
+/// type (`?filter={"state":"open"}`), or an item of a query array of objects.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonText<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> ParamValue for JsonText<'_, T> {
+    fn to_param(&self) -> Cow<'_, str> {
+        // Generated types always encode: their maps have string keys and their numbers are
+        // finite or written as null.
+        Cow::Owned(serde_json::to_string(self.0).unwrap_or_default())
+    }
+}
+
+/// How an object is written in the query string (OpenAPI's styles for objects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `deepObject`: one pair per member, `name[member]=value`. OpenAPI leaves nesting open;
+    /// this follows the bracket syntax of Rails, PHP and Node's `qs`: a nested object is
+    /// `name[member][inner]=value`, an array of scalars `name[member][]=value` per item, and an
+    /// array of objects (or the parameter itself being an array) indexed,
+    /// `name[member][0][inner]=value`.
+    DeepObject,
+    /// `form`: exploded, one pair per member (`state=open&limit=5`); otherwise one pair with
+    /// the members and values joined by commas (`name=state,open,limit,5`). A member that is
+    /// itself an object is written as its JSON text.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+}
+
+/// The text of a scalar JSON value; `None` for `null`, which is left out, and for objects
+/// and arrays.
+fn scalar_text(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::String(text) => Some(Cow::Borrowed(text)),
+        Value::Number(number) => Some(Cow::Owned(number.to_string())),
+        Value::Bool(flag) => Some(Cow::Borrowed(if *flag { "true" } else { "false" })),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// The text of a member of a `form` object: scalars as text, objects and arrays as JSON.
+fn member_text(value: &Value) -> Cow<'_, str> {
+    scalar_text(value).unwrap_or_else(|| Cow::Owned(value.to_string()))
+}
+
 /// Encodes a value as one path segment.
 ///
 /// Everything that is not an RFC 3986 unreserved character, a sub-delimiter,
@@ -241,6 +307,119 @@ impl Query {
     pub fn push_exploded<T: ParamValue>(&mut self, name: &str, values: &[T]) {
         for value in values {
             self.push(name, value);
+        }
+    }
+
+    /// Appends `name=value` for a parameter with `allowReserved: true`: RFC 3986's reserved
+    /// characters (`:/?[]@!$&'()*+,;=`) stay as they are, but `#`, which would end the query.
+    pub fn push_reserved<T: ParamValue + ?Sized>(&mut self, name: &str, value: &T) {
+        self.start_pair(name);
+        self.encoded
+            .extend(utf8_percent_encode(&value.to_param(), QUERY_RESERVED));
+    }
+
+    /// Appends an array of objects in `form` style with explode: one pair per item, whose
+    /// value is the item's JSON text. OpenAPI leaves arrays of objects open; this is how
+    /// Swagger UI sends them.
+    pub fn push_json_items<T: Serialize>(&mut self, name: &str, values: &[T]) {
+        for value in values {
+            self.push(name, &JsonText(value));
+        }
+    }
+
+    /// Appends an object (or an array of objects, in `deepObject` style) in `style`. Members
+    /// that are `null` are left out; nothing is appended for a value that is not an object
+    /// or array.
+    pub fn push_object<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: ObjectStyle,
+    ) {
+        let Ok(value) = serde_json::to_value(value) else {
+            return;
+        };
+        match (style, &value) {
+            (ObjectStyle::DeepObject, Value::Object(_) | Value::Array(_)) => {
+                let mut prefix = String::new();
+                prefix.extend(utf8_percent_encode(name, QUERY_MEMBER));
+                self.push_deep(&mut prefix, &value);
+            }
+            (ObjectStyle::Form { explode: true }, Value::Object(members)) => {
+                for (member, value) in members {
+                    match value {
+                        Value::Null => {}
+                        Value::Array(items) => {
+                            for item in items.iter().filter(|item| !item.is_null()) {
+                                self.push(member, &member_text(item));
+                            }
+                        }
+                        _ => self.push(member, &member_text(value)),
+                    }
+                }
+            }
+            (ObjectStyle::Form { explode: false }, Value::Object(members)) => {
+                let mut first = true;
+                for (member, value) in members.iter().filter(|(_, value)| !value.is_null()) {
+                    if first {
+                        self.start_pair(name);
+                        first = false;
+                    } else {
+                        self.encoded.push(',');
+                    }
+                    self.encoded
+                        .extend(utf8_percent_encode(member, QUERY_LIST_ITEM));
+                    self.encoded.push(',');
+                    self.encoded
+                        .extend(utf8_percent_encode(&member_text(value), QUERY_LIST_ITEM));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes `value` under the already-encoded `prefix` in `deepObject` style, restoring
+    /// `prefix` afterwards.
+    fn push_deep(&mut self, prefix: &mut String, value: &Value) {
+        let length = prefix.len();
+        match value {
+            Value::Object(members) => {
+                for (member, value) in members {
+                    prefix.push('[');
+                    prefix.extend(utf8_percent_encode(member, QUERY_MEMBER));
+                    prefix.push(']');
+                    self.push_deep(prefix, value);
+                    prefix.truncate(length);
+                }
+            }
+            Value::Array(items) if items.iter().all(|item| scalar_text(item).is_some()) => {
+                prefix.push_str("[]");
+                for item in items {
+                    self.push_deep(prefix, item);
+                }
+                prefix.truncate(length);
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    prefix.push('[');
+                    prefix.push_str(&index.to_string());
+                    prefix.push(']');
+                    self.push_deep(prefix, item);
+                    prefix.truncate(length);
+                }
+            }
+            Value::Null => {}
+            scalar => {
+                if let Some(text) = scalar_text(scalar) {
+                    if !self.encoded.is_empty() {
+                        self.encoded.push('&');
+                    }
+                    self.encoded.push_str(prefix);
+                    self.encoded.push('=');
+                    self.encoded
+                        .extend(utf8_percent_encode(&text, QUERY_COMPONENT));
+                }
+            }
         }
     }
 

@@ -39,6 +39,26 @@ impl FromParam for bool {
     }
 }
 
+/// A parameter written as JSON text (`content: application/json`), the counterpart of
+/// [`JsonText`](crate::JsonText).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonParam<T>(pub T);
+
+impl<T> JsonParam<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromParam for JsonParam<T> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        crate::enums::strictly(|| serde_json::from_str(text))
+            .map(JsonParam)
+            .map_err(|e| format!("invalid JSON: {e}"))
+    }
+}
+
 macro_rules! from_param_by_from_str {
     ($($ty:ty => $what:literal),* $(,)?) => {$(
         impl FromParam for $ty {
@@ -354,6 +374,71 @@ impl Incoming {
             return Err(missing(name));
         }
         self.query_list(name, style)
+    }
+
+    /// An object in the query, written in `style` as
+    /// [`Query::push_object`](crate::Query::push_object) writes it; `None` when no pair
+    /// belongs to it. For `form` with explode the object's members are pairs of their own, so
+    /// every pair counts but those of the operation's other parameters, `others`.
+    pub fn query_object<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        style: crate::ObjectStyle,
+        others: &[&str],
+    ) -> Result<Option<T>, Rejection> {
+        let invalid =
+            |message: String| Rejection::new(name, format!("parameter `{name}`: {message}"));
+        let mut tree = crate::query_objects::Node::default();
+        let mut found = false;
+        match style {
+            crate::ObjectStyle::DeepObject => {
+                for (key, value) in &self.query {
+                    if let Some(path) = crate::query_objects::bracket_path(name, key) {
+                        tree.insert(&path, value.clone()).map_err(invalid)?;
+                        found = true;
+                    }
+                }
+            }
+            crate::ObjectStyle::Form { explode: true } => {
+                for (key, value) in self
+                    .query
+                    .iter()
+                    .filter(|(key, _)| !others.contains(&key.as_str()))
+                {
+                    tree.insert(&[key], value.clone()).map_err(invalid)?;
+                    found = true;
+                }
+            }
+            crate::ObjectStyle::Form { explode: false } => {
+                if let Some(text) = self.query_texts(name).first() {
+                    let texts: Vec<&str> = text.split(',').collect();
+                    for pair in texts.chunks(2) {
+                        let [key, value] = pair else {
+                            return Err(invalid(String::from("a member has no value")));
+                        };
+                        tree.insert(&[key], (*value).to_owned()).map_err(invalid)?;
+                    }
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            return Ok(None);
+        }
+        crate::enums::strictly(|| crate::query_objects::decode(tree.settle()))
+            .map(Some)
+            .map_err(invalid)
+    }
+
+    /// A required object in the query (see [`Incoming::query_object`]).
+    pub fn query_object_required<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        style: crate::ObjectStyle,
+        others: &[&str],
+    ) -> Result<T, Rejection> {
+        self.query_object(name, style, others)?
+            .ok_or_else(|| missing(name))
     }
 
     fn header_texts(&self, name: &str) -> Result<Vec<&str>, Rejection> {

@@ -18,8 +18,8 @@ use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
-    Api, ArrayStyle, BodyKind, KeyLocation, Operation, Paging, Param, ParamLocation, PathPart,
-    SchemeKind, StatusBody, Success, TypeRef,
+    Api, ArrayStyle, BodyKind, KeyLocation, ObjectStyle, Operation, Paging, Param, ParamEncoding,
+    ParamLocation, PathPart, SchemeKind, StatusBody, Success, TypeRef,
 };
 use crate::plan::{Argument, OperationPlan};
 
@@ -383,7 +383,11 @@ fn path_expr(op: &Operation) -> TokenStream {
                 let param = &op.params[*index];
                 let ident = format_ident!("{}", param.name);
                 let value = borrow_argument(&ident, &param.ty);
-                quote!(&crate::runtime::path_segment(#value))
+                if param.encoding == ParamEncoding::Json {
+                    quote!(&crate::runtime::path_segment(&crate::runtime::JsonText(#value)))
+                } else {
+                    quote!(&crate::runtime::path_segment(#value))
+                }
             }
         })
         .collect();
@@ -399,80 +403,116 @@ fn path_expr(op: &Operation) -> TokenStream {
 fn write_param(param: &Param, value: TokenStream, optional: bool) -> TokenStream {
     let wire = &param.wire;
     let is_array = matches!(param.ty, TypeRef::Vec(_));
-    let joined = |separator: &str| quote!(#value.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(#separator));
-    // Optional arrays (`Vec` in the options struct) are sent only when not empty; optional
-    // scalars (`Option`) only when set.
-    let guard = |statement: TokenStream| {
-        if optional && is_array {
-            quote! {
-                if !#value.is_empty() {
-                    #statement
-                }
+    let plain_query_scalar = param.location == ParamLocation::Query
+        && param.encoding == ParamEncoding::Text
+        && !is_array
+        && !param.allow_reserved;
+    if plain_query_scalar && optional {
+        return quote!(request.query_mut().push_opt(#wire, #value););
+    }
+    // These write nothing for an empty list themselves.
+    let empty_is_nothing = param.location == ParamLocation::Query
+        && is_array
+        && match param.encoding {
+            ParamEncoding::Text => {
+                param.style != ArrayStyle::Space
+                    && param.style != ArrayStyle::Pipe
+                    && !param.allow_reserved
             }
-        } else {
-            statement
+            ParamEncoding::Json => param.style == ArrayStyle::Exploded,
+            ParamEncoding::Object(_) => true,
+        };
+    if !optional || empty_is_nothing {
+        return write_present(param, &value);
+    }
+    let statement = write_present(param, &quote!(value));
+    // Optional arrays (`Vec` in the options struct) are sent only when not empty; optional
+    // values (`Option`) only when set.
+    if is_array {
+        quote! {
+            let value = #value;
+            if !value.is_empty() {
+                #statement
+            }
         }
+    } else {
+        quote! {
+            if let Some(value) = #value {
+                #statement
+            }
+        }
+    }
+}
+
+/// A statement writing a parameter that is present; `value` has type `&T`.
+fn write_present(param: &Param, value: &TokenStream) -> TokenStream {
+    let wire = &param.wire;
+    let is_array = matches!(param.ty, TypeRef::Vec(_));
+    let joined = |separator: &str| quote!(#value.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(#separator));
+    let text = match (param.encoding, is_array) {
+        (ParamEncoding::Json, _) => {
+            quote!(crate::runtime::ParamValue::to_param(&crate::runtime::JsonText(#value)).into_owned())
+        }
+        (_, true) => joined(","),
+        (_, false) => quote!(crate::runtime::ParamValue::to_param(#value).into_owned()),
     };
     match param.location {
-        ParamLocation::Query => match (is_array, param.style) {
-            (true, ArrayStyle::Csv) => quote!(request.query_mut().push_csv(#wire, #value);),
-            (true, ArrayStyle::Exploded) => {
-                quote!(request.query_mut().push_exploded(#wire, #value);)
-            }
-            (true, ArrayStyle::Space | ArrayStyle::Pipe) => {
-                let text = joined(if param.style == ArrayStyle::Space {
-                    " "
-                } else {
-                    "|"
-                });
-                guard(quote!(request.query_mut().push(#wire, &#text);))
-            }
-            (false, _) if optional => quote!(request.query_mut().push_opt(#wire, #value);),
-            (false, _) => quote!(request.query_mut().push(#wire, #value);),
-        },
-        ParamLocation::Cookie => {
-            let text = if is_array {
-                joined(",")
+        ParamLocation::Query => {
+            let push = if param.allow_reserved {
+                quote!(push_reserved)
             } else {
-                quote!(crate::runtime::ParamValue::to_param(value))
+                quote!(push)
             };
-            if is_array {
-                guard(quote!(request.cookie(#wire, &#text);))
-            } else if optional {
-                quote! {
-                    if let Some(value) = #value {
-                        request.cookie(#wire, &#text);
+            match (param.encoding, is_array, param.style) {
+                (ParamEncoding::Object(style), _, _) => {
+                    let style = object_style(style);
+                    quote!(request.query_mut().push_object(#wire, #value, #style);)
+                }
+                (ParamEncoding::Json, true, ArrayStyle::Exploded) => {
+                    quote!(request.query_mut().push_json_items(#wire, #value);)
+                }
+                (ParamEncoding::Json, _, _) => {
+                    quote!(request.query_mut().push(#wire, &crate::runtime::JsonText(#value));)
+                }
+                (ParamEncoding::Text, false, _) => {
+                    quote!(request.query_mut().#push(#wire, #value);)
+                }
+                (ParamEncoding::Text, true, ArrayStyle::Exploded) if param.allow_reserved => {
+                    quote! {
+                        for item in #value {
+                            request.query_mut().push_reserved(#wire, item);
+                        }
                     }
                 }
-            } else {
-                quote! {
-                    let value = #value;
-                    request.cookie(#wire, &#text);
+                (ParamEncoding::Text, true, ArrayStyle::Exploded) => {
+                    quote!(request.query_mut().push_exploded(#wire, #value);)
+                }
+                (ParamEncoding::Text, true, ArrayStyle::Csv) if !param.allow_reserved => {
+                    quote!(request.query_mut().push_csv(#wire, #value);)
+                }
+                (ParamEncoding::Text, true, style) => {
+                    let text = joined(match style {
+                        ArrayStyle::Space => " ",
+                        ArrayStyle::Pipe => "|",
+                        ArrayStyle::Csv | ArrayStyle::Exploded => ",",
+                    });
+                    quote!(request.query_mut().#push(#wire, &#text);)
                 }
             }
         }
-        ParamLocation::Header => {
-            let text = if is_array {
-                joined(",")
-            } else {
-                quote!(crate::runtime::ParamValue::to_param(value).into_owned())
-            };
-            if is_array {
-                guard(quote!(request.header(#wire, #text);))
-            } else if optional {
-                quote! {
-                    if let Some(value) = #value {
-                        request.header(#wire, #text);
-                    }
-                }
-            } else {
-                quote! {
-                    let value = #value;
-                    request.header(#wire, #text);
-                }
-            }
-        }
+        ParamLocation::Cookie => quote!(request.cookie(#wire, &#text);),
+        ParamLocation::Header => quote!(request.header(#wire, #text);),
         ParamLocation::Path => TokenStream::new(),
+    }
+}
+
+/// The runtime's `ObjectStyle` for `style`.
+fn object_style(style: ObjectStyle) -> TokenStream {
+    match style {
+        ObjectStyle::DeepObject => quote!(crate::runtime::ObjectStyle::DeepObject),
+        ObjectStyle::Form { explode } => {
+            quote!(crate::runtime::ObjectStyle::Form { explode: #explode })
+        }
     }
 }
 

@@ -41,6 +41,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("params.rs", include_str!("../../../runtime/src/params.rs")),
     ("patch.rs", include_str!("../../../runtime/src/patch.rs")),
+    (
+        "query_objects.rs",
+        include_str!("../../../runtime/src/query_objects.rs"),
+    ),
     ("server.rs", include_str!("../../../runtime/src/server.rs")),
     (
         "transport.rs",

@@ -13,8 +13,8 @@ use super::docs::{doc_attrs, doc_attrs_markdown, paragraphs, sanitize};
 use super::format::{Part, runs};
 use super::rust_type::{Scope, rust_type};
 use crate::model::{
-    Api, ArrayStyle, BodyKind, Operation, Param, ParamLocation, ResponseHeader, StatusBody,
-    Success, TypeRef,
+    Api, ArrayStyle, BodyKind, ObjectStyle, Operation, Param, ParamEncoding, ParamLocation,
+    ResponseHeader, StatusBody, Success, TypeRef,
 };
 use crate::plan::{Argument, OperationPlan};
 
@@ -290,7 +290,58 @@ fn response_enum(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
 }
 
 /// How a handler reads one parameter from the request.
-fn read_param(param: &Param, path: &str) -> TokenStream {
+fn read_param(param: &Param, op: &Operation) -> TokenStream {
+    let wire = &param.wire;
+    let is_array = matches!(param.ty, TypeRef::Vec(_));
+    match param.encoding {
+        ParamEncoding::Text => read_text(param, &op.path, quote!()),
+        ParamEncoding::Object(style) => {
+            // The members of an exploded `form` object are pairs of their own: every pair
+            // but the other parameters' belongs to it.
+            let others = op
+                .params
+                .iter()
+                .filter(|p| p.location == ParamLocation::Query && p.wire != param.wire)
+                .map(|p| p.wire.as_str());
+            let runtime_style = match style {
+                ObjectStyle::DeepObject => quote!(crate::runtime::ObjectStyle::DeepObject),
+                ObjectStyle::Form { explode } => {
+                    quote!(crate::runtime::ObjectStyle::Form { explode: #explode })
+                }
+            };
+            let arguments = quote!(#wire, #runtime_style, &[#(#others),*]);
+            if param.required {
+                quote!(incoming.query_object_required(#arguments)?)
+            } else if is_array {
+                quote!(incoming.query_object(#arguments)?.unwrap_or_default())
+            } else {
+                quote!(incoming.query_object(#arguments)?)
+            }
+        }
+        ParamEncoding::Json => {
+            let read = read_text(
+                param,
+                &op.path,
+                quote!(::<crate::runtime::server::JsonParam<_>>),
+            );
+            let items = is_array && param.style == ArrayStyle::Exploded;
+            match (items, param.required) {
+                (true, _) => {
+                    quote!(#read.into_iter().map(crate::runtime::server::JsonParam::into_inner).collect())
+                }
+                (false, true) => quote!(#read.into_inner()),
+                (false, false) if is_array => {
+                    quote!(#read.map(crate::runtime::server::JsonParam::into_inner).unwrap_or_default())
+                }
+                (false, false) => quote!(#read.map(crate::runtime::server::JsonParam::into_inner)),
+            }
+        }
+    }
+}
+
+/// How a handler reads one parameter written as text; `turbofish` names the type each text
+/// is parsed as, when it is not the parameter's own.
+fn read_text(param: &Param, path: &str, turbofish: TokenStream) -> TokenStream {
     let wire = &param.wire;
     let list_style = match param.style {
         ArrayStyle::Exploded => quote!(crate::runtime::server::ListStyle::Exploded),
@@ -298,7 +349,9 @@ fn read_param(param: &Param, path: &str) -> TokenStream {
         ArrayStyle::Space => quote!(crate::runtime::server::ListStyle::Delimited(' ')),
         ArrayStyle::Pipe => quote!(crate::runtime::server::ListStyle::Delimited('|')),
     };
-    let is_array = matches!(param.ty, TypeRef::Vec(_));
+    // A JSON-encoded array is one text, unless its items are pairs of their own.
+    let is_array = matches!(param.ty, TypeRef::Vec(_))
+        && (param.encoding == ParamEncoding::Text || param.style == ArrayStyle::Exploded);
     match (param.location, is_array, param.required) {
         (ParamLocation::Path, _, _) => match path_capture(path, wire) {
             Some(Capture {
@@ -306,23 +359,27 @@ fn read_param(param: &Param, path: &str) -> TokenStream {
                 literals,
                 piece,
             }) if literals.iter().any(|l| !l.is_empty()) || literals.len() > 2 => {
-                quote!(incoming.path_piece(#position, &[#(#literals),*], #piece, #wire)?)
+                quote!(incoming.path_piece #turbofish(#position, &[#(#literals),*], #piece, #wire)?)
             }
-            Some(Capture { position, .. }) => quote!(incoming.path_at(#position, #wire)?),
-            None => quote!(incoming.path_at(0, #wire)?),
+            Some(Capture { position, .. }) => {
+                quote!(incoming.path_at #turbofish(#position, #wire)?)
+            }
+            None => quote!(incoming.path_at #turbofish(0, #wire)?),
         },
         (ParamLocation::Query, true, true) => {
-            quote!(incoming.query_list_required(#wire, #list_style)?)
+            quote!(incoming.query_list_required #turbofish(#wire, #list_style)?)
         }
-        (ParamLocation::Query, true, false) => quote!(incoming.query_list(#wire, #list_style)?),
-        (ParamLocation::Query, false, true) => quote!(incoming.query_required(#wire)?),
-        (ParamLocation::Query, false, false) => quote!(incoming.query(#wire)?),
-        (ParamLocation::Header, true, _) => quote!(incoming.header_list(#wire)?),
-        (ParamLocation::Header, false, true) => quote!(incoming.header_required(#wire)?),
-        (ParamLocation::Header, false, false) => quote!(incoming.header(#wire)?),
-        (ParamLocation::Cookie, true, _) => quote!(incoming.cookie_list(#wire)?),
-        (ParamLocation::Cookie, false, true) => quote!(incoming.cookie_required(#wire)?),
-        (ParamLocation::Cookie, false, false) => quote!(incoming.cookie(#wire)?),
+        (ParamLocation::Query, true, false) => {
+            quote!(incoming.query_list #turbofish(#wire, #list_style)?)
+        }
+        (ParamLocation::Query, false, true) => quote!(incoming.query_required #turbofish(#wire)?),
+        (ParamLocation::Query, false, false) => quote!(incoming.query #turbofish(#wire)?),
+        (ParamLocation::Header, true, _) => quote!(incoming.header_list #turbofish(#wire)?),
+        (ParamLocation::Header, false, true) => quote!(incoming.header_required #turbofish(#wire)?),
+        (ParamLocation::Header, false, false) => quote!(incoming.header #turbofish(#wire)?),
+        (ParamLocation::Cookie, true, _) => quote!(incoming.cookie_list #turbofish(#wire)?),
+        (ParamLocation::Cookie, false, true) => quote!(incoming.cookie_required #turbofish(#wire)?),
+        (ParamLocation::Cookie, false, false) => quote!(incoming.cookie #turbofish(#wire)?),
     }
 }
 
@@ -339,12 +396,12 @@ fn handler(api: &Api, plan: &OperationPlan<'_>) -> TokenStream {
         .arguments
         .iter()
         .map(|argument| match argument {
-            Argument::Required(param) => read_param(param, &op.path),
+            Argument::Required(param) => read_param(param, op),
             Argument::Options(options) => {
                 let options = format_ident!("{options}");
                 let fields = op.params.iter().filter(|p| !p.required).map(|p| {
                     let field = format_ident!("{}", p.name);
-                    let value = read_param(p, &op.path);
+                    let value = read_param(p, op);
                     quote!(#field: #value,)
                 });
                 quote!(crate::client::#options { #(#fields)* })

@@ -418,6 +418,31 @@ pub enum ArrayStyle {
     Pipe,
 }
 
+/// How a parameter's value becomes text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// Scalars as their text, arrays of scalars in the parameter's [`ArrayStyle`].
+    Text,
+    /// JSON text: a parameter described with `content` and a JSON media type (the whole
+    /// value), or a query array of objects in `form` style (with [`ArrayStyle::Exploded`] one
+    /// pair per item, otherwise the whole array).
+    Json,
+    /// An object (or, in `deepObject` style, an array of objects) in the query.
+    Object(ObjectStyle),
+}
+
+/// How an object is written in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `deepObject`: `name[member]=value`.
+    DeepObject,
+    /// `form`: one pair per member when exploded, else `name=member,value,...`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+}
+
 /// An operation parameter.
 #[derive(Debug, Clone)]
 pub struct Param {
@@ -433,6 +458,11 @@ pub struct Param {
     pub required: bool,
     /// For arrays: how they are written.
     pub style: ArrayStyle,
+    /// How the value becomes text.
+    pub encoding: ParamEncoding,
+    /// `allowReserved: true` on a query parameter: RFC 3986's reserved characters are sent as
+    /// they are.
+    pub allow_reserved: bool,
     /// Description.
     pub doc: Option<String>,
     /// `deprecated: true`.

@@ -3,11 +3,13 @@
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
 
-use super::OperationBuilder;
+use super::{OperationBuilder, bodies};
 use crate::error::{Error, join_pointer};
 use crate::model::refs;
-use crate::model::types::{Resolved, TypeSpace};
-use crate::model::{ArrayStyle, Param, ParamLocation, PathPart, TypeKind, TypeRef};
+use crate::model::types::TypeSpace;
+use crate::model::{
+    ArrayStyle, ObjectStyle, Param, ParamEncoding, ParamLocation, PathPart, TypeKind, TypeRef,
+};
 use crate::names::{self, Namespace};
 
 /// Argument names the generated methods use besides parameters.
@@ -117,6 +119,8 @@ impl<'a> OperationBuilder<'a> {
                             ty: TypeRef::String,
                             required: true,
                             style: ArrayStyle::Csv,
+                            encoding: ParamEncoding::Text,
+                            allow_reserved: false,
                             doc: None,
                             deprecated: false,
                         });
@@ -176,53 +180,96 @@ impl<'a> OperationBuilder<'a> {
         type_prefix: &str,
     ) -> Result<Param, Error> {
         let data = parameter.parameter_data_ref();
-        let (location, style) = match parameter {
-            Parameter::Path { .. } => (ParamLocation::Path, ArrayStyle::Csv),
-            Parameter::Header { .. } => (ParamLocation::Header, ArrayStyle::Csv),
-            Parameter::Query { style, .. } => {
-                let style = match style {
-                    QueryStyle::Form if data.explode == Some(false) => ArrayStyle::Csv,
-                    QueryStyle::Form => ArrayStyle::Exploded,
-                    QueryStyle::SpaceDelimited => ArrayStyle::Space,
-                    QueryStyle::PipeDelimited => ArrayStyle::Pipe,
-                    QueryStyle::DeepObject => {
-                        return Err(Error::unsupported(
-                            at,
-                            format!("query parameter `{}` uses `style: deepObject`, which is not supported", data.name),
-                        )
-                        .with_help("describe the object's properties as separate query parameters"));
-                    }
-                };
-                (ParamLocation::Query, style)
-            }
-            Parameter::Cookie { .. } => (ParamLocation::Cookie, ArrayStyle::Csv),
+        let (location, query_style, allow_reserved) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, None, false),
+            Parameter::Header { .. } => (ParamLocation::Header, None, false),
+            Parameter::Query {
+                style,
+                allow_reserved,
+                ..
+            } => (ParamLocation::Query, Some(style), *allow_reserved),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, None, false),
         };
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => schema,
-            ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(
-                    at,
-                    format!(
-                        "parameter `{}` is described with `content`, which is not supported",
-                        data.name
-                    ),
-                )
-                .with_help("describe the parameter with `schema`"));
-            }
+        // `form`, the query's default style, explodes unless told otherwise; the others do not.
+        let explode = data
+            .explode
+            .unwrap_or(matches!(query_style, Some(QueryStyle::Form)));
+        let style = match query_style {
+            Some(QueryStyle::SpaceDelimited) => ArrayStyle::Space,
+            Some(QueryStyle::PipeDelimited) => ArrayStyle::Pipe,
+            Some(QueryStyle::Form | QueryStyle::DeepObject) if explode => ArrayStyle::Exploded,
+            _ => ArrayStyle::Csv,
         };
         let hint = names::component_type(at, "parameters")
             .unwrap_or_else(|| names::member_type(type_prefix, &data.name));
-        let Resolved { ty, .. } =
-            space.type_of_unboxed(schema, &join_pointer(at, "schema"), &hint)?;
+        let unsupported =
+            |what: &str| Error::unsupported(at, format!("parameter `{}` {what}", data.name));
+        let (schema, schema_at, media) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                (Some(schema), join_pointer(at, "schema"), None)
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let Some((media, media_type)) = content.first() else {
+                    return Err(unsupported("has an empty `content`")
+                        .with_help("name one media type under `content`, or describe the parameter with `schema`"));
+                };
+                let media_at = join_pointer(&join_pointer(at, "content"), media);
+                (
+                    media_type.schema.as_ref(),
+                    join_pointer(&media_at, "schema"),
+                    Some(media.as_str()),
+                )
+            }
+        };
+        // A value described by `content` is one text, whatever its type.
+        let style = if media.is_some() {
+            ArrayStyle::Csv
+        } else {
+            style
+        };
+        let ty = match schema {
+            Some(schema) => space.type_of_unboxed(schema, &schema_at, &hint)?.ty,
+            None if media.is_some() => TypeRef::Json,
+            None => TypeRef::String,
+        };
         // An array parameter given by a named array schema is still written as an array.
         let ty = array_behind_alias(space, not_null(space, ty));
-        if !param_type_supported(space, &ty) {
-            return Err(Error::unsupported(
-                at,
-                format!("parameter `{}` has a type that cannot be written as text", data.name),
-            )
-            .with_help("parameters must be strings, numbers, booleans, dates, string enums or arrays of these"));
-        }
+        let encoding = if media.is_some_and(bodies::is_json) {
+            if matches!(ty, TypeRef::Bytes) {
+                return Err(
+                    unsupported("is JSON text of bytes, which cannot be written")
+                        .with_help("describe the parameter as a string"),
+                );
+            }
+            ParamEncoding::Json
+        } else if param_type_supported(space, &ty) {
+            ParamEncoding::Text
+        } else if let (Some(query_style), None) = (query_style, media) {
+            let items_are_objects = match &ty {
+                TypeRef::Vec(items) => object_like(space, items),
+                _ => false,
+            };
+            match query_style {
+                QueryStyle::DeepObject if object_like(space, &ty) || items_are_objects => {
+                    ParamEncoding::Object(ObjectStyle::DeepObject)
+                }
+                QueryStyle::Form if object_like(space, &ty) => {
+                    ParamEncoding::Object(ObjectStyle::Form { explode })
+                }
+                QueryStyle::Form if items_are_objects => ParamEncoding::Json,
+                _ => {
+                    return Err(unsupported("has a type its `style` cannot write").with_help(
+                        "objects and arrays of objects can be written in `form` or `deepObject` style; \
+                         other query parameters must be strings, numbers, booleans, dates, string enums or arrays of these",
+                    ));
+                }
+            }
+        } else {
+            return Err(unsupported("has a type that cannot be written as text").with_help(
+                "outside the query, parameters must be strings, numbers, booleans, dates, string enums or arrays of these, \
+                 or be described with `content: application/json`",
+            ));
+        };
         Ok(Param {
             name: namespace.claim(&names::value_name(&data.name)),
             wire: data.name.clone(),
@@ -230,9 +277,24 @@ impl<'a> OperationBuilder<'a> {
             ty,
             required: data.required || location == ParamLocation::Path,
             style,
+            encoding,
+            allow_reserved: allow_reserved && encoding == ParamEncoding::Text,
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
         })
+    }
+}
+
+/// Types written as a JSON object: structs, maps, and unions of those.
+fn object_like(space: &TypeSpace<'_>, ty: &TypeRef) -> bool {
+    match behind_aliases(space, ty) {
+        TypeRef::Map(_) | TypeRef::JsonObject => true,
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            TypeKind::Struct(_) => true,
+            TypeKind::OneOf(one_of) => one_of.variants.iter().all(|v| object_like(space, &v.ty)),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -1,0 +1,51 @@
+//! Parameters that are not scalars: `fixtures/parameters.yaml` has objects in `deepObject`
+//! and `form` style, arrays of objects, JSON `content` in the query, a header and the path, and
+//! `allowReserved`. It generates without a warning into a crate whose client and `server`
+//! feature pass clippy, and `fixtures/parameters_behaviour.rs` runs there: the wire form each
+//! style takes, and the generated router reading it back.
+
+mod support;
+
+use std::path::Path;
+
+#[test]
+fn every_parameter_style_is_written_and_read_back() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = tempfile::tempdir().expect("tempdir");
+    let crate_dir = out.path().join("parameters");
+    let summary = generator::Config::new(fixtures.join("parameters.yaml"))
+        .out_dir(&crate_dir)
+        .runtime_path(support::runtime_dir())
+        .deny_warnings(true)
+        .generate_crate("parameters")
+        .expect("every parameter of the document is generated");
+    assert!(summary.warnings.is_empty(), "{}", summary.warnings);
+
+    support::add_behaviour_test(
+        &crate_dir,
+        "parameters_behaviour.rs",
+        "axum = \"0.8\"\npercent-encoding = \"2.3\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\"] }\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
+    );
+    let features = ["--features", "server"];
+    if let Err(output) = support::cargo(
+        &crate_dir,
+        &[
+            "clippy",
+            "--all-targets",
+            features[0],
+            features[1],
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ) {
+        panic!("the parameters crate does not pass clippy:\n{output}");
+    }
+    match support::cargo(&crate_dir, &["test", features[0], features[1]]) {
+        Ok(output) => {
+            assert!(output.contains("test result: ok"), "{output}");
+            println!("{output}");
+        }
+        Err(output) => panic!("the generated code misbehaves:\n{output}"),
+    }
+}
