@@ -2,7 +2,7 @@
 //! operation with an object in a header, one with a query array of arrays, a schema of
 //! `type: file`, an `operationId` used twice, a path parameter not declared, a parameter
 //! declared twice, numbers beyond 64 bits, a `type` list and `type: "null"`, `required` naming
-//! no property, `readOnly` with `writeOnly`, `enum: []`, and `$ref`s into a schema's parts and
+//! no property, `readOnly` with `writeOnly`, `enum: []`, an `example` of the wrong shape, and `$ref`s into a schema's parts and
 //! an operation's response, and two paths one route of the generated server would match.
 //! Each is a located warning;
 //! everything else is generated, compiles, and works against a server on 127.0.0.1;
@@ -86,6 +86,10 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
         ),
         (ErrorKind::Invalid, format!("{item}/properties/secret")),
         (ErrorKind::Invalid, format!("{item}/properties/colour/enum")),
+        (
+            ErrorKind::Invalid,
+            format!("{item}/properties/when/example"),
+        ),
         (ErrorKind::Reference, format!("{item}/properties/label")),
         (ErrorKind::Reference, format!("{item}/properties/tagged")),
         (
@@ -106,7 +110,8 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
         "it is taken as neither",
         "the schema there is generated once, as `TaggedAllOf0`",
         "matches the same requests as `GET /things/{id}` in the generated server",
-        "warning: 19 warnings",
+        "the example does not match its schema: it is `\"2024-05-01\"`, not an RFC 3339 date-time",
+        "warning: 20 warnings",
     ] {
         assert!(text.contains(part), "{part}:\n{text}");
     }
@@ -144,7 +149,7 @@ fn the_pattern_a_warning_names_silences_it() {
     let pointers: Vec<_> = warnings.iter().filter_map(|w| w.pointer()).collect();
     // Left out on purpose, the operations are no longer warned about, and the repeated
     // `operationId` is gone with one of them; the other warnings stay.
-    assert_eq!(pointers.len(), 16, "{pointers:#?}");
+    assert_eq!(pointers.len(), 17, "{pointers:#?}");
     assert!(
         pointers.iter().all(|p| !p.contains("~1items~1search")
             && !p.contains("~1items~1export")
@@ -190,7 +195,7 @@ fn the_command_line_prints_warnings_and_denies_them_on_request() {
     let output = run(&[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("warning: 19 warnings ("), "{stderr}");
+    assert!(stderr.contains("warning: 20 warnings ("), "{stderr}");
     let output = run(&["--deny-warnings"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
@@ -206,7 +211,7 @@ fn the_generated_crate_works_against_a_server() {
         .runtime_path(support::runtime_dir())
         .generate_crate("irregular")
         .expect("generate the crate");
-    assert_eq!(summary.warnings.len(), 19);
+    assert_eq!(summary.warnings.len(), 20);
     support::add_behaviour_test(
         &crate_dir,
         "irregular_behaviour.rs",

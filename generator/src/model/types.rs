@@ -12,6 +12,7 @@
 //! enums; `graph` checks and orders the finished definitions as a whole.
 
 mod enums;
+mod examples;
 mod graph;
 mod objects;
 mod one_of;
@@ -393,10 +394,29 @@ impl<'a> TypeSpace<'a> {
                 format!("schemas nested more than {MAX_DEPTH} levels deep are not supported"),
             ))
         } else {
-            self.inline_schema_inner(schema, pointer, hint)
+            self.check_example(schema, pointer)
+                .and_then(|()| self.inline_schema_inner(schema, pointer, hint))
         };
         self.depth -= 1;
         result
+    }
+
+    /// A warning when the schema's `example` does not match it.
+    fn check_example(&mut self, schema: &'a Schema, pointer: &str) -> Result<(), Error> {
+        let Some(example) = &schema.schema_data.example else {
+            return Ok(());
+        };
+        let Some(why) = examples::mismatch(self.api, schema, example) else {
+            return Ok(());
+        };
+        self.tolerate(
+            Error::invalid(
+                &join_pointer(pointer, "example"),
+                format!("the example does not match its schema: {why}"),
+            )
+            .with_help("correct the example, or the schema if answers look like it"),
+            "the generated code does not use examples",
+        )
     }
 
     fn inline_schema_inner(
