@@ -376,6 +376,11 @@ impl Namespace {
         self.taken.contains(&fold(name))
     }
 
+    /// Gives back a name [`Self::claim`] returned, for something that was not made after all.
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(&fold(name));
+    }
+
     /// Takes `candidate` if free, otherwise the first free `candidate2`, `candidate3`, ...
     /// (`candidate_2` for snake_case names), and returns the name taken.
     pub fn claim(&mut self, candidate: &str) -> String {

@@ -119,7 +119,7 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
     // What could be expressed is there; what could not is not.
     let client = &files["client.rs"];
     assert!(client.contains("pub fn list_items("), "{client}");
-    assert!(client.contains("pub fn search_items_2("), "{client}");
+    assert!(client.contains("pub fn search_items("), "{client}");
     assert!(client.contains("pub fn get_item_tag("), "{client}");
     assert!(!client.contains("/items/search\""), "{client}");
     assert!(!client.contains("export_items"), "{client}");

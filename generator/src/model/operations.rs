@@ -40,6 +40,7 @@ pub fn build_operations<'a>(
         methods: Namespace::with_reserved(CLIENT_METHODS.iter().copied()),
         client_types: Namespace::with_reserved(CLIENT_TYPES.iter().copied()),
         method_names: MethodNames::of(api),
+        claimed: (None, None),
     };
     for group in shared::repeated_parameter_enums(api, &builder.method_names) {
         let (first, copies) = group.split_first().expect("a group has two copies or more");
@@ -90,6 +91,14 @@ pub fn build_operations<'a>(
                 Ok(operation) => operations.push(operation),
                 Err(error) if strictness == Strictness::Lenient => {
                     space.forget_warnings_after(warned);
+                    // An operation left out leaves its names to the next that wants them.
+                    let (method_name, options) = std::mem::take(&mut builder.claimed);
+                    if let Some(method_name) = method_name {
+                        builder.methods.release(&method_name);
+                    }
+                    if let Some(options) = options {
+                        builder.client_types.release(&options);
+                    }
                     left_out.push(operation_left_out(error, method, path, operation));
                 }
                 Err(error) => errors.push(error),
@@ -145,6 +154,9 @@ struct OperationBuilder<'a> {
     methods: Namespace,
     client_types: Namespace,
     method_names: MethodNames,
+    /// The method and options type names the operation being made has claimed, given back if
+    /// it is left out.
+    claimed: (Option<String>, Option<String>),
 }
 
 /// The method names operations' ids give before they are made unique.
@@ -218,6 +230,7 @@ impl<'a> OperationBuilder<'a> {
         let name = self
             .methods
             .claim(&self.method_names.base_name(operation, method, path));
+        self.claimed = (Some(name.clone()), None);
         let type_prefix = names::type_name(&name);
 
         let (params, path_parts) = self.parameters(
@@ -232,6 +245,7 @@ impl<'a> OperationBuilder<'a> {
             self.client_types
                 .claim(&names::derived(&type_prefix, Role::Options))
         });
+        self.claimed.1.clone_from(&options);
         let body = self.body(space, method, operation, pointer, &type_prefix)?;
         let (success, errors, responses) =
             self.responses(space, operation, pointer, &type_prefix)?;
