@@ -6,7 +6,8 @@
 //! an operation's response, and two paths one route of the generated server would match.
 //! Each is a located warning;
 //! everything else is generated, compiles, and works against a server on 127.0.0.1;
-//! `deny_warnings` makes them errors again.
+//! `deny_warnings` makes them errors again. Each irregularity is also tried alone, in a small
+//! document of its own: one warning at its place, and an error under `deny_warnings`.
 
 mod support;
 
@@ -233,5 +234,175 @@ fn the_generated_crate_works_against_a_server() {
     match support::cargo(&crate_dir, &["test"]) {
         Ok(output) => assert!(output.contains("test result: ok. 2 passed"), "{output}"),
         Err(output) => panic!("the generated crate misbehaves:\n{output}"),
+    }
+}
+
+/// A document with one operation answering an `Item`, with `extra` added under `paths` and
+/// `item` as the members of `Item`'s `properties`.
+fn small_document(paths: &str, item: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: One irregularity, version: "1"}}
+paths:
+  /items/{{id}}:
+    get:
+      operationId: getItem
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        "200":
+          description: The item.
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Item"}}
+{paths}
+components:
+  parameters:
+    Limit:
+      name: limit
+      in: query
+      schema: {{type: integer, maximum: 50}}
+  schemas:
+    Item:
+      type: object
+      properties:
+        name: {{type: string}}
+{item}
+    Tag:
+      allOf:
+        - type: object
+          properties:
+            label: {{type: string}}
+"##
+    )
+}
+
+#[test]
+fn each_irregularity_alone_is_one_warning_and_deny_warnings_refuses_it() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "a minimum beyond 64 bits",
+            "",
+            "        count: {type: integer, minimum: -9223372036854776000}",
+            "#/components/schemas/Item/properties/count/minimum",
+        ),
+        (
+            "a default beyond 64 bits",
+            "",
+            "        count: {type: number, default: 18446744073709551616}",
+            "#/components/schemas/Item/properties/count/default",
+        ),
+        (
+            "an enum value beyond 64 bits",
+            "",
+            "        count: {type: integer, enum: [1, 99999999999999999999]}",
+            "#/components/schemas/Item/properties/count/enum",
+        ),
+        (
+            "a type list",
+            "",
+            "        note: {type: [string, 'null']}",
+            "#/components/schemas/Item/properties/note/type",
+        ),
+        (
+            "type null",
+            "",
+            "        nothing: {type: 'null'}",
+            "#/components/schemas/Item/properties/nothing/type",
+        ),
+        (
+            "a path parameter not declared",
+            "  /items/{id}/tags/{tag}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: Done.}",
+            "",
+            "#/paths/~1items~1{id}~1tags~1{tag}/get",
+        ),
+        (
+            "a $ref to a part of a schema",
+            "",
+            "        tag: {$ref: '#/components/schemas/Tag/allOf/0'}",
+            "#/components/schemas/Item/properties/tag",
+        ),
+        (
+            "a $ref to a parameter's schema",
+            "",
+            "        limit: {$ref: '#/components/parameters/Limit/schema'}",
+            "#/components/schemas/Item/properties/limit",
+        ),
+        (
+            "a $ref to an operation's response schema",
+            "",
+            "        copy: {$ref: '#/paths/~1items~1{id}/get/responses/200/content/application~1json/schema/properties/name'}",
+            "#/components/schemas/Item/properties/copy",
+        ),
+        (
+            "an operationId used twice",
+            "  /others/{id}:\n    get:\n      operationId: getItem\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: Done.}",
+            "",
+            "#/paths/~1others~1{id}/get/operationId",
+        ),
+        (
+            "a parameter declared twice",
+            "  /search:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n        - {name: q, in: query, schema: {type: integer}}\n      responses:\n        \"204\": {description: Done.}",
+            "",
+            "#/paths/~1search/get/parameters/1",
+        ),
+        (
+            "required naming no property",
+            "",
+            "      required: [ghost]",
+            "#/components/schemas/Item/required",
+        ),
+        (
+            "readOnly and writeOnly",
+            "",
+            "        secret: {type: string, readOnly: true, writeOnly: true}",
+            "#/components/schemas/Item/properties/secret",
+        ),
+        (
+            "an empty enum",
+            "",
+            "        colour: {type: string, enum: []}",
+            "#/components/schemas/Item/properties/colour/enum",
+        ),
+        (
+            "an example that does not match",
+            "",
+            "        size: {type: integer, example: large}",
+            "#/components/schemas/Item/properties/size/example",
+        ),
+        (
+            "an operation that cannot be expressed",
+            "  /search:\n    get:\n      parameters:\n        - {name: filter, in: header, schema: {type: object, properties: {a: {type: string}}}}\n      responses:\n        \"204\": {description: Done.}",
+            "",
+            "#/paths/~1search/get/parameters/0",
+        ),
+        (
+            "two paths one route matches",
+            "  /items/{name}:\n    get:\n      operationId: getItemByName\n      parameters:\n        - {name: name, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: Done.}",
+            "",
+            "#/paths/~1items~1{name}/get",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (what, paths, item, pointer) in cases {
+        let path = dir.path().join("document.yaml");
+        std::fs::write(&path, small_document(paths, item)).expect("write the document");
+        let (files, warnings) = generator::Config::new(&path)
+            .render_with_warnings()
+            .unwrap_or_else(|error| panic!("{what}: the document does not generate:\n{error}"));
+        let found: Vec<&str> = warnings.iter().filter_map(|w| w.pointer()).collect();
+        assert_eq!(found, [*pointer], "{what}:\n{warnings}");
+        assert!(
+            files["client.rs"].contains("pub fn get_item("),
+            "{what}: the rest is generated"
+        );
+        let error = generator::Config::new(&path)
+            .deny_warnings(true)
+            .render()
+            .expect_err(what);
+        assert!(
+            error.diagnostics().any(|d| d.pointer() == Some(*pointer)),
+            "{what}: {error}"
+        );
     }
 }
