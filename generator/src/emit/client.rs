@@ -449,12 +449,18 @@ fn write_present(param: &Param, value: &TokenStream) -> TokenStream {
     let wire = &param.wire;
     let is_array = matches!(param.ty, TypeRef::Vec(_));
     let joined = |separator: &str| quote!(#value.iter().map(|v| crate::runtime::ParamValue::to_param(v).into_owned()).collect::<Vec<_>>().join(#separator));
+    // The value's text for a header or cookie: a `String` for arrays, a `Cow<str>` otherwise.
     let text = match (param.encoding, is_array) {
         (ParamEncoding::Json, _) => {
-            quote!(crate::runtime::ParamValue::to_param(&crate::runtime::JsonText(#value)).into_owned())
+            quote!(crate::runtime::ParamValue::to_param(&crate::runtime::JsonText(#value)))
         }
         (_, true) => joined(","),
-        (_, false) => quote!(crate::runtime::ParamValue::to_param(#value).into_owned()),
+        (_, false) => quote!(crate::runtime::ParamValue::to_param(#value)),
+    };
+    let owned_text = if is_array && param.encoding != ParamEncoding::Json {
+        text.clone()
+    } else {
+        quote!(#text.into_owned())
     };
     match param.location {
         ParamLocation::Query => {
@@ -501,7 +507,7 @@ fn write_present(param: &Param, value: &TokenStream) -> TokenStream {
             }
         }
         ParamLocation::Cookie => quote!(request.cookie(#wire, &#text);),
-        ParamLocation::Header => quote!(request.header(#wire, #text);),
+        ParamLocation::Header => quote!(request.header(#wire, #owned_text);),
         ParamLocation::Path => TokenStream::new(),
     }
 }
