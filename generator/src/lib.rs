@@ -118,8 +118,24 @@ impl Config {
     /// Slicing the result again with the same patterns gives the same document.
     pub fn slice(&self) -> Result<openapiv3::OpenAPI, Error> {
         let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
-        slice::slice(&document.api, &self.selection)
-            .map_err(|e| span::attach(e.or_in_file(&self.spec), &document.text))
+        slice::slice(&document.api, &self.selection).map_err(|e| document.locate(e, &self.spec))
+    }
+
+    /// Writes the OpenAPI 3.0 document the generator reads for the configured one to `path`
+    /// (YAML, or JSON when `path` ends in `.json`): a Swagger 2.0 or OpenAPI 3.1 document as
+    /// converted at the door, a 3.0 document as read. What the conversion approximated is in
+    /// the warnings. Writes only when the bytes change; returns whether it wrote.
+    pub fn write_converted(&self, path: impl AsRef<Path>) -> Result<(bool, Warnings), Error> {
+        let path = path.as_ref();
+        let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
+        let warnings = Warnings::new(document.warnings.clone());
+        if self.deny_warnings
+            && let Some(error) = warnings.clone().into_error()
+        {
+            return Err(error);
+        }
+        let text = slice::to_text(&document.api, path)?;
+        Ok((slice::write_text(path, &text)?, warnings))
     }
 
     /// Writes [`Config::slice`] to `path`: YAML, or JSON when `path` ends in `.json`. Writes
@@ -271,7 +287,7 @@ impl Config {
         document: load::Document,
     ) -> Result<(model::Api, emit::Origin, Warnings), Error> {
         // Model errors know their JSON pointer; the text tells their line and column.
-        let locate = |e: Error| span::attach(e.or_in_file(&self.spec), &document.text);
+        let locate = |e: Error| document.locate(e, &self.spec);
         // What reading the document read past comes first, as it was found first.
         if self.deny_warnings
             && let Some(error) = Warnings::new(document.warnings.clone()).into_error()

@@ -26,6 +26,7 @@ use crate::error::{Error, ErrorKind};
 use structure::Keys;
 
 mod checked;
+pub mod convert;
 mod located;
 mod repair;
 mod structure;
@@ -59,6 +60,15 @@ pub struct Document {
     pub text: String,
     /// What was read past to parse it (see `repair`), located.
     pub warnings: Vec<Error>,
+    /// For a document converted from another version, where converted nodes came from.
+    pub moves: convert::Moves,
+}
+
+impl Document {
+    /// `error` (from any stage) pointing into the file the user wrote, with line and column.
+    pub fn locate(&self, error: Error, path: &Path) -> Error {
+        crate::span::attach(self.moves.translate(error.or_in_file(path)), &self.text)
+    }
 }
 
 /// Which syntax a document is written in.
@@ -102,16 +112,29 @@ pub fn load_with_limit(path: &Path, max_bytes: u64) -> Result<Document, Error> {
 pub fn parse(path: &Path, text: &str) -> Result<Document, Error> {
     // Deserializing `openapiv3` recurses at every level of nesting, with large frames in a
     // debug build: run it on a stack that fits the deepest document the parsers accept.
-    let locate = |e: Error| crate::span::attach(e.or_in_file(path), text);
-    let (api, warnings) = crate::threads::with_stack(|| parse_api(text)).map_err(locate)?;
-    Ok(Document {
+    let (api, warnings, moves) = crate::threads::with_stack(|| parse_api(text))
+        .map_err(|e| crate::span::attach(e.or_in_file(path), text))?;
+    let document = Document {
         api,
         text: text.to_owned(),
-        warnings: warnings.into_iter().map(locate).collect(),
+        warnings: Vec::new(),
+        moves,
+    };
+    let warnings = warnings
+        .into_iter()
+        .map(|w| document.locate(w, path))
+        .collect();
+    Ok(Document {
+        warnings,
+        ..document
     })
 }
 
-fn parse_api(text: &str) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
+/// A parsed document, what was read past, and (for another version) the moves of its
+/// conversion.
+type Parsed = (openapiv3::OpenAPI, Vec<Error>, convert::Moves);
+
+fn parse_api(text: &str) -> Result<Parsed, Error> {
     let body = text.trim_start_matches('\u{feff}');
     if body.trim().is_empty() {
         return Err(Error::new(ErrorKind::Shape, "the document is empty")
@@ -135,8 +158,16 @@ fn parse_api(text: &str) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
     // refused for that reason; see `located::parse_via_value` for another): no document may
     // crash the caller, so the panic becomes the error `openapiv3` meant to report.
     let outcome = std::panic::catch_unwind(|| read(text, syntax));
-    if let Ok(Some(api)) = outcome {
-        return supported::check(api, text);
+    let unconverted = |(api, warnings)| (api, warnings, convert::Moves::default());
+    match &outcome {
+        Ok(Some(api)) if !api.openapi.starts_with("3.1.") => {
+            return supported::check(api.clone(), text).map(unconverted);
+        }
+        _ => {}
+    }
+    // Swagger 2.0 and OpenAPI 3.1 are converted at the door.
+    if let Some(version) = convert::version(text, syntax) {
+        return read_converted(text, syntax, version);
     }
     // Something to report: the located reads rely on the event pass's limits (nesting,
     // aliases) and its settling of keys.
@@ -153,9 +184,36 @@ fn parse_api(text: &str) -> Result<(openapiv3::OpenAPI, Vec<Error>), Error> {
     if let Ok(Some((api, mut warnings))) = std::panic::catch_unwind(|| repair::read(text, syntax)) {
         let (api, more) = supported::check(api, text)?;
         warnings.extend(more);
-        return Ok((api, warnings));
+        return Ok((api, warnings, convert::Moves::default()));
     }
-    located::read(text, syntax, true, outcome.is_err())
+    located::read(text, syntax, true, outcome.is_err()).map(unconverted)
+}
+
+/// A document of another version, converted and then read as a 3.0 document.
+fn read_converted(text: &str, syntax: Syntax, version: convert::Version) -> Result<Parsed, Error> {
+    let convert::Converted {
+        mut tree,
+        mut warnings,
+        moves,
+        ..
+    } = convert::convert(text, syntax, version)?;
+    warnings.extend(repair::mend_tree(&mut tree));
+    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(tree).map_err(|error| {
+        let pointer = located::path_to_pointer(error.path());
+        moves.translate(
+            Error::new(
+                ErrorKind::Shape,
+                format!(
+                    "the converted document is not valid OpenAPI 3.0: {}",
+                    error.inner()
+                ),
+            )
+            .at_pointer(pointer),
+        )
+    })?;
+    let (api, more) = supported::check(api, text)?;
+    warnings.extend(more);
+    Ok((api, warnings, moves))
 }
 
 /// Reads `text` with its parser, the duplicate-key check made in the same pass; `None` when
@@ -259,11 +317,17 @@ mod tests {
     }
 
     #[test]
-    fn other_versions_are_refused() {
-        let text = MINIMAL.replace("3.0.3", "3.1.0");
-        let error = parse(Path::new("v.yaml"), &text).unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Shape);
-        assert_eq!(error.pointer(), Some("#/openapi"));
+    fn versions_other_than_2_0_3_0_and_3_1_are_refused() {
+        for version in ["3.2.0", "2.0", "4.0.0"] {
+            let text = MINIMAL.replace("3.0.3", version);
+            let error = parse(Path::new("v.yaml"), &text).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Shape, "{version}");
+            assert_eq!(error.pointer(), Some("#/openapi"), "{version}");
+        }
+        let swagger = "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let error = parse(Path::new("v.yaml"), swagger).unwrap_err();
+        assert_eq!(error.pointer(), Some("#/swagger"), "{error}");
+        assert!(parse(Path::new("v.yaml"), &MINIMAL.replace("3.0.3", "3.1.0")).is_ok());
     }
 
     #[test]

@@ -90,6 +90,16 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
+    /// Writes the OpenAPI 3.0 document the generator reads (YAML, or JSON when the output
+    /// ends in `.json`): a Swagger 2.0 or OpenAPI 3.1 document converted, to review what was
+    /// read and what was approximated.
+    Convert {
+        /// The document (Swagger 2.0, OpenAPI 3.0 or 3.1; YAML or JSON).
+        spec: PathBuf,
+        /// The OpenAPI 3.0 document to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Writes the part of a document the selected operations need (valid OpenAPI 3.0, YAML,
     /// or JSON when the output ends in `.json`), to keep a small reviewed slice of a large
     /// document.
@@ -309,6 +319,20 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
                 summary.written.len(),
                 summary.unchanged.len()
             );
+            Ok(())
+        }
+        Command::Convert { spec, out } => {
+            let (written, warnings) = generator::Config::new(&spec)
+                .deny_warnings(deny_warnings)
+                .write_converted(&out)?;
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
+            }
+            if written {
+                println!("wrote {}", out.display());
+            } else {
+                println!("{} is up to date with {}", out.display(), spec.display());
+            }
             Ok(())
         }
         Command::Slice {

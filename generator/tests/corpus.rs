@@ -1,5 +1,6 @@
 //! The conformance corpus: every document in `../shared/specs/corpus` (and Microsoft Graph's
-//! own `graph-beta-connectors.yaml`) generates a crate, and all of them are compiled together
+//! own `graph-beta-connectors.yaml`), and every Swagger 2.0 and OpenAPI 3.1 document in
+//! `../shared/specs/versions`, generates a crate, and all of them are compiled together
 //! in one temporary workspace under `cargo clippy -D warnings` and `cargo doc -D warnings`.
 //! A document either compiles warning-free or fails with the located error listed in
 //! `EXPECTED_FAILURES`. The test prints a table: document, operations, types, warnings by
@@ -8,6 +9,7 @@
 mod support;
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use generator::ErrorKind;
 
@@ -54,12 +56,27 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
     let mut rows = Vec::new();
     let mut members = Vec::new();
     let mut unexpected = Vec::new();
-    for document in support::corpus_documents(&specs) {
-        let name = support::crate_name("corpus", &document);
+    let corpus = support::corpus_documents(&specs);
+    for document in corpus
+        .iter()
+        .cloned()
+        .chain(support::version_documents(&specs))
+    {
         let file = document
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // Converted documents are named by their version: `swagger-2.0-netlify.yaml`.
+        let (prefix, file) = match document
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|f| f.to_str())
+        {
+            Some("2.0") => ("swagger", format!("2.0/{file}")),
+            Some("3.1") => ("openapi31", format!("3.1/{file}")),
+            _ => ("corpus", file),
+        };
+        let name = support::crate_name(prefix, &document);
         let expected = EXPECTED_FAILURES.iter().find(|(doc, ..)| *doc == file);
         let config = generator::Config::new(&document)
             .out_dir(workspace.path().join(&name))
@@ -148,7 +165,8 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
             row.document, row.operations, row.types, row.warnings, row.result
         );
     }
-    let corpus = rows.len() - 1;
+    // Graph's own document is not part of the corpus.
+    let corpus = corpus.len() - 1;
     let verdict = if clippy.is_ok() && doc.is_ok() {
         "compile warning-free (clippy and rustdoc)"
     } else {
@@ -171,7 +189,7 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n\n"));
     let corpus_compiled = members
         .iter()
-        .filter(|m| *m != "corpus-graph-beta-connectors")
+        .filter(|m| m.starts_with("corpus-") && *m != "corpus-graph-beta-connectors")
         .count();
     #[allow(clippy::cast_precision_loss)]
     let share = corpus_compiled as f64 / corpus as f64;

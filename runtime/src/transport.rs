@@ -420,16 +420,27 @@ impl Transport {
             // The base URL is parsed once, when the client is built: each request copies it
             // and parses only its own path and query.
             let mut url = inner.base_url.url.clone();
+            // A path template may end in a fixed query (`/blobs/{digest}?mode=chunk`, as
+            // Azure's `x-ms-paths` describe operations): it goes first in the query.
+            let (own_path, fixed_query) = match request.path.split_once('?') {
+                Some((path, query)) => (path, Some(query)),
+                None => (request.path.as_str(), None),
+            };
             let base_path = url.path().trim_end_matches('/');
-            let mut path = String::with_capacity(base_path.len() + request.path.len() + 1);
+            let mut path = String::with_capacity(base_path.len() + own_path.len() + 1);
             path.push_str(base_path);
-            if !request.path.starts_with('/') {
+            if !own_path.starts_with('/') {
                 path.push('/');
             }
-            path.push_str(&request.path);
+            path.push_str(own_path);
             url.set_path(&path);
-            if !request.query.is_empty() {
-                url.set_query(Some(request.query.as_str()));
+            match (fixed_query, request.query.is_empty()) {
+                (Some(fixed), true) => url.set_query(Some(fixed)),
+                (Some(fixed), false) => {
+                    url.set_query(Some(&format!("{fixed}&{}", request.query.as_str())));
+                }
+                (None, false) => url.set_query(Some(request.query.as_str())),
+                (None, true) => {}
             }
             url
         };

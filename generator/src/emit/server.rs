@@ -501,9 +501,12 @@ enum Segment {
     Params(Vec<String>, Vec<String>),
 }
 
-/// The segments of a path template.
+/// The segments of a path template; a fixed query in it (Azure's `x-ms-paths`) is no part of
+/// the route.
 fn segments(path: &str) -> Vec<Segment> {
-    path.trim_start_matches('/')
+    let route = path.split_once('?').map_or(path, |(route, _)| route);
+    route
+        .trim_start_matches('/')
         .split('/')
         .map(|segment| {
             if !segment.contains('{') {

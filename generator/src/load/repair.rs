@@ -36,6 +36,13 @@ pub(super) fn read(text: &str, syntax: Syntax) -> Option<(openapiv3::OpenAPI, Ve
     Some((api, mends.warnings))
 }
 
+/// Mends `tree`, a document converted from another version, and gives the warnings.
+pub(super) fn mend_tree(tree: &mut Value) -> Vec<Error> {
+    let mut mends = Mends::default();
+    mend(tree, "#", Place::Document, &mut mends);
+    mends.warnings
+}
+
 /// The warnings of the mends made so far.
 #[derive(Default)]
 struct Mends {
@@ -199,8 +206,11 @@ fn mend_integer_schema(object: &mut Mapping, pointer: &str, mends: &mut Mends) {
         // A bound past the 64-bit integers is no bound for them; a fraction is the bound of
         // the integers on its side.
         #[allow(clippy::cast_possible_truncation)]
-        let mended = if value.fract() == 0.0 || value.abs() >= I64_RANGE {
+        let mended = if value.abs() >= I64_RANGE {
             clamped
+        } else if value.fract() == 0.0 {
+            // `1.0`: an integer written as a float.
+            value as i64
         } else if bound == "minimum" {
             value.ceil() as i64
         } else {

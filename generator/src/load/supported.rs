@@ -85,8 +85,7 @@ pub(super) fn check_version(
     openapi: Option<&serde_json::Value>,
     swagger: bool,
 ) -> Result<(), Error> {
-    let help =
-        "this generator reads OpenAPI 3.0.x documents: convert the document to OpenAPI 3.0.3 first";
+    let help = "this generator reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x documents: convert the document to one of these first";
     let version = match openapi {
         Some(serde_json::Value::String(version)) => version,
         Some(other) => {
@@ -100,7 +99,7 @@ pub(super) fn check_version(
         None if swagger => {
             return Err(Error::new(
                 ErrorKind::Shape,
-                "this is a Swagger 2.0 document, not OpenAPI 3.0",
+                "this is a Swagger document, but not of version 2.0",
             )
             .at_pointer("#/swagger")
             .with_help(help));

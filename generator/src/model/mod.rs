@@ -659,8 +659,11 @@ pub fn build_with(
 /// called. Each is reported (and, unlike the earlier one, not served); the client calls both,
 /// since the service tells them apart.
 fn route_conflicts(operations: &mut [Operation]) -> Vec<Error> {
+    // A fixed query in a path (Azure's `x-ms-paths`) is no part of the route.
     let shape = |path: &str| -> String {
-        path.split('/')
+        let route = path.split_once('?').map_or(path, |(route, _)| route);
+        route
+            .split('/')
             .map(|segment| if segment.contains('{') { "{}" } else { segment })
             .collect::<Vec<_>>()
             .join("/")

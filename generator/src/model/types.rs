@@ -438,8 +438,11 @@ impl<'a> TypeSpace<'a> {
         }
         if !view.all_of.is_empty() {
             if view.all_of.len() == 1 && !view.is_object_like() {
-                let inner =
-                    self.type_of_unboxed(&view.all_of[0], &join_pointer(pointer, "allOf/0"), hint)?;
+                let inner = self.type_of_unboxed(
+                    &view.all_of[0],
+                    &join_pointer(&join_pointer(pointer, "allOf"), "0"),
+                    hint,
+                )?;
                 return Ok(Resolved {
                     ty: inner.ty,
                     nullable: nullable || inner.nullable,

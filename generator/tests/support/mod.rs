@@ -105,8 +105,23 @@ pub fn add_behaviour_test(dir: &Path, behaviour: &str, dev_dependencies: &str) {
 /// The documents of `../shared/specs/corpus` (YAML and JSON, sorted by name), then Graph's own
 /// `graph-beta-connectors.yaml`.
 pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(specs.join("corpus"))
-        .expect("corpus directory")
+    let mut documents = documents_in(&specs.join("corpus"));
+    documents.push(specs.join("graph-beta-connectors.yaml"));
+    documents
+}
+
+/// The Swagger 2.0 and OpenAPI 3.1 documents of `../shared/specs/versions`, by folder and name.
+pub fn version_documents(specs: &Path) -> Vec<PathBuf> {
+    ["2.0", "3.1"]
+        .iter()
+        .flat_map(|version| documents_in(&specs.join("versions").join(version)))
+        .collect()
+}
+
+/// The YAML and JSON documents in `folder`, sorted by name.
+fn documents_in(folder: &Path) -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| {
             path.extension()
@@ -114,7 +129,6 @@ pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
         })
         .collect();
     documents.sort();
-    documents.push(specs.join("graph-beta-connectors.yaml"));
     documents
 }
 
