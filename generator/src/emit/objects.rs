@@ -39,12 +39,16 @@ pub(super) fn members_impl(
             }
         }
     });
+    // An object that admits no member at all (no properties, `additionalProperties: false`)
+    // writes none.
+    let nothing = (fields.is_empty() && rest_members.is_none()).then(|| quote!(let _ = map;));
     quote! {
         impl crate::runtime::objects::Members for #name {
             fn write_members<M: ::serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
             ) -> ::std::result::Result<(), M::Error> {
+                #nothing
                 #(#members)*
                 #rest_members
                 Ok(())
