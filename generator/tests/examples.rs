@@ -1,5 +1,6 @@
 //! The documents' own examples as test vectors: for every document of the conformance corpus
-//! (`../shared/specs/corpus`) and Microsoft Graph's `graph-beta-connectors.yaml`, a crate and
+//! (`../shared/specs/corpus`), Microsoft Graph's `graph-beta-connectors.yaml` and the Swagger
+//! 2.0 and OpenAPI 3.1 documents of `../shared/specs/versions`, a crate and
 //! its examples harness are generated ([`generator::Config::examples_crate`], what
 //! `generator examples` runs), all into one temporary workspace built once; each harness then
 //! decodes its document's examples into the generated types and encodes them back. The test
@@ -23,12 +24,31 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     let workspace = tempfile::tempdir().expect("tempdir");
     let mut prepared = Vec::new();
     let mut refused = Vec::new();
-    for document in support::corpus_documents(&specs) {
-        let name = support::crate_name("examples", &document);
+    let documents = support::corpus_documents(&specs)
+        .into_iter()
+        .chain(support::version_documents(&specs));
+    for document in documents {
         let file = document
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // Converted documents are named by their version: `2.0/netlify.yaml`.
+        let (prefix, file) = match document
+            .parent()
+            .and_then(std::path::Path::file_name)
+            .and_then(|f| f.to_str())
+        {
+            Some(version @ ("2.0" | "3.1")) => (
+                if version == "2.0" {
+                    "examples-v2"
+                } else {
+                    "examples-v31"
+                },
+                format!("{version}/{file}"),
+            ),
+            _ => ("examples", file),
+        };
+        let name = support::crate_name(prefix, &document);
         let config = generator::Config::new(&document)
             .out_dir(workspace.path().join(&name))
             .runtime_path(support::runtime_dir())
@@ -55,7 +75,14 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     .expect("copy Cargo.lock");
     if let Err(output) = support::cargo(
         workspace.path(),
-        &["test", "--workspace", "--lib", "--no-run"],
+        &[
+            "test",
+            "--workspace",
+            "--lib",
+            "--no-run",
+            "--features",
+            "server",
+        ],
     ) {
         panic!("the examples harnesses do not build:\n{output}");
     }
