@@ -14,7 +14,10 @@
 //!   `x-ms-discriminator-value` (or its name);
 //! - `x-ms-paths` (paths that differ by a fixed query) join `paths` with their query, which
 //!   the client sends as written;
-//! - `x-ms-enum`, `x-ms-pageable` and other extensions pass through, and the model reads them.
+//! - a `$ref` with siblings (`description`, `x-ms-client-name`, `x-nullable`) is an `allOf` of
+//!   the reference beside them, as AutoRest reads them;
+//! - `x-ms-enum`, `x-ms-pageable`, `x-ms-client-name` and other extensions pass through, and the
+//!   model reads them.
 
 use serde_yaml::{Mapping, Value};
 
@@ -99,7 +102,7 @@ pub(super) fn convert(mut root: Mapping, converted: &mut Converted) -> Result<Ma
     if let Some(Value::Mapping(mut definitions)) = take(&mut root, "definitions") {
         discriminator_mappings(&mut definitions);
         let mut schemas = Value::Mapping(definitions);
-        walk_schemas(&mut schemas, true, "#/definitions", &mut converted.warnings);
+        walk_schemas(&mut schemas, true, "#/definitions", converted);
         components.insert(key("schemas"), schemas);
         converted
             .moves
@@ -343,7 +346,7 @@ fn plain_parameter(
         }
     }
     let mut schema = Value::Mapping(schema);
-    walk_schemas(&mut schema, false, original, &mut converted.warnings);
+    walk_schemas(&mut schema, false, original, converted);
     converted
         .moves
         .record(child(at, "schema"), original.to_owned());
@@ -366,12 +369,7 @@ fn body_of(
         .get("schema")
         .cloned()
         .unwrap_or(Value::Mapping(Mapping::new()));
-    walk_schemas(
-        &mut schema,
-        false,
-        &child(original, "schema"),
-        &mut converted.warnings,
-    );
+    walk_schemas(&mut schema, false, &child(original, "schema"), converted);
     let media: Vec<String> = json_first(consumes);
     let mut content = Mapping::new();
     for media in &media {
@@ -430,12 +428,7 @@ fn response_of(response: Value, produces: &[String], at: &str, converted: &mut C
         _ => Mapping::new(),
     };
     if let Some(mut schema) = schema {
-        walk_schemas(
-            &mut schema,
-            false,
-            &child(at, "schema"),
-            &mut converted.warnings,
-        );
+        walk_schemas(&mut schema, false, &child(at, "schema"), converted);
         let binary = schema.get("format").and_then(Value::as_str) == Some("binary");
         let media = if binary && produces.is_empty() {
             vec![String::from("application/octet-stream")]
@@ -472,7 +465,7 @@ fn response_of(response: Value, produces: &[String], at: &str, converted: &mut C
             take(&mut schema, "collectionFormat");
             let mut schema = Value::Mapping(schema);
             let header_at = child(&child(at, "headers"), name.as_str().unwrap_or_default());
-            walk_schemas(&mut schema, false, &header_at, &mut converted.warnings);
+            walk_schemas(&mut schema, false, &header_at, converted);
             header.insert(key("schema"), schema);
             converted_headers.insert(name, Value::Mapping(header));
         }
@@ -662,7 +655,7 @@ fn operation(
                     form_has_file = true;
                 }
                 let mut field = Value::Mapping(field);
-                walk_schemas(&mut field, false, &original, &mut converted.warnings);
+                walk_schemas(&mut field, false, &original, converted);
                 form.insert(key(&name), field);
                 converted
                     .moves
@@ -842,14 +835,14 @@ fn discriminator_mappings(definitions: &mut Mapping) {
 /// the union nullable, and a list of item schemas (a draft-4 tuple, which real documents use
 /// for "any of these") is read as items of any of them. `names` says `node` maps names to
 /// schemas.
-fn walk_schemas(node: &mut Value, names: bool, pointer: &str, warnings: &mut Vec<Error>) {
+fn walk_schemas(node: &mut Value, names: bool, pointer: &str, converted: &mut Converted) {
     let Value::Mapping(mapping) = node else {
         return;
     };
     if names {
         for (name, schema) in mapping.iter_mut() {
             let at = child(pointer, name.as_str().unwrap_or_default());
-            walk_schemas(schema, false, &at, warnings);
+            walk_schemas(schema, false, &at, converted);
         }
         return;
     }
@@ -857,11 +850,22 @@ fn walk_schemas(node: &mut Value, names: bool, pointer: &str, warnings: &mut Vec
         mapping.insert(key("type"), key("string"));
         mapping.insert(key("format"), key("binary"));
     }
+    if mapping.contains_key("$ref") && mapping.len() > 1 {
+        // AutoRest reads a reference's siblings (`description`, `x-ms-client-name`,
+        // `x-nullable`); 3.0 ignores them beside `$ref`, but not beside an `allOf` of it.
+        let reference = take(mapping, "$ref").unwrap_or_default();
+        let mut only = Mapping::new();
+        only.insert(key("$ref"), reference);
+        mapping.insert(key("allOf"), Value::Sequence(vec![Value::Mapping(only)]));
+        converted
+            .moves
+            .record(child(&child(pointer, "allOf"), "0"), pointer.to_owned());
+    }
     if let Some(nullable) = take(mapping, "x-nullable") {
         mapping.insert(key("nullable"), nullable);
     }
     if let Some(Value::Sequence(items)) = mapping.get("items").cloned() {
-        warnings.push(approximated(
+        converted.warnings.push(approximated(
             ErrorKind::Unsupported,
             &child(pointer, "items"),
             format!(
@@ -881,12 +885,12 @@ fn walk_schemas(node: &mut Value, names: bool, pointer: &str, warnings: &mut Vec
         };
         let at = child(pointer, member);
         match member {
-            "properties" => walk_schemas(value, true, &at, warnings),
-            "items" | "additionalProperties" | "not" => walk_schemas(value, false, &at, warnings),
+            "properties" => walk_schemas(value, true, &at, converted),
+            "items" | "additionalProperties" | "not" => walk_schemas(value, false, &at, converted),
             "allOf" | "oneOf" | "anyOf" => {
                 if let Value::Sequence(parts) = value {
                     for (index, part) in parts.iter_mut().enumerate() {
-                        walk_schemas(part, false, &child(&at, &index.to_string()), warnings);
+                        walk_schemas(part, false, &child(&at, &index.to_string()), converted);
                     }
                 }
             }

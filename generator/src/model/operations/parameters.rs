@@ -270,8 +270,14 @@ impl<'a> OperationBuilder<'a> {
                  or be described with `content: application/json`",
             ));
         };
+        // AutoRest's `x-ms-client-name` names the argument; the wire name stays.
+        let client_name = data
+            .extensions
+            .get("x-ms-client-name")
+            .and_then(serde_json::Value::as_str)
+            .filter(|name| !name.trim().is_empty());
         Ok(Param {
-            name: namespace.claim(&names::value_name(&data.name)),
+            name: namespace.claim(&names::value_name(client_name.unwrap_or(&data.name))),
             wire: data.name.clone(),
             location,
             ty,

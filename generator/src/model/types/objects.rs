@@ -143,8 +143,13 @@ impl<'a> TypeSpace<'a> {
                     None => note,
                 });
             }
+            // AutoRest's `x-ms-client-name` names the field; the wire name stays.
+            let client_name = data
+                .and_then(|d| d.extensions.get("x-ms-client-name"))
+                .and_then(serde_json::Value::as_str)
+                .filter(|name| !name.trim().is_empty());
             fields.push(Field {
-                name: field_names.claim(&names::value_name(property.wire)),
+                name: field_names.claim(&names::value_name(client_name.unwrap_or(property.wire))),
                 wire: property.wire.to_owned(),
                 ty: resolved.ty,
                 required,
