@@ -475,8 +475,18 @@ impl<'a> TypeSpace<'a> {
         }
         if self.string_enum(&view, pointer)?.is_some() {
             let nullable = nullable || view.enumeration.iter().any(serde_json::Value::is_null);
+            // An inline enum is named by its `x-ms-enum` name where it has one, as AutoRest
+            // names it.
+            let named = view
+                .data
+                .extensions
+                .get("x-ms-enum")
+                .and_then(|e| e.get("name"))
+                .and_then(serde_json::Value::as_str)
+                .filter(|name| !name.trim().is_empty())
+                .map(names::type_name);
             return Ok(Resolved {
-                ty: self.named_inline(schema, pointer, hint)?,
+                ty: self.named_inline(schema, pointer, named.as_deref().unwrap_or(hint))?,
                 nullable,
             });
         }

@@ -284,6 +284,10 @@ fn walk(node: &mut Value, pointer: &str, place: Place, converted: &mut Converted
                     continue;
                 };
                 let place = member_place(place, name);
+                // `additionalProperties: false` is 3.0 as well.
+                if name == "additionalProperties" && value.is_bool() {
+                    continue;
+                }
                 walk(value, &child(pointer, name), place, converted);
             }
         }
@@ -531,6 +535,73 @@ mod tests {
         assert_eq!(
             schemas["Outer"]["properties"]["inner"]["$ref"],
             "#/components/schemas/OuterInner"
+        );
+    }
+
+    #[test]
+    fn document_members_3_0_lacks() {
+        let text = r##"
+openapi: 3.1.0
+info: {title: t, version: "1", summary: Short.}
+paths:
+  /a: {$ref: "#/components/pathItems/A"}
+webhooks:
+  ping: {post: {responses: {"200": {description: ok}}}}
+components:
+  pathItems:
+    A:
+      get:
+        security: [{mtls: [], key: []}]
+  securitySchemes:
+    mtls: {type: mutualTLS}
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Anything: true
+    Nothing: false
+    Tuple: {type: array, prefixItems: [{type: string}]}
+    Closed: {type: object, unevaluatedProperties: false}
+    Picture: {type: string, contentMediaType: image/png}
+    Label: {type: [string, integer]}
+"##;
+        let converted = convert_text(text, Syntax::Yaml, Version::OpenApi31).expect("converts");
+        let tree = &converted.tree;
+        let get = &tree["paths"]["/a"]["get"];
+        // The path item is copied, with an empty `responses`, and mutual TLS is left out.
+        assert!(get["responses"].is_mapping());
+        assert_eq!(
+            get["security"][0]["key"],
+            serde_yaml::Value::Sequence(vec![])
+        );
+        assert!(get["security"][0].get("mtls").is_none());
+        assert!(tree.get("webhooks").is_none());
+        let schemas = &tree["components"]["schemas"];
+        assert_eq!(
+            schemas["Anything"],
+            serde_yaml::Value::Mapping(Default::default())
+        );
+        assert!(schemas["Nothing"]["not"].is_mapping());
+        assert!(schemas["Tuple"]["items"].is_mapping());
+        assert_eq!(schemas["Closed"]["additionalProperties"], false);
+        assert_eq!(schemas["Picture"]["format"], "binary");
+        assert!(schemas["Label"].get("type").is_none());
+        let warned: Vec<&str> = converted
+            .warnings
+            .iter()
+            .filter_map(|w| w.pointer())
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                "#/webhooks",
+                "#/components/securitySchemes/mtls",
+                "#/components/schemas/Tuple/prefixItems",
+                "#/components/schemas/Closed/unevaluatedProperties",
+                "#/components/schemas/Label/type",
+            ]
+        );
+        assert_eq!(
+            converted.moves.original("#/paths/~1a/get").as_deref(),
+            Some("#/components/pathItems/A/get")
         );
     }
 }

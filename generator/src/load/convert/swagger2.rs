@@ -1023,4 +1023,71 @@ definitions:
             Some("#/paths/~1pets~1{id}~1photo/post/parameters/2")
         );
     }
+
+    #[test]
+    fn azure_extensions_and_approximations() {
+        let text = r##"
+swagger: "2.0"
+info: {title: Registry, version: "1"}
+x-ms-parameterized-host:
+  hostTemplate: "{url}"
+  useSchemePrefix: false
+  parameters:
+    - {name: url, description: The registry's address.}
+basePath: /acr
+paths:
+  /blobs/{digest}:
+    get:
+      parameters:
+        - {name: digest, in: path, required: true, type: string}
+        - {name: sizes, in: query, type: array, items: {type: integer}, collectionFormat: tsv}
+      responses:
+        "200": {description: A blob., schema: {type: file}}
+x-ms-paths:
+  /blobs/{digest}?mode=chunk:
+    get:
+      parameters:
+        - {name: digest, in: path, required: true, type: string}
+      responses:
+        "200":
+          description: Chunks.
+          schema: {type: array, items: [{type: string}, {type: integer}]}
+"##;
+        let converted = convert_text(text, Syntax::Yaml, Version::Swagger2).expect("converts");
+        let tree = &converted.tree;
+        assert_eq!(tree["servers"][0]["url"], "{url}/acr");
+        assert_eq!(
+            tree["servers"][0]["variables"]["url"]["description"],
+            "The registry's address."
+        );
+        let blob = &tree["paths"]["/blobs/{digest}"]["get"];
+        assert_eq!(blob["parameters"][1]["explode"], false);
+        // A file response with no `produces` is bytes.
+        assert_eq!(
+            blob["responses"]["200"]["content"]["application/octet-stream"]["schema"]["format"],
+            "binary"
+        );
+        let chunk = &tree["paths"]["/blobs/{digest}?mode=chunk"]["get"];
+        let items = &chunk["responses"]["200"]["content"]["application/json"]["schema"]["items"];
+        assert_eq!(items["anyOf"][1]["type"], "integer");
+        let warned: Vec<&str> = converted
+            .warnings
+            .iter()
+            .filter_map(|w| w.pointer())
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                "#/paths/~1blobs~1{digest}/get/parameters/1/collectionFormat",
+                "#/paths/~1blobs~1{digest}?mode=chunk/get/responses/200/schema/items",
+            ]
+        );
+        assert_eq!(
+            converted
+                .moves
+                .original("#/paths/~1blobs~1{digest}?mode=chunk/get")
+                .as_deref(),
+            Some("#/x-ms-paths/~1blobs~1{digest}?mode=chunk/get")
+        );
+    }
 }
