@@ -147,6 +147,79 @@ pub(crate) fn approximated(kind: ErrorKind, pointer: &str, message: String, help
         .into_warning()
 }
 
+/// Rewrites each `$ref` that starts with a renamed pointer.
+pub(crate) fn rewrite_references(node: &mut Value, renamed: &[(String, String)]) {
+    match node {
+        Value::Mapping(mapping) => {
+            for (name, value) in mapping.iter_mut() {
+                if name.as_str() == Some("$ref") {
+                    if let Value::String(reference) = value {
+                        for (from, to) in renamed {
+                            if let Some(rest) = reference.strip_prefix(from.as_str()) {
+                                if rest.is_empty() || rest.starts_with('/') {
+                                    *reference = format!("{to}{rest}");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    rewrite_references(value, renamed);
+                }
+            }
+        }
+        Value::Sequence(items) => items
+            .iter_mut()
+            .for_each(|item| rewrite_references(item, renamed)),
+        _ => {}
+    }
+}
+
+/// `{type: "null"}` among a schema's `oneOf`/`anyOf` alternatives taken out, the schema made
+/// `nullable`; a union left with one alternative is an `allOf` of it.
+pub(crate) fn nullable_unions(schema: &mut Mapping) {
+    for union in ["oneOf", "anyOf"] {
+        let Some(Value::Sequence(choices)) = schema.get_mut(union) else {
+            continue;
+        };
+        let before = choices.len();
+        choices.retain(|choice| !is_null_schema(choice));
+        if choices.len() < before {
+            let remaining = std::mem::take(choices);
+            schema.insert(key("nullable"), Value::Bool(true));
+            if remaining.len() == 1 {
+                take(schema, union);
+                let parts = match take(schema, "allOf") {
+                    Some(Value::Sequence(mut parts)) => {
+                        parts.extend(remaining);
+                        parts
+                    }
+                    _ => remaining,
+                };
+                schema.insert(key("allOf"), Value::Sequence(parts));
+            } else {
+                schema.insert(key(union), Value::Sequence(remaining));
+            }
+        }
+    }
+}
+
+/// `{type: "null"}`, possibly with a description: an alternative that only allows `null`.
+fn is_null_schema(choice: &Value) -> bool {
+    let Some(mapping) = choice.as_mapping() else {
+        return false;
+    };
+    mapping.get("type").is_some_and(is_null_type)
+        && mapping
+            .keys()
+            .all(|k| matches!(k.as_str(), Some("type" | "description" | "title")))
+}
+
+/// Whether `value` is `"null"` (or YAML's null, which `type: null` is).
+pub(crate) fn is_null_type(value: &Value) -> bool {
+    matches!(value, Value::Null) || value.as_str() == Some("null")
+}
+
 /// `pointer` with `segment` appended.
 pub(crate) fn child(pointer: &str, segment: &str) -> String {
     join_pointer(pointer, segment)

@@ -18,7 +18,9 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::{Converted, approximated, child, key, take};
+use super::{
+    Converted, approximated, child, is_null_type, key, nullable_unions, rewrite_references, take,
+};
 use crate::error::ErrorKind;
 
 /// Converts the 3.1 document `root`.
@@ -195,34 +197,6 @@ fn hoist_defs(root: &mut Mapping, converted: &mut Converted) {
     }
 }
 
-/// Rewrites each `$ref` that starts with a renamed pointer.
-pub(super) fn rewrite_references(node: &mut Value, renamed: &[(String, String)]) {
-    match node {
-        Value::Mapping(mapping) => {
-            for (name, value) in mapping.iter_mut() {
-                if name.as_str() == Some("$ref") {
-                    if let Value::String(reference) = value {
-                        for (from, to) in renamed {
-                            if let Some(rest) = reference.strip_prefix(from.as_str()) {
-                                if rest.is_empty() || rest.starts_with('/') {
-                                    *reference = format!("{to}{rest}");
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                } else {
-                    rewrite_references(value, renamed);
-                }
-            }
-        }
-        Value::Sequence(items) => items
-            .iter_mut()
-            .for_each(|item| rewrite_references(item, renamed)),
-        _ => {}
-    }
-}
-
 /// What a node is, for the rules that apply to it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
@@ -303,11 +277,6 @@ fn walk(node: &mut Value, pointer: &str, place: Place, converted: &mut Converted
         }
         _ => {}
     }
-}
-
-/// Whether `value` is `"null"` (or YAML's null, which `type: null` is).
-fn is_null_type(value: &Value) -> bool {
-    matches!(value, Value::Null) || value.as_str() == Some("null")
 }
 
 /// The rules for one schema object.
@@ -447,46 +416,6 @@ fn schema_rules(schema: &mut Mapping, pointer: &str, converted: &mut Converted) 
             schema.insert(key("additionalProperties"), unevaluated);
         }
     }
-}
-
-/// `{type: "null"}` among a schema's `oneOf`/`anyOf` alternatives taken out, the schema made
-/// `nullable`; a union left with one alternative is an `allOf` of it.
-pub(super) fn nullable_unions(schema: &mut Mapping) {
-    for union in ["oneOf", "anyOf"] {
-        let Some(Value::Sequence(choices)) = schema.get_mut(union) else {
-            continue;
-        };
-        let before = choices.len();
-        choices.retain(|choice| !is_null_schema(choice));
-        if choices.len() < before {
-            let remaining = std::mem::take(choices);
-            schema.insert(key("nullable"), Value::Bool(true));
-            if remaining.len() == 1 {
-                take(schema, union);
-                let parts = match take(schema, "allOf") {
-                    Some(Value::Sequence(mut parts)) => {
-                        parts.extend(remaining);
-                        parts
-                    }
-                    _ => remaining,
-                };
-                schema.insert(key("allOf"), Value::Sequence(parts));
-            } else {
-                schema.insert(key(union), Value::Sequence(remaining));
-            }
-        }
-    }
-}
-
-/// `{type: "null"}`, possibly with a description: an alternative that only allows `null`.
-fn is_null_schema(choice: &Value) -> bool {
-    let Some(mapping) = choice.as_mapping() else {
-        return false;
-    };
-    mapping.get("type").is_some_and(is_null_type)
-        && mapping
-            .keys()
-            .all(|k| matches!(k.as_str(), Some("type" | "description" | "title")))
 }
 
 #[cfg(test)]

@@ -21,8 +21,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::openapi31::{nullable_unions, rewrite_references};
-use super::{Converted, approximated, child, key, take};
+use super::{Converted, approximated, child, key, nullable_unions, rewrite_references, take};
 use crate::error::{Error, ErrorKind};
 
 /// Keywords that describe a value's type, which 2.0 writes on parameters and headers and 3.0
