@@ -110,9 +110,9 @@ pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
     documents
 }
 
-/// Documents up to this size are compiled by every run of the corpus test; larger ones (five
-/// documents of 0.6 to 2.6 MB, some six minutes of compiling on two cores) only with
-/// `CONFORMANCE=full`, which `.ci/run` sets.
+/// Documents up to this size are taken by every run of the corpus and examples tests; larger
+/// ones (five documents of 0.6 to 2.6 MB, some six minutes of compiling on two cores, more
+/// than CI's budget allows) only with `CONFORMANCE=full`.
 const REPRESENTATIVE_BYTES: u64 = 512 * 1024;
 
 /// The Swagger 2.0 and OpenAPI 3.1 documents of `../shared/specs/versions`, by folder and

@@ -864,18 +864,31 @@ fn walk_schemas(node: &mut Value, names: bool, pointer: &str, converted: &mut Co
         mapping.insert(key("nullable"), nullable);
     }
     if let Some(Value::Sequence(items)) = mapping.get("items").cloned() {
-        converted.warnings.push(approximated(
-            ErrorKind::Unsupported,
-            &child(pointer, "items"),
+        // A list of item schemas is a tuple, which constrains arrays only. Documents use it
+        // for "one of these": for an array, its items are any of them; without
+        // `type: array` the list says nothing of other values, which are read as any value.
+        let array = mapping.get("type").and_then(Value::as_str) == Some("array");
+        let message = if array {
+            let mut union = Mapping::new();
+            union.insert(key("anyOf"), Value::Sequence(items.clone()));
+            mapping.insert(key("items"), Value::Mapping(union));
             format!(
                 "a list of {} item schemas (a tuple) is read as items that are any of them",
                 items.len()
-            ),
-            "describe the items with one schema, `anyOf` the alternatives",
+            )
+        } else {
+            take(mapping, "items");
+            format!(
+                "a list of {} item schemas (a tuple) without `type: array` constrains arrays only; the value is read as any value",
+                items.len()
+            )
+        };
+        converted.warnings.push(approximated(
+            ErrorKind::Unsupported,
+            &child(pointer, "items"),
+            message,
+            "describe the value with `anyOf` its alternatives, or the items of an array with one schema",
         ));
-        let mut union = Mapping::new();
-        union.insert(key("anyOf"), Value::Sequence(items));
-        mapping.insert(key("items"), Value::Mapping(union));
     }
     nullable_unions(mapping);
     for (member, value) in mapping.iter_mut() {
