@@ -26,26 +26,7 @@ fn every_parameter_style_is_written_and_read_back() {
         "parameters_behaviour.rs",
         "axum = \"0.8\"\npercent-encoding = \"2.3\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\"] }\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\"] }\n",
     );
-    let features = ["--features", "server"];
-    if let Err(output) = support::cargo(
-        &crate_dir,
-        &[
-            "clippy",
-            "--all-targets",
-            features[0],
-            features[1],
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ) {
-        panic!("the parameters crate does not pass clippy:\n{output}");
-    }
-    match support::cargo(&crate_dir, &["test", features[0], features[1]]) {
-        Ok(output) => {
-            assert!(output.contains("test result: ok"), "{output}");
-            println!("{output}");
-        }
-        Err(output) => panic!("the generated code misbehaves:\n{output}"),
-    }
+    // The client and the `server` feature, whose router the behaviour test reads back with.
+    let output = support::clippy_and_test(&crate_dir, "the parameters crate");
+    println!("{output}");
 }

@@ -198,23 +198,7 @@ fn behaves(fixture: &str, name: &str, behaviour: &str) {
         behaviour,
         "axum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }\n",
     );
-    if let Err(output) = support::cargo(
-        &crate_dir,
-        &[
-            "clippy",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ) {
-        panic!("the crate from {fixture} does not pass clippy:\n{output}");
-    }
-    match support::cargo(&crate_dir, &["test"]) {
-        Ok(output) => assert!(output.contains("test result: ok"), "{output}"),
-        Err(output) => panic!("the crate from {fixture} misbehaves:\n{output}"),
-    }
+    support::clippy_and_test(&crate_dir, &format!("the crate from {fixture}"));
 }
 
 #[test]

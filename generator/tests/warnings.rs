@@ -218,23 +218,8 @@ fn the_generated_crate_works_against_a_server() {
         "irregular_behaviour.rs",
         "axum = \"0.8\"\ntokio = { version = \"1.45\", features = [\"macros\", \"rt-multi-thread\", \"net\"] }\n",
     );
-    if let Err(output) = support::cargo(
-        &crate_dir,
-        &[
-            "clippy",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ) {
-        panic!("the crate does not pass clippy:\n{output}");
-    }
-    match support::cargo(&crate_dir, &["test"]) {
-        Ok(output) => assert!(output.contains("test result: ok. 2 passed"), "{output}"),
-        Err(output) => panic!("the generated crate misbehaves:\n{output}"),
-    }
+    let output = support::clippy_and_test(&crate_dir, "the irregular crate");
+    assert!(output.contains("test result: ok. 2 passed"), "{output}");
 }
 
 /// A document with one operation answering an `Item`, with `extra` added under `paths` and

@@ -102,6 +102,29 @@ pub fn add_behaviour_test(dir: &Path, behaviour: &str, dev_dependencies: &str) {
     isolate_crate(dir);
 }
 
+/// Runs clippy (`-D warnings`) and then the tests of the generated crate at `dir`, both with
+/// every feature; panics, naming `what`, when either fails. Gives the tests' output.
+pub fn clippy_and_test(dir: &Path, what: &str) -> String {
+    let clippy = [
+        "clippy",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    if let Err(output) = cargo(dir, &clippy) {
+        panic!("{what} does not pass clippy:\n{output}");
+    }
+    match cargo(dir, &["test", "--all-features"]) {
+        Ok(output) => {
+            assert!(output.contains("test result: ok"), "{output}");
+            output
+        }
+        Err(output) => panic!("{what} misbehaves:\n{output}"),
+    }
+}
+
 /// The documents of `../shared/specs/corpus` (YAML and JSON, sorted by name), then Graph's own
 /// `graph-beta-connectors.yaml`.
 pub fn corpus_documents(specs: &Path) -> Vec<PathBuf> {
