@@ -53,20 +53,45 @@ pub(super) fn convert(mut root: Mapping, converted: &mut Converted) -> Mapping {
     }
 }
 
+/// The component map `kind` (`schemas`, `securitySchemes`, ...) of the document.
+fn components_mut<'r>(root: &'r mut Mapping, kind: &str) -> Option<&'r mut Mapping> {
+    root.get_mut("components")
+        .and_then(|c| c.get_mut(kind))
+        .and_then(Value::as_mapping_mut)
+}
+
+/// Every operation of the document's paths.
+fn operations_mut(root: &mut Mapping) -> impl Iterator<Item = &mut Mapping> {
+    root.get_mut("paths")
+        .and_then(Value::as_mapping_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut().filter_map(Value::as_mapping_mut))
+        .flat_map(|item| {
+            item.iter_mut()
+                .filter(|(method, _)| {
+                    matches!(
+                        method.as_str(),
+                        Some(
+                            "get"
+                                | "put"
+                                | "post"
+                                | "delete"
+                                | "options"
+                                | "head"
+                                | "patch"
+                                | "trace"
+                        )
+                    )
+                })
+                .filter_map(|(_, operation)| operation.as_mapping_mut())
+        })
+}
+
 /// Gives an empty `responses` to each operation without one: 3.1 makes it optional.
 fn answer_every_operation(root: &mut Mapping) {
-    let Some(paths) = root.get_mut("paths").and_then(Value::as_mapping_mut) else {
-        return;
-    };
-    for item in paths.values_mut().filter_map(Value::as_mapping_mut) {
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
-            if let Some(operation) = item.get_mut(method).and_then(Value::as_mapping_mut) {
-                if !operation.contains_key("responses") {
-                    operation.insert(key("responses"), Value::Mapping(Mapping::new()));
-                }
-            }
+    for operation in operations_mut(root) {
+        if !operation.contains_key("responses") {
+            operation.insert(key("responses"), Value::Mapping(Mapping::new()));
         }
     }
 }
@@ -74,11 +99,7 @@ fn answer_every_operation(root: &mut Mapping) {
 /// Takes out `mutualTLS` security schemes, which 3.0 lacks, and the requirements' mentions of
 /// them: a client certificate is set on the HTTP client, not per request.
 fn drop_mutual_tls(root: &mut Mapping, converted: &mut Converted) {
-    let Some(schemes) = root
-        .get_mut("components")
-        .and_then(|c| c.get_mut("securitySchemes"))
-        .and_then(Value::as_mapping_mut)
-    else {
+    let Some(schemes) = components_mut(root, "securitySchemes") else {
         return;
     };
     let names: Vec<String> = schemes
@@ -109,14 +130,9 @@ fn drop_mutual_tls(root: &mut Mapping, converted: &mut Converted) {
     if let Some(security) = root.get_mut("security") {
         forget(security);
     }
-    let Some(paths) = root.get_mut("paths").and_then(Value::as_mapping_mut) else {
-        return;
-    };
-    for item in paths.values_mut().filter_map(Value::as_mapping_mut) {
-        for operation in item.values_mut().filter_map(Value::as_mapping_mut) {
-            if let Some(security) = operation.get_mut("security") {
-                forget(security);
-            }
+    for operation in operations_mut(root) {
+        if let Some(security) = operation.get_mut("security") {
+            forget(security);
         }
     }
 }
@@ -155,11 +171,7 @@ fn inline_path_items(root: &mut Mapping, converted: &mut Converted) {
 /// Moves the `$defs` of each component schema to components of their own, named after both,
 /// and points the references to them there.
 fn hoist_defs(root: &mut Mapping, converted: &mut Converted) {
-    let Some(schemas) = root
-        .get_mut("components")
-        .and_then(|c| c.get_mut("schemas"))
-        .and_then(Value::as_mapping_mut)
-    else {
+    let Some(schemas) = components_mut(root, "schemas") else {
         return;
     };
     let mut hoisted: Vec<(String, String, Value)> = Vec::new();
