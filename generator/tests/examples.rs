@@ -96,15 +96,9 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
     let mut known_seen: Vec<(String, String)> = Vec::new();
     for (file, name, examples) in &prepared {
         if !examples.is_empty() {
-            let mut command = examples.command();
-            let output = command
+            let output = support::for_generated_crates(&mut examples.command())
                 .args(["-p", name])
                 .args(generator::Examples::test_args())
-                .env(
-                    "CARGO_TARGET_DIR",
-                    support::workspace_root().join("target/generated-crates"),
-                )
-                .env_remove("RUSTFLAGS")
                 .output()
                 .expect("run cargo");
             assert!(
@@ -181,23 +175,20 @@ fn fixture() -> PathBuf {
 #[test]
 fn the_command_reports_each_failing_example_and_the_totals() {
     let out = tempfile::tempdir().expect("tempdir");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
-        .arg("examples")
-        .arg(fixture())
-        .arg("--out")
-        .arg(out.path().join("crate"))
-        .arg("--runtime-path")
-        .arg(support::runtime_dir())
-        .arg("--lockfile")
-        .arg(support::workspace_root().join("Cargo.lock"))
-        .arg("--verbose")
-        .env(
-            "CARGO_TARGET_DIR",
-            support::workspace_root().join("target/generated-crates"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run generator");
+    let output = support::for_generated_crates(&mut std::process::Command::new(env!(
+        "CARGO_BIN_EXE_generator"
+    )))
+    .arg("examples")
+    .arg(fixture())
+    .arg("--out")
+    .arg(out.path().join("crate"))
+    .arg("--runtime-path")
+    .arg(support::runtime_dir())
+    .arg("--lockfile")
+    .arg(support::workspace_root().join("Cargo.lock"))
+    .arg("--verbose")
+    .output()
+    .expect("run generator");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");

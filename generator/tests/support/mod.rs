@@ -47,12 +47,9 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Result<String, String> {
 /// `RUST_BACKTRACE=0`, so that the failing tests of a generated crate report without a
 /// backtrace each).
 pub fn cargo_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
-    let target = workspace_root().join("target/generated-crates");
-    let output = Command::new(env!("CARGO"))
+    let output = for_generated_crates(&mut Command::new(env!("CARGO")))
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
         .env("RUSTDOCFLAGS", "-D warnings")
         .envs(env.iter().copied())
         .output()
@@ -67,6 +64,22 @@ pub fn cargo_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Stri
     } else {
         Err(text)
     }
+}
+
+/// Sets up `command`, a cargo run or a program that runs cargo, to build generated crates: one
+/// target directory shared by every test, so that their dependencies compile once, and builds
+/// that stay small on disk. These crates are built to be checked and thrown away, so they keep
+/// no debug information and no incremental state: with them, the tests over the public
+/// documents filled several gigabytes.
+pub fn for_generated_crates(command: &mut Command) -> &mut Command {
+    command
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/generated-crates"),
+        )
+        .env("CARGO_PROFILE_DEV_DEBUG", "none")
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS")
 }
 
 /// Makes the crate in `dir` a workspace of its own that resolves dependencies exactly as the
