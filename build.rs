@@ -26,6 +26,12 @@ fn regenerate() {
             for path in &summary.written {
                 println!("cargo::warning=regenerated {}", path.display());
             }
+            // What the edit changes for code that calls the client, a line per change.
+            if let Some(changes) = &summary.changes {
+                for line in changes.to_string().lines() {
+                    println!("cargo::warning={line}");
+                }
+            }
         }
         Err(error) => {
             // Each line separately, so cargo shows the whole diagnostic.

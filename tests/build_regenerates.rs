@@ -113,6 +113,15 @@ fn new_field_round_trips() {
         output.contains("regenerated generated/models.rs"),
         "the build script says what it rewrote:\n{output}"
     );
+    // And what the edit means for code that calls the client: an addition, with the pointer
+    // of the property that caused it.
+    assert!(
+        output.contains(
+            "warning: graph-connectors@0.1.0: compatible: field `models::NdesConnector::certificate_thumbprint` added (#/components/schemas/microsoft.graph.ndesConnector/allOf/1/properties/certificateThumbprint)"
+        ),
+        "the build script reports the API change:\n{output}"
+    );
+    assert!(!output.contains(": breaking: "), "{output}");
     let after = std::fs::read_to_string(dir.join("generated/models.rs")).expect("models");
     assert!(after.contains("pub certificate_thumbprint: Option<String>,"));
     assert!(

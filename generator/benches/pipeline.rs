@@ -71,6 +71,7 @@ fn stages(c: &mut Criterion) {
     for input in inputs() {
         let origin = emit::Origin {
             spec: input.path.to_string_lossy().into_owned(),
+            ..emit::Origin::default()
         };
         // One run of the whole pipeline outside the measurement, to size the measurement of
         // large documents. Each stage's input is made again below, just before the stage, and

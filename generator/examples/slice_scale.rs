@@ -162,6 +162,7 @@ fn main() -> Result<(), generator::Error> {
 
     let origin = emit::Origin {
         spec: String::from("synthetic.yaml"),
+        ..emit::Origin::default()
     };
     let selection = slice::Selection::new().include(pattern);
     let naming = phase("names of the whole document", || {

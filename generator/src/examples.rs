@@ -72,7 +72,8 @@ impl Config {
         let raw = serde_json::to_value(&document.api)
             .map_err(|e| Error::new(ErrorKind::Internal, format!("the document as JSON: {e}")))?;
         let (examples, types, skipped, files) = with_stack(|| {
-            let (api, mut files, _) = self.crate_files_of(name, document)?;
+            let (api, mut files, _) =
+                self.crate_files_of(name, crate::emit::INITIAL_VERSION, document)?;
             let (examples, skipped) = collect::collect(&api, &raw);
             let (module, input, types) = harness::harness(&api, &examples);
             files.insert(harness::MODULE.to_owned(), module);

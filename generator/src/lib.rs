@@ -15,6 +15,7 @@
 //!
 //! Output is deterministic: the same document gives the same bytes on every machine.
 
+mod changes;
 mod emit;
 mod error;
 #[cfg(feature = "examples")]
@@ -37,6 +38,7 @@ mod warnings;
 use std::path::{Path, PathBuf};
 use threads::with_stack;
 
+pub use changes::{ApiChanges, Change, Class};
 pub use emit::Files;
 pub use error::{Error, ErrorKind, Level, LineColumn, MAX_DIAGNOSTICS};
 #[cfg(feature = "examples")]
@@ -199,26 +201,39 @@ impl Config {
     }
 
     /// Writes the module files to the output directory, touching only files whose bytes
-    /// change, and removes generated files the document no longer produces.
+    /// change, and removes generated files the document no longer produces. The summary says
+    /// what the new code changes for callers, compared with the code it replaces (see
+    /// [`WriteSummary::changes`]).
     pub fn generate(&self) -> Result<WriteSummary, Error> {
         let (files, warnings) = self.render_with_warnings()?;
+        let changes = output::api_changes(&self.out_dir, emit::surface::FILE, &files);
         let mut summary = output::write_files(&self.out_dir, &files)?;
         summary.warnings = warnings;
+        summary.changes = changes;
         Ok(summary)
     }
 
     /// Compares the output directory with what the document produces. Returns the warnings
-    /// when they match and an [`ErrorKind::Stale`] error carrying the diff otherwise.
+    /// when they match and an [`ErrorKind::Stale`] error otherwise, which says what
+    /// regenerating changes for callers (see [`ApiChanges`]) and carries the diff.
     pub fn check(&self) -> Result<Warnings, Error> {
         let (files, warnings) = self.render_with_warnings()?;
         let diffs = output::diff_files(&self.out_dir, &files)?;
         if diffs.is_empty() {
             return Ok(warnings);
         }
+        let changes = output::api_changes(&self.out_dir, emit::surface::FILE, &files)
+            .map(|report| match report.class() {
+                Some(_) => format!("{report}\n"),
+                None => {
+                    String::from("The public API is the same; only the code behind it changes.\n\n")
+                }
+            })
+            .unwrap_or_default();
         Err(Error::new(
             ErrorKind::Stale,
             format!(
-                "`{}` is out of date with `{}`:\n\n{}",
+                "`{}` is out of date with `{}`.\n{changes}\n{}",
                 self.out_dir.display(),
                 self.spec.display(),
                 diffs.join("\n")
@@ -226,24 +241,74 @@ impl Config {
         ))
     }
 
+    /// What generating from `newer`'s document instead of this one's changes for code that
+    /// calls the generated client: both documents are read with their own settings (selection
+    /// included), and the public APIs of the code each gives are compared.
+    pub fn compare(&self, newer: &Config) -> Result<(ApiChanges, Warnings), Error> {
+        let surface = |config: &Config| {
+            with_stack(|| {
+                let (api, origin, warnings) = config.model()?;
+                Ok::<_, Error>((emit::api_surface(&api, &origin), warnings))
+            })
+        };
+        let (old, mut warnings) = surface(self)?;
+        let (new, new_warnings) = surface(newer)?;
+        warnings.extend(new_warnings);
+        Ok((changes::compare(&old, &new), warnings))
+    }
+
     /// Writes a complete crate named `name` (`Cargo.toml`, `src/lib.rs` and the modules) to
     /// the output directory. The crate depends on the runtime crate by path and version: a
     /// copy written at `vendor/generator-runtime/` in the output directory (so the crate
     /// builds offline; regenerating with a newer generator upgrades it), or the checkout
     /// [`Config::runtime_path`] names.
+    ///
+    /// Regenerating a crate versions it as Cargo's SemVer rules say for what changed for its
+    /// callers (see [`ApiChanges`]): a breaking change bumps the major version (the minor
+    /// one before 1.0), a compatible change the minor version (the patch one before 1.0),
+    /// anything else that changes the crate's files the patch version; an unchanged crate
+    /// keeps its version. A new crate starts at 0.1.0.
     pub fn generate_crate(&self, name: &str) -> Result<WriteSummary, Error> {
         check_crate_name(name)?;
         let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
-        let (_, files, warnings) = with_stack(|| self.crate_files_of(name, document))?;
+        let manifest = self.out_dir.join("Cargo.toml");
+        let previous = std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|text| changes::package_version(&text));
+        let version = previous.as_deref().unwrap_or(emit::INITIAL_VERSION);
+        let (_, mut files, warnings) = with_stack(|| self.crate_files_of(name, version, document))?;
+        let changes = output::api_changes(
+            &self.out_dir,
+            &format!("src/{}", emit::surface::FILE),
+            &files,
+        );
+        if let Some(previous) = &previous {
+            let rest_changed = files.iter().any(|(path, text)| {
+                path != "Cargo.toml"
+                    && std::fs::read(self.out_dir.join(path)).ok().as_deref()
+                        != Some(text.as_bytes())
+            });
+            let next = changes::next_version(
+                previous,
+                changes.as_ref().and_then(ApiChanges::class),
+                rest_changed,
+            );
+            if let (Some(next), Some(text)) = (next, files.get_mut("Cargo.toml")) {
+                *text = changes::set_package_version(text, &next);
+            }
+        }
         let mut summary = output::write_files(&self.out_dir, &files)?;
         summary.warnings = warnings;
+        summary.changes = changes;
         Ok(summary)
     }
 
-    /// The model of `document` and the files of the crate named `name` generated from it.
+    /// The model of `document` and the files of the crate named `name`, at `version`,
+    /// generated from it.
     fn crate_files_of(
         &self,
         name: &str,
+        version: &str,
         document: load::Document,
     ) -> Result<(model::Api, Files, Warnings), Error> {
         let runtime_path = match &self.runtime_path {
@@ -261,7 +326,7 @@ impl Config {
         };
         let (api, origin, warnings) = self.model_of(document)?;
         let modules = emit::module_files(&api, &origin, self.modules)?;
-        let files = emit::crate_files(&api, &origin, name, modules, runtime);
+        let files = emit::crate_files_versioned(&api, &origin, name, version, modules, runtime);
         Ok((api, files, warnings))
     }
 
@@ -311,6 +376,7 @@ impl Config {
         }
         let origin = emit::Origin {
             spec: self.spec.to_string_lossy().replace('\\', "/"),
+            moves: document.moves.clone(),
         };
         Ok((api, origin, warnings))
     }

@@ -90,6 +90,21 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
+    /// Says what generating from NEW instead of OLD changes for code that calls the generated
+    /// client: each changed type, field, variant, method or argument, classified as breaking,
+    /// compatible or documentation, with the JSON pointer that caused it. The selection
+    /// applies to both documents.
+    Diff {
+        /// The document the current code was generated from.
+        old: PathBuf,
+        /// The document to generate from instead.
+        new: PathBuf,
+        /// Exit 1 when a change is breaking.
+        #[arg(long)]
+        deny_breaking: bool,
+        #[command(flatten)]
+        selection: Selection,
+    },
     /// Writes the OpenAPI 3.0 document the generator reads (YAML, or JSON when the output
     /// ends in `.json`): a Swagger 2.0 or OpenAPI 3.1 document converted, to review what was
     /// read and what was approximated.
@@ -115,7 +130,7 @@ enum Command {
 }
 
 /// Which operations to keep, and so which components.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct Selection {
     /// Keep only operations matching PATTERN (repeatable; none: every operation):
     /// `/path/**` (`*` one segment, `**` any number), `GET,POST:/path/*`, `tag:NAME`,
@@ -174,6 +189,30 @@ fn run(command: Command, deny_warnings: bool) -> Result<bool, generator::Error> 
             selection,
             deny_warnings,
         ),
+        Command::Diff {
+            old,
+            new,
+            deny_breaking,
+            selection,
+        } => {
+            let config = |spec: &PathBuf| {
+                selection
+                    .clone()
+                    .apply(generator::Config::new(spec))
+                    .deny_warnings(deny_warnings)
+            };
+            let (changes, warnings) = config(&old).compare(&config(&new))?;
+            report(&warnings);
+            if changes.is_empty() {
+                println!(
+                    "{} and {} give the same public API",
+                    old.display(),
+                    new.display()
+                );
+            }
+            print!("{changes}");
+            Ok(!(deny_breaking && changes.is_breaking()))
+        }
         command => run_other(command, deny_warnings).map(|()| true),
     }
 }
@@ -257,7 +296,7 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
             .deny_warnings(deny_warnings)
     };
     match command {
-        Command::Examples { .. } => Ok(()),
+        Command::Examples { .. } | Command::Diff { .. } => Ok(()),
         Command::Vendor {
             spec,
             out,
@@ -273,6 +312,9 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
             }
             if !summary.changed() {
                 println!("{} is up to date with {}", out.display(), spec.display());
+            }
+            if let Some(changes) = &summary.changes {
+                print!("{changes}");
             }
             Ok(())
         }

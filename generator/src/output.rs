@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::emit::{Files, HEADER_MARK};
+use crate::changes::{self, ApiChanges};
+use crate::emit::{Files, HEADER_MARK, surface};
 use crate::error::Error;
 
 /// What a write changed.
@@ -19,6 +20,9 @@ pub struct WriteSummary {
     pub removed: Vec<PathBuf>,
     /// What the generator read irregularly or left out, located in the document.
     pub warnings: crate::Warnings,
+    /// What the new code changes for callers, compared with the code it replaced; `None`
+    /// when there was none, or it did not list its public API (see [`crate::ApiChanges`]).
+    pub changes: Option<crate::ApiChanges>,
 }
 
 impl WriteSummary {
@@ -120,6 +124,16 @@ fn relative_name(dir: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// What `files` change for callers, compared with the code under `dir`: the public APIs the
+/// two list in their `surface` file (at `relative`) compared. `None` when `dir` has no such
+/// file, or one that does not read as a surface.
+pub fn api_changes(dir: &Path, relative: &str, files: &Files) -> Option<ApiChanges> {
+    let old = std::fs::read_to_string(dir.join(relative)).ok()?;
+    let old = surface::from_text(&old)?;
+    let new = surface::from_text(files.get(relative)?)?;
+    Some(changes::compare(&old, &new))
 }
 
 /// Compares `files` with what is under `dir`; returns a unified diff per differing file

@@ -22,6 +22,11 @@ impl Warnings {
         Warnings { list }
     }
 
+    /// Adds the warnings of `other` after these.
+    pub(crate) fn extend(&mut self, other: Warnings) {
+        self.list.extend(other.list);
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()

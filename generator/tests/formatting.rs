@@ -35,6 +35,7 @@ fn checked_modules(path: &Path, text: &str, reformat: Reformat) -> Result<usize,
     let api = model::build(&document).map_err(|e| e.to_string())?;
     let origin = emit::Origin {
         spec: path.to_string_lossy().replace('\\', "/"),
+        ..emit::Origin::default()
     };
     let mut checked = 0;
     for module in emit::module_tokens(&api, emit::Emission::Tokens) {

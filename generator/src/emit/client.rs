@@ -532,12 +532,7 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     ));
     let fields = optional.iter().map(|param| {
         let ident = format_ident!("{}", param.name);
-        let ty = rust_type(api, &param.ty, Scope::Crate);
-        let ty = if matches!(param.ty, TypeRef::Vec(_)) {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = option_type(api, param);
         let doc = doc_attrs(&option_doc(param));
         quote! {
             #doc
@@ -569,6 +564,17 @@ fn options_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// The type of an optional parameter's field in the options struct: an array is empty when
+/// unset, anything else an `Option`.
+pub(super) fn option_type(api: &Api, param: &Param) -> TokenStream {
+    let ty = rust_type(api, &param.ty, Scope::Crate);
+    if matches!(param.ty, TypeRef::Vec(_)) {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
 /// The doc comment of an optional parameter's field: its description, where it goes, and
 /// whether it is deprecated.
 fn option_doc(param: &Param) -> String {
@@ -593,7 +599,7 @@ fn failed_if_err(encode: TokenStream) -> TokenStream {
 }
 
 /// The method's result type: what its `Call` gives.
-fn response_type(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn response_type(api: &Api, op: &Operation) -> TokenStream {
     match &op.success {
         Success::Empty => quote!(()),
         Success::Json(ty) | Success::Text(ty) => rust_type(api, ty, Scope::Crate),

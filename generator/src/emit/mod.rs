@@ -15,6 +15,7 @@ mod objects;
 mod runtime;
 mod rust_type;
 mod server;
+pub(crate) mod surface;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::error::Error;
+use crate::load::convert::Moves;
 use crate::model::Api;
 use crate::plan::{self, OperationPlan};
 use format::ModuleParts;
@@ -30,19 +32,24 @@ use format::ModuleParts;
 use deferred::DeferredText;
 #[cfg(feature = "internals")]
 use format::Shape;
-pub use krate::{RuntimeSource, crate_files, valid_crate_name};
+pub use krate::{
+    INITIAL_VERSION, RuntimeSource, crate_files, crate_files_versioned, valid_crate_name,
+};
 #[cfg(feature = "examples")]
 pub(crate) use rust_type::{Scope, rust_type};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
 pub type Files = BTreeMap<String, String>;
 
-/// What the header of every generated file says about where it came from.
-#[derive(Debug, Clone)]
+/// Where the generated code came from: what the header of every generated file says, and
+/// where in the document as written each part of the model was declared.
+#[derive(Debug, Clone, Default)]
 pub struct Origin {
     /// The document's path as given to the generator (kept relative so output is the same on
     /// every machine).
     pub spec: String,
+    /// Where the nodes of a converted (Swagger 2.0 or OpenAPI 3.1) document came from.
+    pub moves: Moves,
 }
 
 /// The first line of every file the generator writes; also how stale files are recognised.
@@ -88,7 +95,28 @@ pub fn module_files(api: &Api, origin: &Origin, modules: Modules) -> Result<File
     for (module, text) in parts.iter().zip(texts) {
         files.insert(String::from(module.name), headed(&header, &text?));
     }
+    files.insert(
+        String::from(surface::FILE),
+        surface::to_text(&surface_items(api, origin, &plans)),
+    );
     Ok(files)
+}
+
+/// The public API of the modules generated from `api` (see `surface`), without generating
+/// them: what comparing two documents needs.
+pub fn api_surface(api: &Api, origin: &Origin) -> Vec<surface::Item> {
+    surface_items(api, origin, &plan::operations(api))
+}
+
+/// The surface, each pointer naming the node of the document as written.
+fn surface_items(api: &Api, origin: &Origin, plans: &[OperationPlan<'_>]) -> Vec<surface::Item> {
+    let mut items = surface::surface(api, plans);
+    for item in &mut items {
+        if let Some(original) = origin.moves.original(&item.pointer) {
+            item.pointer = original;
+        }
+    }
+    items
 }
 
 /// `header` and `text` in one string, allocated once: a module of a large document is

@@ -148,7 +148,7 @@ fn struct_def(
             .iter()
             .map(|f| field(api, name, f, body.patch, defaultable));
         let additional = catch_all.as_ref().map(|(field, ty)| {
-            let ty = map_value(api, ty, Scope::Models);
+            let ty = catch_all_type(api, ty, Scope::Models);
             // Only serde's derive reads the attribute.
             let flatten = (!defaultable).then(|| quote!(#[serde(flatten)]));
             let doc = if body.patch {
@@ -159,7 +159,7 @@ fn struct_def(
             quote! {
                 #doc
                 #flatten
-                pub #field: ::std::collections::BTreeMap<String, #ty>,
+                pub #field: #ty,
             }
         });
         quote! {
@@ -188,7 +188,7 @@ fn defaults_tokens(
 ) -> TokenStream {
     let default_fns = defaults.iter().map(|f| {
         let fn_name = format_ident!("{}", names::default_fn(&f.name));
-        let ty = field_type(api, f, false);
+        let ty = field_type(api, f, false, Scope::Models);
         let value = default_expr(api, f);
         quote! {
             fn #fn_name() -> #ty {
@@ -229,9 +229,16 @@ fn defaults_tokens(
     }
 }
 
+/// The type of the field that keeps the members a struct does not declare, whose values are
+/// `value` (see `map_value`).
+pub(super) fn catch_all_type(api: &Api, value: &TypeRef, scope: Scope) -> TokenStream {
+    let value = map_value(api, value, scope);
+    quote!(::std::collections::BTreeMap<String, #value>)
+}
+
 /// The field's full Rust type: `Option`, `Box` and `Patch` as its flags require.
-fn field_type(api: &Api, field: &Field, patch: bool) -> TokenStream {
-    let mut ty = rust_type(api, &field.ty, Scope::Models);
+pub(super) fn field_type(api: &Api, field: &Field, patch: bool, scope: Scope) -> TokenStream {
+    let mut ty = rust_type(api, &field.ty, scope);
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -254,7 +261,7 @@ fn field(
     defaultable: bool,
 ) -> TokenStream {
     let ident = format_ident!("{}", field.name);
-    let ty = field_type(api, field, patch);
+    let ty = field_type(api, field, patch, Scope::Models);
     let doc = doc_attrs(&field_doc(field));
     let rename = (field.name != field.wire).then(|| {
         let wire = &field.wire;

@@ -147,6 +147,9 @@ pub struct Field {
     pub name: String,
     /// Name on the wire.
     pub wire: String,
+    /// Where the property is declared, as a JSON pointer (in the schema that declares it,
+    /// which for an inherited property is the `allOf` part).
+    pub pointer: String,
     /// The property's type, without the `Option` that `required`/`nullable` imply.
     pub ty: TypeRef,
     /// Listed in `required`.
@@ -450,6 +453,9 @@ pub struct Param {
     pub name: String,
     /// Name on the wire.
     pub wire: String,
+    /// Where it is declared, as a JSON pointer (the operation's, when the path uses a
+    /// parameter the document does not declare).
+    pub pointer: String,
     /// Where it goes.
     pub location: ParamLocation,
     /// Its type; arrays are `TypeRef::Vec`.

@@ -115,6 +115,7 @@ impl<'a> OperationBuilder<'a> {
                         params.push(Param {
                             name: namespace.claim(&names::value_name(wire)),
                             wire: wire.clone(),
+                            pointer: pointer.to_owned(),
                             location: ParamLocation::Path,
                             ty: TypeRef::String,
                             required: true,
@@ -279,6 +280,7 @@ impl<'a> OperationBuilder<'a> {
         Ok(Param {
             name: namespace.claim(&names::value_name(client_name.unwrap_or(&data.name))),
             wire: data.name.clone(),
+            pointer: at.to_owned(),
             location,
             ty,
             required: data.required || location == ParamLocation::Path,

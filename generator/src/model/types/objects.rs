@@ -151,6 +151,7 @@ impl<'a> TypeSpace<'a> {
             fields.push(Field {
                 name: field_names.claim(&names::value_name(client_name.unwrap_or(property.wire))),
                 wire: property.wire.to_owned(),
+                pointer: property.pointer.clone(),
                 ty: resolved.ty,
                 required,
                 nullable: resolved.nullable,
