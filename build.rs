@@ -14,7 +14,10 @@ fn main() {
 fn regenerate() {
     const SPEC: &str = "spec/connectors.yaml";
     println!("cargo::rerun-if-changed={SPEC}");
-    match generator::Config::new(SPEC).out_dir("generated").generate() {
+    match clientsmith::Config::new(SPEC)
+        .out_dir("generated")
+        .generate()
+    {
         Ok(summary) => {
             // What the generator read irregularly or left out, each cause once; cargo shows
             // each line as a warning of the build.

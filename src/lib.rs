@@ -4,8 +4,8 @@
 //! (`/connectors`).
 //!
 //! `client`, `models` and `server` are generated from `spec/connectors.yaml` into
-//! `generated/` by the `generator` crate; edit the document, not the generated files.
-//! [`runtime`] is the hand-written `generator-runtime` crate they share.
+//! `generated/` by the `clientsmith` crate; edit the document, not the generated files.
+//! [`runtime`] is the hand-written `clientsmith-runtime` crate they share.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), graph_connectors::Error> {
@@ -39,8 +39,8 @@ pub mod server;
 pub mod local_graph;
 
 /// The runtime the generated modules call as `crate::runtime`: transport, paging, parameter
-/// encoding and errors, from the `generator-runtime` crate.
-pub use generator_runtime as runtime;
+/// encoding and errors, from the `clientsmith-runtime` crate.
+pub use clientsmith_runtime as runtime;
 
 pub use client::Client;
 pub use runtime::Error;

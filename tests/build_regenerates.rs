@@ -163,7 +163,7 @@ fn without_default_features_the_generator_is_not_built() {
             "none",
         ],
     );
-    assert!(!tree.contains("generator v"), "{tree}");
+    assert!(!tree.contains("clientsmith v"), "{tree}");
     let with_defaults = cargo(
         dir,
         &[
@@ -176,7 +176,7 @@ fn without_default_features_the_generator_is_not_built() {
             "none",
         ],
     );
-    assert!(with_defaults.contains("generator v"), "{with_defaults}");
+    assert!(with_defaults.contains("clientsmith v"), "{with_defaults}");
     cargo(
         dir,
         &["check", "-p", "graph-connectors", "--no-default-features"],

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(name: &str, text: &str) {
-    match generator::Config::new(name).render_str(text) {
+    match clientsmith::Config::new(name).render_str(text) {
         Ok(files) => {
             for (path, source) in &files {
                 // Every file is generated from the input: the runtime is a crate of its own.

@@ -391,7 +391,7 @@ fuzz_target!(|doc: Doc| {
             serde_yaml::to_string(&value).unwrap_or_default(),
         )
     };
-    let first = generator::Config::new(name).render_str(&text);
+    let first = clientsmith::Config::new(name).render_str(&text);
     match &first {
         Ok(files) => {
             for (path, source) in files {
@@ -409,7 +409,7 @@ fuzz_target!(|doc: Doc| {
         }
     }
     // Same input, same bytes.
-    let second = generator::Config::new(name).render_str(&text);
+    let second = clientsmith::Config::new(name).render_str(&text);
     assert_eq!(first.is_ok(), second.is_ok());
     if let (Ok(a), Ok(b)) = (&first, &second) {
         assert!(a == b, "output differs between two runs of\n{text}");

@@ -3,8 +3,8 @@
 //! 100, 1,000 and 10,000 operations.
 //!
 //! ```sh
-//! cargo bench -p generator --bench pipeline                 # everything
-//! cargo bench -p generator --bench pipeline -- synthetic_   # the synthetic documents only
+//! cargo bench -p clientsmith --bench pipeline                 # everything
+//! cargo bench -p clientsmith --bench pipeline -- synthetic_   # the synthetic documents only
 //! ```
 //!
 //! Stages: `load` parses the text (YAML into `openapiv3`, with the structural checks and
@@ -22,8 +22,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clientsmith::internals::{emit, load, model};
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use generator::internals::{emit, load, model};
 
 /// One input document.
 struct Input {
@@ -61,7 +61,7 @@ fn inputs() -> Vec<Input> {
         inputs.push(Input {
             name: format!("synthetic_{operations}"),
             path: PathBuf::from(format!("synthetic-{operations}.yaml")),
-            text: generator::internals::synthetic::document(operations),
+            text: clientsmith::internals::synthetic::document(operations),
         });
     }
     inputs
@@ -80,7 +80,7 @@ fn stages(c: &mut Criterion) {
         // slower than the generator runs them.
         let started = Instant::now();
         drop(
-            generator::Config::new(&input.path)
+            clientsmith::Config::new(&input.path)
                 .render_str(&input.text)
                 .expect("the document generates"),
         );
@@ -140,7 +140,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| emit::module_files(black_box(&api), &origin, emit::Modules::default()))
         });
         drop(api);
-        let client_only = generator::Config::new(&input.path).server(false);
+        let client_only = clientsmith::Config::new(&input.path).server(false);
         group.bench_function("client", |b| {
             b.iter(|| client_only.render_str(black_box(&input.text)).unwrap())
         });

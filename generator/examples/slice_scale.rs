@@ -4,8 +4,8 @@
 //! time `serde_yaml` alone takes to read the document into `openapiv3` types.
 //!
 //! ```sh
-//! cargo run --release -p generator --example slice_scale            # 10,000 operations
-//! cargo run --release -p generator --example slice_scale -- 1000 --full
+//! cargo run --release -p clientsmith --example slice_scale            # 10,000 operations
+//! cargo run --release -p clientsmith --example slice_scale -- 1000 --full
 //! ```
 //!
 //! `--full` also models and emits the whole document, for comparison. Heap figures come from a
@@ -16,7 +16,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use generator::internals::{emit, load, model, slice, synthetic};
+use clientsmith::internals::{emit, load, model, slice, synthetic};
 
 /// Counts the bytes in use and the highest count since the last reset.
 struct Counting;
@@ -100,7 +100,7 @@ fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-fn main() -> Result<(), generator::Error> {
+fn main() -> Result<(), clientsmith::Error> {
     let mut operations = 10_000;
     let mut full = false;
     for argument in std::env::args().skip(1) {
@@ -108,8 +108,8 @@ fn main() -> Result<(), generator::Error> {
             "--full" => full = true,
             number => {
                 operations = number.parse().map_err(|_| {
-                    generator::Error::new(
-                        generator::ErrorKind::Invalid,
+                    clientsmith::Error::new(
+                        clientsmith::ErrorKind::Invalid,
                         format!("`{number}` is not a number of operations"),
                     )
                 })?
@@ -117,7 +117,7 @@ fn main() -> Result<(), generator::Error> {
         }
     }
     let dir = std::env::temp_dir().join(format!("slice-scale-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| generator::Error::io(&dir, &e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| clientsmith::Error::io(&dir, &e))?;
     let path = dir.join("synthetic.yaml");
 
     let text = phase("synthesize", || synthetic::document(operations));
@@ -125,7 +125,7 @@ fn main() -> Result<(), generator::Error> {
         "document: {operations} operations, {:.1} MiB of YAML",
         mib(text.len())
     );
-    std::fs::write(&path, &text).map_err(|e| generator::Error::io(&path, &e))?;
+    std::fs::write(&path, &text).map_err(|e| clientsmith::Error::io(&path, &e))?;
     // The YAML parser's own time, for comparison with `load`, which adds the checks that
     // locate errors and bound resources (nesting, aliases, duplicate keys, empty enums).
     let baseline = phase("baseline: serde_yaml into openapiv3", || {

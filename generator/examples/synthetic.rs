@@ -1,9 +1,9 @@
-//! Prints the synthetic Graph-like document (`generator::internals::synthetic::document`) with N
+//! Prints the synthetic Graph-like document (`clientsmith::internals::synthetic::document`) with N
 //! operations (1,000 by default), to try slicing or generation on a large input:
 //!
 //! ```sh
-//! cargo run -p generator --example synthetic -- 10000 > synthetic-10000.yaml
-//! cargo run -p generator -- slice synthetic-10000.yaml --include '/deviceManagement/deviceProfiles/**' --out slice.yaml
+//! cargo run -p clientsmith --example synthetic -- 10000 > synthetic-10000.yaml
+//! cargo run -p clientsmith -- slice synthetic-10000.yaml --include '/deviceManagement/deviceProfiles/**' --out slice.yaml
 //! ```
 
 use std::io::Write;
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let text = generator::internals::synthetic::document(operations);
+    let text = clientsmith::internals::synthetic::document(operations);
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

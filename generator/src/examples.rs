@@ -1,4 +1,4 @@
-//! The document's own examples as test vectors (`generator examples`): every `example` and
+//! The document's own examples as test vectors (`clientsmith examples`): every `example` and
 //! `examples` value is decoded into the generated type it belongs to and encoded back, in a
 //! harness compiled into the generated crate; a JSON Schema validator decides, for each one
 //! that fails, whether the generated type rejected a valid value (a generator defect) or the

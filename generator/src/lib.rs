@@ -7,10 +7,10 @@
 //! [`Error`] and what they return, the library's whole API:
 //!
 //! ```no_run
-//! generator::Config::new("spec/connectors.yaml")
+//! clientsmith::Config::new("spec/connectors.yaml")
 //!     .out_dir("generated")
 //!     .generate()?;
-//! # Ok::<(), generator::Error>(())
+//! # Ok::<(), clientsmith::Error>(())
 //! ```
 //!
 //! Output is deterministic: the same document gives the same bytes on every machine.
@@ -116,7 +116,7 @@ impl Config {
 
     /// The document reduced to the selected operations and the components they reach, with
     /// an `x-generator-slice` extension recording the patterns (and, when they matter, the
-    /// component names that keep type names stable): what `generator slice` writes.
+    /// component names that keep type names stable): what `clientsmith slice` writes.
     /// Slicing the result again with the same patterns gives the same document.
     pub fn slice(&self) -> Result<openapiv3::OpenAPI, Error> {
         let document = load::load_with_limit(&self.spec, self.max_input_bytes)?;
@@ -164,10 +164,10 @@ impl Config {
         self
     }
 
-    /// Makes [`Config::generate_crate`] depend on the runtime crate (`generator-runtime`) at
-    /// `path` instead of writing a copy of it beside the crate: for crates that share one
-    /// checkout of the runtime, and so one compiled runtime. A relative path is taken from the
-    /// current directory and written into `Cargo.toml` as an absolute one.
+    /// Makes [`Config::generate_crate`] depend on the runtime crate (`clientsmith-runtime`)
+    /// checked out at `path`, as well as by version: for crates built beside a checkout of
+    /// the runtime (before it is published, or to try a change to it). A relative path is
+    /// taken from the current directory and written into `Cargo.toml` as an absolute one.
     pub fn runtime_path(mut self, path: impl Into<PathBuf>) -> Self {
         self.runtime_path = Some(path.into());
         self
@@ -257,11 +257,10 @@ impl Config {
         Ok((changes::compare(&old, &new), warnings))
     }
 
-    /// Writes a complete crate named `name` (`Cargo.toml`, `src/lib.rs` and the modules) to
-    /// the output directory. The crate depends on the runtime crate by path and version: a
-    /// copy written at `vendor/generator-runtime/` in the output directory (so the crate
-    /// builds offline; regenerating with a newer generator upgrades it), or the checkout
-    /// [`Config::runtime_path`] names.
+    /// Writes a complete crate named `name` (`Cargo.toml`, `README.md`, `src/lib.rs` and the
+    /// modules) to the output directory. The crate depends on the runtime crate by version
+    /// (`cargo update` takes its compatible releases), and also by path when
+    /// [`Config::runtime_path`] is set.
     ///
     /// Regenerating a crate versions it as Cargo's SemVer rules say for what changed for its
     /// callers (see [`ApiChanges`]): a breaking change bumps the major version (the minor
@@ -322,11 +321,11 @@ impl Config {
         };
         let runtime = match &runtime_path {
             Some(path) => emit::RuntimeSource::Path(path),
-            None => emit::RuntimeSource::Vendored,
+            None => emit::RuntimeSource::Registry,
         };
         let (api, origin, warnings) = self.model_of(document)?;
         let modules = emit::module_files(&api, &origin, self.modules)?;
-        let files = emit::crate_files_versioned(&api, &origin, name, version, modules, runtime);
+        let files = emit::crate_files(&api, &origin, name, version, modules, runtime);
         Ok((api, files, warnings))
     }
 

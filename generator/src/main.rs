@@ -1,4 +1,4 @@
-//! `generator`: the command line over [`generator::Config`].
+//! `clientsmith`: the command line over [`clientsmith::Config`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,8 +57,8 @@ enum Command {
         /// runtime's serving helpers).
         #[arg(long)]
         no_server: bool,
-        /// Depend on the runtime crate (`generator-runtime`) checked out at PATH instead of
-        /// writing a copy of it to `vendor/generator-runtime/` in the crate.
+        /// Depend on the runtime crate (`clientsmith-runtime`) checked out at PATH, as well as
+        /// by version (without it: by version alone, from crates.io).
         #[arg(long, value_name = "PATH")]
         runtime_path: Option<PathBuf>,
         #[command(flatten)]
@@ -76,8 +76,8 @@ enum Command {
         /// incrementally); by default a directory under the system's temporary directory.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Depend on the runtime crate (`generator-runtime`) checked out at PATH instead of
-        /// writing a copy of it to `vendor/generator-runtime/` in the crate.
+        /// Depend on the runtime crate (`clientsmith-runtime`) checked out at PATH, as well as
+        /// by version (without it: by version alone, from crates.io).
         #[arg(long, value_name = "PATH")]
         runtime_path: Option<PathBuf>,
         /// Copy this `Cargo.lock` into the crate first (to build offline with the versions it
@@ -147,7 +147,7 @@ struct Selection {
 }
 
 impl Selection {
-    fn apply(self, mut config: generator::Config) -> generator::Config {
+    fn apply(self, mut config: clientsmith::Config) -> clientsmith::Config {
         for pattern in self.include {
             config = config.include(pattern);
         }
@@ -171,7 +171,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs `command`; `Ok(false)` when it ran and found what fails it (a generator defect).
-fn run(command: Command, deny_warnings: bool) -> Result<bool, generator::Error> {
+fn run(command: Command, deny_warnings: bool) -> Result<bool, clientsmith::Error> {
     match command {
         Command::Examples {
             spec,
@@ -198,7 +198,7 @@ fn run(command: Command, deny_warnings: bool) -> Result<bool, generator::Error> 
             let config = |spec: &PathBuf| {
                 selection
                     .clone()
-                    .apply(generator::Config::new(spec))
+                    .apply(clientsmith::Config::new(spec))
                     .deny_warnings(deny_warnings)
             };
             let (changes, warnings) = config(&old).compare(&config(&new))?;
@@ -225,11 +225,11 @@ fn examples(
     verbose: bool,
     selection: Selection,
     deny_warnings: bool,
-) -> Result<bool, generator::Error> {
-    let name = generator::crate_name_for("examples", &spec);
+) -> Result<bool, clientsmith::Error> {
+    let name = clientsmith::crate_name_for("examples", &spec);
     let out = out.unwrap_or_else(|| std::env::temp_dir().join(format!("generator-{name}")));
     let mut config = selection
-        .apply(generator::Config::new(&spec).out_dir(&out))
+        .apply(clientsmith::Config::new(&spec).out_dir(&out))
         .server(false)
         .deny_warnings(deny_warnings);
     if let Some(path) = runtime_path {
@@ -239,14 +239,14 @@ fn examples(
     // The crate is a workspace of its own, wherever it is written.
     let manifest = out.join("Cargo.toml");
     let mut text =
-        std::fs::read_to_string(&manifest).map_err(|e| generator::Error::io(&manifest, &e))?;
+        std::fs::read_to_string(&manifest).map_err(|e| clientsmith::Error::io(&manifest, &e))?;
     if !text.contains("\n[workspace]\n") {
         text.push_str("\n[workspace]\n");
-        std::fs::write(&manifest, text).map_err(|e| generator::Error::io(&manifest, &e))?;
+        std::fs::write(&manifest, text).map_err(|e| clientsmith::Error::io(&manifest, &e))?;
     }
     if let Some(lockfile) = lockfile {
         std::fs::copy(&lockfile, out.join("Cargo.lock"))
-            .map_err(|e| generator::Error::io(&lockfile, &e))?;
+            .map_err(|e| clientsmith::Error::io(&lockfile, &e))?;
     }
     if !examples.is_empty() {
         eprintln!(
@@ -255,13 +255,13 @@ fn examples(
             out.display()
         );
         let mut command = examples.command();
-        command.args(generator::Examples::test_args());
+        command.args(clientsmith::Examples::test_args());
         let output = command.output().map_err(|e| {
-            generator::Error::new(generator::ErrorKind::Io, format!("cannot run cargo: {e}"))
+            clientsmith::Error::new(clientsmith::ErrorKind::Io, format!("cannot run cargo: {e}"))
         })?;
         if !output.status.success() {
-            return Err(generator::Error::new(
-                generator::ErrorKind::Internal,
+            return Err(clientsmith::Error::new(
+                clientsmith::ErrorKind::Internal,
                 format!(
                     "the examples harness in {} did not run ({}):\n{}{}",
                     out.display(),
@@ -283,16 +283,16 @@ fn examples(
 }
 
 /// Prints `warnings` to standard error, each cause once.
-fn report(warnings: &generator::Warnings) {
+fn report(warnings: &clientsmith::Warnings) {
     if !warnings.is_empty() {
         eprintln!("{warnings}");
     }
 }
 
-fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Error> {
+fn run_other(command: Command, deny_warnings: bool) -> Result<(), clientsmith::Error> {
     let config = |spec: &PathBuf, out: &PathBuf, selection: Selection| {
         selection
-            .apply(generator::Config::new(spec).out_dir(out))
+            .apply(clientsmith::Config::new(spec).out_dir(out))
             .deny_warnings(deny_warnings)
     };
     match command {
@@ -325,7 +325,7 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
         } => {
             let warnings = config(&spec, &out, selection).check().map_err(|error| {
                 error.with_help(format!(
-                    "run `cargo run -p generator -- vendor --spec {} --out {}` (or `cargo build`) and commit the result",
+                    "run `cargo run -p clientsmith -- vendor --spec {} --out {}` (or `cargo build`) and commit the result",
                     spec.display(),
                     out.display()
                 ))
@@ -364,7 +364,7 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
             Ok(())
         }
         Command::Convert { spec, out } => {
-            let (written, warnings) = generator::Config::new(&spec)
+            let (written, warnings) = clientsmith::Config::new(&spec)
                 .deny_warnings(deny_warnings)
                 .write_converted(&out)?;
             if !warnings.is_empty() {
@@ -383,7 +383,7 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), generator::Err
             selection,
         } => {
             let written = selection
-                .apply(generator::Config::new(&spec))
+                .apply(clientsmith::Config::new(&spec))
                 .write_slice(&out)?;
             if written {
                 println!("wrote {}", out.display());

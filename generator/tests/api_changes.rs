@@ -1,6 +1,6 @@
 //! What a spec edit does to code that calls the generated client: each kind of edit, made on
 //! a copy of `spec/connectors.yaml`, reported with its class, the Rust item and the pointer;
-//! the same report from `vendor` (against the vendored API), `check`, `generator diff` and
+//! the same report from `vendor` (against the vendored API), `check`, `clientsmith diff` and
 //! the versions `generate` gives a crate; and two pairs of real documents.
 
 mod support;
@@ -8,7 +8,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use generator::{ApiChanges, Class, Config};
+use clientsmith::{ApiChanges, Class, Config};
 
 fn spec() -> PathBuf {
     support::workspace_root().join("spec/connectors.yaml")
@@ -319,12 +319,12 @@ fn generator_diff_exits_non_zero_on_breaking_changes_when_asked() {
     let dir = tempfile::tempdir().expect("tempdir");
     let renamed = renamed(dir.path());
     let run = |args: &[&Path], deny: bool| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_generator"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clientsmith"));
         command.arg("diff").args(args);
         if deny {
             command.arg("--deny-breaking");
         }
-        command.output().expect("run generator diff")
+        command.output().expect("run clientsmith diff")
     };
     let output = run(&[&spec(), &renamed], true);
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn generator(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
+    Command::new(env!("CARGO_BIN_EXE_clientsmith"))
         .args(args)
         .current_dir(dir)
         .output()
@@ -75,7 +75,7 @@ fn vendor_writes_once_and_check_catches_a_stale_file() {
         "the diff shows the edit: {report}"
     );
     assert!(
-        report.contains("cargo run -p generator -- vendor"),
+        report.contains("cargo run -p clientsmith -- vendor"),
         "the fix is named: {report}"
     );
 
@@ -203,8 +203,17 @@ fn generate_refuses_an_invalid_crate_name() {
 #[test]
 fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     let project = scratch_project();
+    let runtime = support::runtime_dir();
+    let runtime = runtime.to_str().expect("a UTF-8 path");
     for (out, extra) in [("full", None), ("client", Some("--no-server"))] {
-        let mut args = vec!["generate", "spec/connectors.yaml", "--out", out];
+        let mut args = vec![
+            "generate",
+            "spec/connectors.yaml",
+            "--out",
+            out,
+            "--runtime-path",
+            runtime,
+        ];
         args.extend(extra);
         let output = generator(project.path(), &args);
         assert!(output.status.success(), "{}", text(&output));
@@ -215,39 +224,15 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     assert!(!client.join("src/server.rs").exists());
     let lib = std::fs::read_to_string(client.join("src/lib.rs")).expect("lib.rs");
     assert!(!lib.contains("mod server"), "{lib}");
-    // Leaving the server out changes nothing else: the client, the models and the vendored
-    // runtime are those of the full crate.
-    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut stack = vec![dir.join("src"), dir.join("vendor")];
-        while let Some(next) = stack.pop() {
-            for entry in std::fs::read_dir(&next).expect("read_dir") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let relative = path
-                        .strip_prefix(dir)
-                        .expect("inside")
-                        .display()
-                        .to_string();
-                    // `vendor/generator-runtime/src/server.rs` (the runtime's serving
-                    // helpers) is compared.
-                    if relative != "src/server.rs" && relative != "src/lib.rs" {
-                        files.push((relative, std::fs::read(&path).expect("read")));
-                    }
-                }
-            }
-        }
-        files.sort();
-        files
-    };
-    let client_files = files(&client);
-    assert!(client_files.len() > 3, "{client_files:?}");
-    assert_eq!(client_files, files(&full));
+    // Leaving the server out changes nothing else: the client, the models and the listed
+    // public API are those of the full crate.
+    for file in ["src/client.rs", "src/models.rs", "src/api.jsonl"] {
+        let read = |dir: &Path| std::fs::read_to_string(dir.join(file)).expect("generated file");
+        assert!(read(&client) == read(&full), "{file} differs");
+    }
 
     // The client-only crate compiles warning-free with every feature (the runtime's serving
-    // helpers stay behind `server`), from the vendored runtime alone.
+    // helpers stay behind `server`).
     support::isolate_crate(&client);
     let check = support::cargo_env(
         &client,
@@ -260,70 +245,68 @@ fn generate_no_server_writes_a_client_only_crate_that_compiles() {
 }
 
 #[test]
-fn generate_vendors_the_runtime_crate_unless_given_a_path() {
+fn generate_depends_on_the_runtime_by_version_and_maybe_path() {
     let project = scratch_project();
     let output = generator(
         project.path(),
-        &[
-            "generate",
-            "spec/connectors.yaml",
-            "--out",
-            "vendored",
-            "--no-server",
-        ],
+        &["generate", "spec/connectors.yaml", "--out", "api-client"],
     );
     assert!(output.status.success(), "{}", text(&output));
-    let vendored = project.path().join("vendored");
-    let manifest = std::fs::read_to_string(vendored.join("Cargo.toml")).expect("Cargo.toml");
+    let dir = project.path().join("api-client");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
     assert!(
-        manifest.contains(
-            "generator-runtime = { version = \"0.1.0\", path = \"vendor/generator-runtime\" }"
-        ),
+        manifest.contains("\nclientsmith-runtime = { version = \"0.1.0\" }\n"),
         "{manifest}"
     );
-    let lib = std::fs::read_to_string(vendored.join("src/lib.rs")).expect("lib.rs");
+    assert!(manifest.contains("\nversion = \"0.1.0\"\n"), "{manifest}");
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
     assert!(
-        lib.contains("pub use generator_runtime as runtime;"),
+        lib.contains("pub use clientsmith_runtime as runtime;"),
         "{lib}"
     );
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("README.md");
     assert!(
-        !vendored.join("src/runtime").exists(),
-        "no runtime modules in the crate"
+        readme.contains(
+            "clientsmith generate spec/connectors.yaml --out <this directory> --name api-client"
+        ),
+        "{readme}"
     );
-    // The copy is the runtime crate's own source, behind the generated header.
-    let runtime = support::runtime_dir();
-    for file in ["src/lib.rs", "src/transport.rs", "src/server.rs"] {
-        let copy = std::fs::read_to_string(vendored.join("vendor/generator-runtime").join(file))
-            .expect("vendored source");
-        let original = std::fs::read_to_string(runtime.join(file)).expect("runtime source");
-        assert!(
-            copy.ends_with(&original),
-            "{file} differs from runtime/{file}"
-        );
-    }
 
-    // With `--runtime-path`, the crate names that checkout and a copy written before goes.
+    // With `--runtime-path`, the crate names that checkout too, by an absolute path.
     let output = generator(
         project.path(),
         &[
             "generate",
             "spec/connectors.yaml",
             "--out",
-            "vendored",
-            "--no-server",
+            "api-client",
             "--runtime-path",
             "shared-runtime",
         ],
     );
     assert!(output.status.success(), "{}", text(&output));
-    let manifest = std::fs::read_to_string(vendored.join("Cargo.toml")).expect("Cargo.toml");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
     let absolute = project.path().join("shared-runtime");
     assert!(
-        manifest.contains(&format!("path = \"{}\" }}", absolute.display())),
+        manifest.contains(&format!(
+            "clientsmith-runtime = {{ version = \"0.1.0\", path = \"{}\" }}",
+            absolute.display()
+        )),
         "a relative path is written as an absolute one:\n{manifest}"
     );
-    assert!(
-        !vendored.join("vendor/generator-runtime/src").exists(),
-        "the vendored sources are removed as stale"
+    // Neither the API nor the code changed: the version stays.
+    assert!(manifest.contains("\nversion = \"0.1.0\"\n"), "{manifest}");
+}
+
+#[test]
+fn the_command_says_its_name_and_version() {
+    let output = Command::new(env!("CARGO_BIN_EXE_clientsmith"))
+        .arg("--version")
+        .output()
+        .expect("run clientsmith");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("clientsmith {}\n", env!("CARGO_PKG_VERSION"))
     );
 }

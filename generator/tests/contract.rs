@@ -101,7 +101,7 @@ const CONTRACTS: &[Contract] = &[
 fn prepare(specs: &Path, contract: &Contract, workspace: &Path) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let crate_dir = workspace.join(contract.name);
-    generator::Config::new(specs.join("corpus").join(contract.document))
+    clientsmith::Config::new(specs.join("corpus").join(contract.document))
         .out_dir(&crate_dir)
         .runtime_path(support::runtime_dir())
         .generate_crate(contract.name)
@@ -256,7 +256,7 @@ fn axum_is_a_dependency_only_with_the_server_feature() {
     };
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("contract-tree");
-    generator::Config::new(specs.join("corpus/msgraph-schemaextensions.yaml"))
+    clientsmith::Config::new(specs.join("corpus/msgraph-schemaextensions.yaml"))
         .out_dir(&crate_dir)
         .generate_crate("contract-tree")
         .expect("generate the crate");

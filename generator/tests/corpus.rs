@@ -11,7 +11,7 @@ mod support;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use generator::ErrorKind;
+use clientsmith::ErrorKind;
 
 /// Documents expected to be refused, with the error kind, a part of the message, and why.
 const EXPECTED_FAILURES: &[(&str, ErrorKind, &str, &str)] = &[];
@@ -28,7 +28,7 @@ struct Row {
 }
 
 /// How many warnings of each kind: `2 unsupported, 1 invalid`, or `none`.
-fn warnings_by_kind(warnings: &generator::Warnings) -> String {
+fn warnings_by_kind(warnings: &clientsmith::Warnings) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for warning in warnings.iter() {
         let kind = warning.kind().as_str();
@@ -78,12 +78,12 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
         };
         let name = support::crate_name(prefix, &document);
         let expected = EXPECTED_FAILURES.iter().find(|(doc, ..)| *doc == file);
-        let config = generator::Config::new(&document)
+        let config = clientsmith::Config::new(&document)
             .out_dir(workspace.path().join(&name))
             .runtime_path(support::runtime_dir());
-        let counts = generator::internals::load::load(&document)
+        let counts = clientsmith::internals::load::load(&document)
             .and_then(|doc| {
-                use generator::internals::model::{Strictness, build_with};
+                use clientsmith::internals::model::{Strictness, build_with};
                 build_with(&doc.api, None, Strictness::Lenient)
             })
             .map(|(api, _)| (api.operations.len(), api.types.len()));

@@ -1,8 +1,8 @@
 //! The documents' own examples as test vectors: for every document of the conformance corpus
 //! (`../shared/specs/corpus`), Microsoft Graph's `graph-beta-connectors.yaml` and the Swagger
 //! 2.0 and OpenAPI 3.1 documents of `../shared/specs/versions`, a crate and
-//! its examples harness are generated ([`generator::Config::examples_crate`], what
-//! `generator examples` runs), all into one temporary workspace built once; each harness then
+//! its examples harness are generated ([`clientsmith::Config::examples_crate`], what
+//! `clientsmith examples` runs), all into one temporary workspace built once; each harness then
 //! decodes its document's examples into the generated types and encodes them back. The test
 //! prints a table (document, examples, passed, generator defects, document defects, skipped)
 //! and the failures, and fails on any generator defect: a value valid against its schema that
@@ -49,7 +49,7 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
             _ => ("examples", file),
         };
         let name = support::crate_name(prefix, &document);
-        let config = generator::Config::new(&document)
+        let config = clientsmith::Config::new(&document)
             .out_dir(workspace.path().join(&name))
             .runtime_path(support::runtime_dir())
             .server(false);
@@ -98,7 +98,7 @@ fn the_examples_of_every_corpus_document_decode_into_their_generated_types() {
         if !examples.is_empty() {
             let output = support::for_generated_crates(&mut examples.command())
                 .args(["-p", name])
-                .args(generator::Examples::test_args())
+                .args(clientsmith::Examples::test_args())
                 .output()
                 .expect("run cargo");
             assert!(
@@ -169,14 +169,14 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/examples.yaml")
 }
 
-/// `generator examples` on a small document: each example decodes into its type or is judged
+/// `clientsmith examples` on a small document: each example decodes into its type or is judged
 /// against its schema, skipped ones give their reason, and the command succeeds (no generator
 /// defect).
 #[test]
 fn the_command_reports_each_failing_example_and_the_totals() {
     let out = tempfile::tempdir().expect("tempdir");
     let output = support::for_generated_crates(&mut std::process::Command::new(env!(
-        "CARGO_BIN_EXE_generator"
+        "CARGO_BIN_EXE_clientsmith"
     )))
     .arg("examples")
     .arg(fixture())
@@ -212,7 +212,7 @@ fn the_command_reports_each_failing_example_and_the_totals() {
 #[test]
 fn the_judge_blames_the_generator_only_for_valid_examples() {
     let out = tempfile::tempdir().expect("tempdir");
-    let examples = generator::Config::new(fixture())
+    let examples = clientsmith::Config::new(fixture())
         .out_dir(out.path())
         .server(false)
         .examples_crate("judged")

@@ -12,7 +12,7 @@ fn generated_code_behaves_as_the_document_says() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("features");
-    generator::Config::new(fixtures.join("features.yaml"))
+    clientsmith::Config::new(fixtures.join("features.yaml"))
         .out_dir(&crate_dir)
         .runtime_path(support::runtime_dir())
         .generate_crate("features")

@@ -9,8 +9,8 @@ mod support;
 
 use std::path::Path;
 
-use generator::Config;
-use generator::internals::{emit, load, model};
+use clientsmith::Config;
+use clientsmith::internals::{emit, load, model};
 
 /// Checks every formatted module of the crate generated from `text`, with the server module;
 /// `Err` names the first module that differs and the first line where it does.
@@ -92,7 +92,7 @@ fn same_text(generated: &str, expected: &str) -> Result<(), String> {
 #[test]
 fn a_large_document_is_formatted_as_a_whole() {
     // Many parts per module: hundreds of types and operations.
-    let text = generator::internals::synthetic::document(300);
+    let text = clientsmith::internals::synthetic::document(300);
     assert_eq!(
         formatted_as_a_whole(Path::new("synthetic.yaml"), &text),
         Ok(3)

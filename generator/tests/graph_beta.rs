@@ -14,7 +14,7 @@ fn graph_beta_document_generates_the_expected_client() {
     };
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("graph-beta-connectors");
-    let status = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let status = Command::new(env!("CARGO_BIN_EXE_clientsmith"))
         .arg("generate")
         .arg(specs.join("graph-beta-connectors.yaml"))
         .arg("--out")

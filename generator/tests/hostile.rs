@@ -15,7 +15,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use generator::{Config, ErrorKind};
+use clientsmith::{Config, ErrorKind};
 
 const DIR: &str = "tests/hostile";
 
@@ -48,7 +48,7 @@ fn outcome(path: &Path) -> String {
 }
 
 /// The declared items of `models.rs` and `client.rs`, and the methods of `Client`.
-fn listing(files: &generator::Files) -> String {
+fn listing(files: &clientsmith::Files) -> String {
     let mut out = String::from("generates:\n");
     for name in ["models.rs", "client.rs"] {
         let file = syn::parse_file(&files[name]).expect("generated code parses");
@@ -91,7 +91,7 @@ fn self_type(item: &syn::ItemImpl) -> String {
 /// Generated code is inert: every file parses, `models.rs` declares only types and their
 /// impls (no free function, macro, module, `extern` or static that a document could smuggle
 /// in), and no file carries a control or bidirectional character.
-fn assert_inert(files: &generator::Files) {
+fn assert_inert(files: &clientsmith::Files) {
     for (path, text) in files {
         if let Some(c) = text.chars().find(|c| {
             // A tab may stay in a doc comment (a description's fenced code), harmlessly.
@@ -199,7 +199,7 @@ fn every_document_gives_its_expected_outcome() {
 
 /// A document of `text` named `name` (in a temporary directory), rendered on a small stack,
 /// every warning an error (what is left out is refused, so the refusal can be checked).
-fn render_text(name: &str, text: String) -> Result<generator::Files, generator::Error> {
+fn render_text(name: &str, text: String) -> Result<clientsmith::Files, clientsmith::Error> {
     let name = name.to_owned();
     on_small_stack(move || Config::new(name).deny_warnings(true).render_str(&text))
 }
@@ -323,7 +323,7 @@ fn a_long_chain_of_allof_references_is_refused_without_recursion() {
         error.message(),
         "`allOf` inherits through more than 64 schemas"
     );
-    assert_eq!(error.count(), generator::MAX_DIAGNOSTICS);
+    assert_eq!(error.count(), clientsmith::MAX_DIAGNOSTICS);
     assert!(
         error
             .to_string()
@@ -397,7 +397,7 @@ fn a_fifty_megabyte_document_is_refused_by_a_lower_limit_before_it_is_read() {
 
 #[test]
 fn a_diagnostic_renders_document_text_inertly() {
-    let error = generator::internals::load::parse(
+    let error = clientsmith::internals::load::parse(
         Path::new("t.yaml"),
         "openapi: \"3.1\\e[2J\\u202E\"\ninfo: {title: t, version: '1'}\npaths: {}\n",
     )

@@ -340,7 +340,7 @@ fn methods_of_client(file: &syn::File) -> usize {
 /// `Client`'s methods for a document without operations.
 fn base_methods() -> usize {
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
-    let files = generator::Config::new("base.yaml")
+    let files = clientsmith::Config::new("base.yaml")
         .render_str(text)
         .expect("a minimal document generates");
     methods_of_client(&syn::parse_file(&files["client.rs"]).expect("parses"))
@@ -356,7 +356,7 @@ fn check(doc: &Doc, base: usize) -> Result<(), TestCaseError> {
     } else {
         ("doc.yaml", serde_yaml::to_string(&value).expect("yaml"))
     };
-    let config = generator::Config::new(name);
+    let config = clientsmith::Config::new(name);
     let files = config
         .render_str(&text)
         .map_err(|e| TestCaseError::fail(format!("{e}\n\n{text}")))?;

@@ -13,7 +13,7 @@ fn every_parameter_style_is_written_and_read_back() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("parameters");
-    let summary = generator::Config::new(fixtures.join("parameters.yaml"))
+    let summary = clientsmith::Config::new(fixtures.join("parameters.yaml"))
         .out_dir(&crate_dir)
         .runtime_path(support::runtime_dir())
         .deny_warnings(true)

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use generator::internals::synthetic;
-use generator::{Config, ErrorKind};
+use clientsmith::internals::synthetic;
+use clientsmith::{Config, ErrorKind};
 use openapiv3::OpenAPI;
 use quote::ToTokens;
 
@@ -652,10 +652,10 @@ fn connector_slice_of_graph_beta_generates_what_spec_connectors_yaml_describes()
     // `listNdesConnectors`); Graph answers PATCH with the entity where spec/connectors.yaml
     // says 204.
     let describe = |path: &Path| -> BTreeMap<String, String> {
-        let document = generator::internals::load::load(path).expect("load");
-        let api = generator::internals::model::build(&document).expect("model");
-        let type_name = |ty: &generator::internals::model::TypeRef| match ty {
-            generator::internals::model::TypeRef::Named(id) => api.type_def(*id).name.clone(),
+        let document = clientsmith::internals::load::load(path).expect("load");
+        let api = clientsmith::internals::model::build(&document).expect("model");
+        let type_name = |ty: &clientsmith::internals::model::TypeRef| match ty {
+            clientsmith::internals::model::TypeRef::Named(id) => api.type_def(*id).name.clone(),
             other => format!("{other:?}"),
         };
         api.operations
@@ -668,7 +668,7 @@ fn connector_slice_of_graph_beta_generates_what_spec_connectors_yaml_describes()
                     .collect();
                 let body = op.body.as_ref().map(|b| type_name(&b.ty));
                 let success = match &op.success {
-                    generator::internals::model::Success::Json(ty) => type_name(ty),
+                    clientsmith::internals::model::Success::Json(ty) => type_name(ty),
                     other => format!("{other:?}"),
                 };
                 let success = if op.method.as_str() == "PATCH" {
@@ -774,7 +774,7 @@ fn a_pattern_that_matches_nothing_names_the_closest_paths() {
 
     // The command line reports the same and fails.
     let out = dir.path().join("crate");
-    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let output = Command::new(env!("CARGO_BIN_EXE_clientsmith"))
         .arg("generate")
         .arg(&spec)
         .args(["--include", "/deviceManagement/deviceProfile/**", "--out"])
@@ -869,7 +869,7 @@ fn slice_command_writes_yaml_and_json() {
         ("slice.json", Some("--no-mapped-subtypes")),
     ] {
         let out = dir.path().join(name);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_generator"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clientsmith"));
         command
             .arg("slice")
             .arg(&spec)
@@ -887,7 +887,7 @@ fn slice_command_writes_yaml_and_json() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("wrote"));
-        let document = generator::internals::load::load(&out).expect("the slice loads");
+        let document = clientsmith::internals::load::load(&out).expect("the slice loads");
         assert_eq!(operations(&document.api).len(), 4);
         let schemas = &components(&document.api)["schemas"];
         assert_eq!(
@@ -1039,13 +1039,13 @@ fn one_collection_of_ten_thousand_operations_generates_a_crate_that_compiles() {
     // their own after merging their properties into their subtypes (`allOf`), as it does for
     // the whole document.
     let model =
-        generator::internals::model::build_named(&small_slice, None).expect("model of the slice");
+        clientsmith::internals::model::build_named(&small_slice, None).expect("model of the slice");
     let error_bodies: Vec<String> = model
         .operations
         .iter()
         .flat_map(|op| &op.errors)
         .filter_map(|error| match &error.ty {
-            Some(generator::internals::model::TypeRef::Named(id)) => {
+            Some(clientsmith::internals::model::TypeRef::Named(id)) => {
                 Some(model.type_def(*id).name.clone())
             }
             _ => None,

@@ -5,13 +5,13 @@ mod support;
 
 use std::path::Path;
 
-use generator::Config;
+use clientsmith::Config;
 
-fn render(spec: &Path) -> generator::Files {
+fn render(spec: &Path) -> clientsmith::Files {
     Config::new(spec).render().expect("render")
 }
 
-fn parse(files: &generator::Files, name: &str) -> syn::File {
+fn parse(files: &clientsmith::Files, name: &str) -> syn::File {
     syn::parse_file(&files[name]).unwrap_or_else(|e| panic!("{name} does not parse: {e}"))
 }
 

@@ -8,7 +8,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use generator::ErrorKind;
+use clientsmith::ErrorKind;
 
 /// `text` written to a file of its own in `dir`, named `name`.
 fn document(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -107,7 +107,7 @@ fn diagnostics_point_into_the_file_as_written() {
         ),
     ] {
         let path = document(dir.path(), name, text);
-        let (_, warnings) = generator::Config::new(&path)
+        let (_, warnings) = clientsmith::Config::new(&path)
             .render_with_warnings()
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         let found: Vec<(ErrorKind, &str, usize)> = warnings
@@ -135,7 +135,7 @@ fn a_document_the_conversion_cannot_read_is_a_located_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "swagger: \"2.0\"\ninfo: {title: Broken, version: \"1\"}\npaths: {}\ndefinitions:\n  Pet:\n    type: object\n    properties: 5\n";
     let path = document(dir.path(), "shape.yaml", text);
-    let error = generator::Config::new(&path)
+    let error = clientsmith::Config::new(&path)
         .render()
         .expect_err("properties must be a mapping");
     let diagnostic = error.diagnostics().next().expect("a diagnostic");
@@ -154,7 +154,7 @@ fn convert_writes_the_document_the_generator_reads() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let out = dir.path().join("converted.yaml");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_clientsmith"))
         .arg("convert")
         .arg(fixtures.join("swagger2.yaml"))
         .arg("--out")
@@ -170,8 +170,8 @@ fn convert_writes_the_document_the_generator_reads() {
         "https://shelter.example.com/v1"
     );
     // The converted document is itself a 3.0 document the generator reads the same way.
-    let from_converted = generator::Config::new(&out).render().expect("generates");
-    let from_original = generator::Config::new(fixtures.join("swagger2.yaml"))
+    let from_converted = clientsmith::Config::new(&out).render().expect("generates");
+    let from_original = clientsmith::Config::new(fixtures.join("swagger2.yaml"))
         .render()
         .expect("generates");
     // The same models, but for the header naming the document.
@@ -188,7 +188,7 @@ fn behaves(fixture: &str, name: &str, behaviour: &str) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join(name);
-    generator::Config::new(fixtures.join(fixture))
+    clientsmith::Config::new(fixtures.join(fixture))
         .out_dir(&crate_dir)
         .runtime_path(support::runtime_dir())
         .generate_crate(name)

@@ -13,7 +13,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use generator::{ErrorKind, Level};
+use clientsmith::{ErrorKind, Level};
 
 fn irregular() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/irregular.yaml")
@@ -21,7 +21,7 @@ fn irregular() -> PathBuf {
 
 #[test]
 fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
-    let (files, warnings) = generator::Config::new(irregular())
+    let (files, warnings) = clientsmith::Config::new(irregular())
         .render_with_warnings()
         .expect("the document generates");
     let found: Vec<(ErrorKind, &str)> = warnings
@@ -142,7 +142,7 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
 
 #[test]
 fn the_pattern_a_warning_names_silences_it() {
-    let (_, warnings) = generator::Config::new(irregular())
+    let (_, warnings) = clientsmith::Config::new(irregular())
         .exclude("GET:/items/search")
         .exclude("GET:/items/export")
         .render_with_warnings()
@@ -162,7 +162,7 @@ fn the_pattern_a_warning_names_silences_it() {
 #[test]
 fn deny_warnings_makes_them_errors_and_generates_nothing() {
     let out = tempfile::tempdir().expect("tempdir");
-    let error = generator::Config::new(irregular())
+    let error = clientsmith::Config::new(irregular())
         .out_dir(out.path())
         .deny_warnings(true)
         .generate()
@@ -183,7 +183,7 @@ fn deny_warnings_makes_them_errors_and_generates_nothing() {
 fn the_command_line_prints_warnings_and_denies_them_on_request() {
     let out = tempfile::tempdir().expect("tempdir");
     let run = |extra: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        std::process::Command::new(env!("CARGO_BIN_EXE_clientsmith"))
             .arg("vendor")
             .arg("--spec")
             .arg(irregular())
@@ -207,7 +207,7 @@ fn the_command_line_prints_warnings_and_denies_them_on_request() {
 fn the_generated_crate_works_against_a_server() {
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("irregular");
-    let summary = generator::Config::new(irregular())
+    let summary = clientsmith::Config::new(irregular())
         .out_dir(&crate_dir)
         .runtime_path(support::runtime_dir())
         .generate_crate("irregular")
@@ -372,7 +372,7 @@ fn each_irregularity_alone_is_one_warning_and_deny_warnings_refuses_it() {
     for (what, paths, item, pointer) in cases {
         let path = dir.path().join("document.yaml");
         std::fs::write(&path, small_document(paths, item)).expect("write the document");
-        let (files, warnings) = generator::Config::new(&path)
+        let (files, warnings) = clientsmith::Config::new(&path)
             .render_with_warnings()
             .unwrap_or_else(|error| panic!("{what}: the document does not generate:\n{error}"));
         let found: Vec<&str> = warnings.iter().filter_map(|w| w.pointer()).collect();
@@ -381,7 +381,7 @@ fn each_irregularity_alone_is_one_warning_and_deny_warnings_refuses_it() {
             files["client.rs"].contains("pub fn get_item("),
             "{what}: the rest is generated"
         );
-        let error = generator::Config::new(&path)
+        let error = clientsmith::Config::new(&path)
             .deny_warnings(true)
             .render()
             .expect_err(what);

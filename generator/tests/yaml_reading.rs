@@ -6,7 +6,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use generator::internals::load;
+use clientsmith::internals::load;
 
 /// Loads `path` and compares it with `serde_yaml`'s reading; `Err` says how they differ.
 fn reads_as_serde_yaml(path: &Path, text: &str) -> Result<(), String> {
@@ -29,7 +29,7 @@ fn the_project_document_and_synthetic_documents_read_as_serde_yaml_reads_them() 
     let text = std::fs::read_to_string(&spec).expect("read the spec");
     assert_eq!(reads_as_serde_yaml(&spec, &text), Ok(()));
     for operations in [10, 500] {
-        let text = generator::internals::synthetic::document(operations);
+        let text = clientsmith::internals::synthetic::document(operations);
         assert_eq!(
             reads_as_serde_yaml(Path::new("synthetic.yaml"), &text),
             Ok(())

@@ -1,7 +1,7 @@
-//! The runtime shared by every client the `generator` crate writes.
+//! The runtime shared by every client the `clientsmith` crate writes.
 //!
 //! A generated crate depends on this crate and re-exports it as its `runtime`
-//! module (`pub use generator_runtime as runtime;`), so generated code and its
+//! module (`pub use clientsmith_runtime as runtime;`), so generated code and its
 //! users name everything here as `crate::runtime::…`. The generated code
 //! stays thin: an operation fills in a [`Request`] and returns a [`Call`],
 //! which sends it with [`Transport::send`] and decodes the

@@ -10,7 +10,7 @@
 //! are in the page type, so the code is shared by every collection:
 //!
 //! ```ignore
-//! use generator_runtime::paging::{self, StreamExt};
+//! use clientsmith_runtime::paging::{self, StreamExt};
 //!
 //! let first = Request::new(Method::GET, "listItems", "/items".to_owned());
 //! let mut items = paging::items(transport, first, |page: ItemList| {

@@ -13,8 +13,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::routing::get;
+use clientsmith_runtime::{ClientBuilder, Error, Method, Request, Transport};
 use futures_util::stream;
-use generator_runtime::{ClientBuilder, Error, Method, Request, Transport};
 
 /// The process's peak resident set size, in bytes.
 fn peak_resident() -> usize {

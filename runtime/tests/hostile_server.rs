@@ -16,12 +16,12 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::HeaderMap;
 use axum::routing::get;
-use futures_util::stream;
-use generator_runtime::paging::{self, StreamExt};
-use generator_runtime::{
+use clientsmith_runtime::paging::{self, StreamExt};
+use clientsmith_runtime::{
     ApiError, ClientBuilder, DecodeError, Error, Method, PagingError, RedirectPolicy, Request,
     RetryPolicy, Transport,
 };
+use futures_util::stream;
 use serde::Deserialize;
 
 /// Longer than any call here may take: a call still running then has no bound.

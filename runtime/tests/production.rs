@@ -15,8 +15,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Uri};
 use axum::routing;
-use generator_runtime::paging::{self, StreamExt, TryStreamExt};
-use generator_runtime::{ClientBuilder, Error, Method, Request, RetryPolicy, Transport};
+use clientsmith_runtime::paging::{self, StreamExt, TryStreamExt};
+use clientsmith_runtime::{ClientBuilder, Error, Method, Request, RetryPolicy, Transport};
 use serde::Deserialize;
 
 const SECRET: &str = "s3cr3t-token-never-printed";
@@ -975,7 +975,7 @@ async fn a_next_link_to_the_same_page_ends_paging_with_an_error() {
         matches!(
             results[2],
             Err(Error::Paging {
-                reason: generator_runtime::PagingError::RepeatedLink { page: 2 },
+                reason: clientsmith_runtime::PagingError::RepeatedLink { page: 2 },
                 ..
             })
         ),

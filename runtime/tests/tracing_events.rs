@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use generator_runtime::{
+use clientsmith_runtime::{
     ClientBuilder, Error, Method, Request, RetryPolicy, Transport, path_segment,
 };
 

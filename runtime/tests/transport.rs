@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use generator_runtime::{
+use clientsmith_runtime::{
     AccessToken, ApiError, BoxError, BoxFuture, ClientBuilder, DecodeError, Error, Method,
     ParamValue, Patch, Query, Request, RetryPolicy, StaticToken, TokenProvider, Transport,
     path_segment, reqwest,
@@ -1328,7 +1328,7 @@ fn public_types_can_cross_threads() {
     assert_send_sync::<Transport>();
     assert_send_sync::<ClientBuilder<Transport>>();
     assert_send_sync::<Request>();
-    assert_send_sync::<generator_runtime::Response>();
+    assert_send_sync::<clientsmith_runtime::Response>();
     assert_send_sync::<Query>();
     assert_send_sync::<StaticToken>();
     assert_send_sync::<AccessToken>();

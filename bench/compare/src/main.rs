@@ -33,11 +33,11 @@
 //! for the empty crates whose check is the floor of each generator's crates.
 //!
 //! Lines: every line of the `.rs` files the crate compiles by default. Each generator keeps its
-//! runtime in a dependency (ours in `generator-runtime`, the workspace's `runtime/`, which our
-//! crates name by path, as `generator generate --runtime-path` writes them; progenitor's in
+//! runtime in a dependency (ours in `clientsmith-runtime`, the workspace's `runtime/`, which our
+//! crates name by path, as `clientsmith generate --runtime-path` writes them; progenitor's in
 //! `progenitor-client`), so neither count includes it, and the runtime is checked with the
 //! dependencies, before the floor. Our crates are generated without `server.rs`
-//! (`generator generate --no-server`).
+//! (`clientsmith generate --no-server`).
 //!
 //! Progenitor panics on some input: each call runs under `catch_unwind`, and a document it
 //! refuses or panics on is listed as such.
@@ -143,7 +143,7 @@ fn inputs(options: &Options) -> Vec<Input> {
     let synthetic = |operations: usize| Input {
         name: format!("synthetic-{operations}"),
         path: PathBuf::from(format!("synthetic-{operations}.yaml")),
-        text: generator::internals::synthetic::document(operations),
+        text: clientsmith::internals::synthetic::document(operations),
     };
     if let Some(sizes) = &options.synthetic {
         inputs.extend(sizes.iter().map(|&n| synthetic(n)));
@@ -329,7 +329,7 @@ fn timed_pair(
 
 /// Our generation of `input`, as timed: a client-only crate in memory.
 fn ours_generate(input: &Input) -> impl FnMut() -> Result<Generated, String> + '_ {
-    let config = generator::Config::new(&input.path).server(false);
+    let config = clientsmith::Config::new(&input.path).server(false);
     move || {
         config
             .render_str(&input.text)
@@ -344,26 +344,26 @@ fn ours(input: &Input, timing: Timing) -> Outcome {
         Ok((_, time)) => time,
         Err(error) => return Outcome::Failed(error),
     };
-    // The crate as `generator generate` writes it, from the same pipeline (untimed).
+    // The crate as `clientsmith generate` writes it, from the same pipeline (untimed).
     let files = (|| {
-        let document = generator::internals::load::parse(&input.path, &input.text)?;
-        let api = generator::internals::model::build(&document)?;
-        let origin = generator::internals::emit::Origin {
+        let document = clientsmith::internals::load::parse(&input.path, &input.text)?;
+        let api = clientsmith::internals::model::build(&document)?;
+        let origin = clientsmith::internals::emit::Origin {
             spec: input.path.to_string_lossy().into_owned(),
         };
-        let modules = generator::internals::emit::module_files(
+        let modules = clientsmith::internals::emit::module_files(
             &api,
             &origin,
-            generator::internals::emit::Modules { server: false },
+            clientsmith::internals::emit::Modules { server: false },
         )?;
         let name = crate_name("ours", &input.name);
         let runtime = runtime_dir();
-        Ok::<_, generator::Error>(generator::internals::emit::crate_files(
+        Ok::<_, clientsmith::Error>(clientsmith::internals::emit::crate_files(
             &api,
             &origin,
             &name,
             modules,
-            generator::internals::emit::RuntimeSource::Path(&runtime),
+            clientsmith::internals::emit::RuntimeSource::Path(&runtime),
         ))
     })();
     match files {

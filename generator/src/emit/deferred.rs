@@ -12,7 +12,7 @@
 //! left in.
 //!
 //! What it saves, emitting and formatting every module on one thread (`module_tokens` and
-//! `format_module` of `generator::internals`, doc comments aside against doc attributes,
+//! `format_module` of `clientsmith::internals`, doc comments aside against doc attributes,
 //! alternating, release build, 2026-12-03): `spec/connectors.yaml` 9.79 against 11.00 ms
 //! (median of 41), the 1,000-operation synthetic document 718 against 786 ms (median of 9):
 //! about a tenth of the generation time, on documents of every size.

@@ -49,7 +49,7 @@ pub fn harness(api: &Api, examples: &[Example]) -> (String, String, Vec<String>)
     (module, input, readable)
 }
 
-const HEAD: &str = r#"//! Written by `generator examples`: decodes the document's examples into the generated types
+const HEAD: &str = r#"//! Written by `clientsmith examples`: decodes the document's examples into the generated types
 //! and encodes them back.
 #![allow(clippy::all, unused_qualifications)]
 

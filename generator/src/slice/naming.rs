@@ -40,7 +40,7 @@ pub fn recorded_naming(api: &OpenAPI) -> Result<Option<Vec<String>>, Error> {
     let Some(object) = extension.as_object() else {
         return Err(
             Error::invalid(&at, format!("`{EXTENSION}` must be an object"))
-                .with_help("it is written by `generator slice`; slice the source document again"),
+                .with_help("it is written by `clientsmith slice`; slice the source document again"),
         );
     };
     let Some(names) = object.get("names") else {
@@ -50,7 +50,7 @@ pub fn recorded_naming(api: &OpenAPI) -> Result<Option<Vec<String>>, Error> {
     let Some(names) = names.as_array() else {
         return Err(
             Error::invalid(&at, "the names of a slice must be a list of schema names")
-                .with_help("it is written by `generator slice`; slice the source document again"),
+                .with_help("it is written by `clientsmith slice`; slice the source document again"),
         );
     };
     let mut out = Vec::with_capacity(names.len());

@@ -13,9 +13,9 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
-/// The workspace's runtime crate: tests that build many generated crates point them all at it
-/// ([`generator::Config::runtime_path`]), so the runtime compiles once in the shared target
-/// directory instead of once per vendored copy.
+/// The workspace's runtime crate: tests that build generated crates point them at it
+/// ([`clientsmith::Config::runtime_path`]), since it is not taken from a registry here, and
+/// so it compiles once in the shared target directory.
 pub fn runtime_dir() -> PathBuf {
     workspace_root().join("runtime")
 }
@@ -188,5 +188,5 @@ fn documents_in(folder: &Path) -> Vec<PathBuf> {
 
 /// A crate name for `document`: `prefix-` and its file stem, as the CLI names its crates.
 pub fn crate_name(prefix: &str, document: &Path) -> String {
-    generator::crate_name_for(prefix, document)
+    clientsmith::crate_name_for(prefix, document)
 }

@@ -42,7 +42,7 @@ impl<C> ClientBuilder<C> {
     /// timeouts, a [total timeout](Self::total_timeout) of 100 s per call,
     /// responses of at most [64 MiB](Self::DEFAULT_MAX_RESPONSE_SIZE), the
     /// default [`RetryPolicy`] and [`RedirectPolicy`], and the user agent
-    /// `generator-runtime/<version>` (generated clients set their own crate's
+    /// `clientsmith-runtime/<version>` (generated clients set their own crate's
     /// name and version instead).
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
@@ -166,7 +166,7 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The `User-Agent` header. Defaults to `generator-runtime/<version>`;
+    /// The `User-Agent` header. Defaults to `clientsmith-runtime/<version>`;
     /// generated clients' `builder` sets the generated crate's name and version.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
