@@ -6,6 +6,9 @@
 //! own and those of later stages, names the JSON pointer and the line of the file the user
 //! wrote. What 3.0 cannot say is approximated with a located warning.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde_yaml::{Mapping, Value};
 
 use super::Syntax;
@@ -29,6 +32,9 @@ pub enum Version {
 #[derive(Debug, Clone, Default)]
 pub struct Moves {
     moved: Vec<(String, String)>,
+    /// `moved` by converted pointer (a later record of one pointer wins), built on the first
+    /// lookup: every diagnostic and every item of the API surface is looked up.
+    index: OnceLock<HashMap<String, String>>,
 }
 
 impl Moves {
@@ -36,21 +42,36 @@ impl Moves {
     pub(crate) fn record(&mut self, converted: String, original: String) {
         if converted != original {
             self.moved.push((converted, original));
+            self.index = OnceLock::new();
         }
+    }
+
+    /// Moves the converted pointers under `from` (a prefix, `/` included) under `to`.
+    pub(crate) fn rename_prefix(&mut self, from: &str, to: &str) {
+        for (converted, _) in &mut self.moved {
+            if let Some(rest) = converted.strip_prefix(from) {
+                *converted = format!("{to}/{rest}");
+            }
+        }
+        self.index = OnceLock::new();
     }
 
     /// The original pointer of the converted `pointer`: the longest recorded prefix (at a
     /// segment boundary) replaced by its original.
     pub fn original(&self, pointer: &str) -> Option<String> {
-        self.moved
-            .iter()
-            .filter(|(converted, _)| {
-                pointer
-                    .strip_prefix(converted.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
-            .max_by_key(|(converted, _)| converted.len())
-            .map(|(converted, original)| format!("{original}{}", &pointer[converted.len()..]))
+        if self.moved.is_empty() {
+            return None;
+        }
+        let index = self
+            .index
+            .get_or_init(|| self.moved.iter().cloned().collect());
+        let mut prefix = pointer;
+        loop {
+            if let Some(original) = index.get(prefix) {
+                return Some(format!("{original}{}", &pointer[prefix.len()..]));
+            }
+            prefix = &prefix[..prefix.rfind('/')?];
+        }
     }
 
     /// `error` with every pointer that names a converted node made to name its original.

@@ -719,11 +719,7 @@ fn operation(
             ),
             "properties",
         );
-        for (converted_at, _) in converted.moves.moved.iter_mut() {
-            if let Some(name) = converted_at.strip_prefix(placeholder.as_str()) {
-                *converted_at = format!("{real}/{name}");
-            }
-        }
+        converted.moves.rename_prefix(&placeholder, &real);
         body = Some(Value::Mapping(request));
     }
     if let Some(body) = body {
