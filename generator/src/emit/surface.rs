@@ -272,14 +272,15 @@ fn operation_items(api: &Api, plan: &OperationPlan<'_>, items: &mut Vec<Item>) {
     if let Some(paging) = &op.paging {
         let page = type_text(&rust_type(api, &paging.page, Scope::Crate));
         let item = type_text(&rust_type(api, &paging.item, Scope::Crate));
-        items.push(method_item(
-            format!("client::Client::{}", paging.pages_method),
-            format!("Paged<{page}>"),
-        ));
-        items.push(method_item(
-            format!("client::Client::{}", paging.items_method),
-            format!("Paged<{item}>"),
-        ));
+        // The streams' docs are the method's: a new description is reported once.
+        for (name, result) in [
+            (&paging.pages_method, format!("Paged<{page}>")),
+            (&paging.items_method, format!("Paged<{item}>")),
+        ] {
+            let mut stream = method_item(format!("client::Client::{name}"), result);
+            stream.doc = None;
+            items.push(stream);
+        }
     }
     let typed = client_arguments(api, &plan.arguments);
     for (position, (argument, tokens)) in plan.arguments.iter().zip(typed).enumerate() {
