@@ -361,6 +361,9 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), clientsmith::E
                 summary.written.len(),
                 summary.unchanged.len()
             );
+            if let Some(changes) = &summary.changes {
+                print!("{changes}");
+            }
             Ok(())
         }
         Command::Convert { spec, out } => {
