@@ -13,7 +13,10 @@
 //!   failed requests are retried.
 //! - [`paging`] follows `@odata.nextLink` through the pages of a collection.
 //! - [`TokenProvider`], [`AccessToken`] and [`StaticToken`] supply bearer
-//!   tokens, which never appear in `Debug` output or errors.
+//!   tokens, which never appear in `Debug` output or errors; [`TokenCache`]
+//!   keeps the tokens of a [`TokenSource`] such as [`ClientCredentials`]
+//!   until shortly before they expire, refreshing once for any number of
+//!   waiting requests.
 //! - [`ParamValue`], [`path_segment`] and [`Query`] encode path, query and
 //!   header parameters.
 //! - [`objects`] encodes the generated structs, and decodes those whose
@@ -51,8 +54,9 @@ pub use lenient::Lenient;
 pub use params::{JsonText, ObjectStyle, ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
-    AccessToken, BoxFuture, ClientBuilder, RedirectPolicy, Request, Requirements, Response,
-    RetryPolicy, Scheme, StaticToken, TokenProvider, Transport,
+    AccessToken, BoxFuture, ClientBuilder, ClientCredentials, RedirectPolicy, Request,
+    Requirements, Response, RetryPolicy, Scheme, StaticToken, TokenCache, TokenError, TokenFailure,
+    TokenProvider, TokenSource, Transport,
 };
 
 /// The HTTP client the runtime is built on, re-exported so that code passing a

@@ -75,15 +75,17 @@ const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
 
 mod auth;
 mod builder;
+mod client_credentials;
 mod redirect;
 mod request;
 mod response;
 mod retry;
 mod security;
 
-pub use auth::{AccessToken, StaticToken, TokenProvider};
+pub use auth::{AccessToken, StaticToken, TokenCache, TokenProvider, TokenSource};
 pub use builder::ClientBuilder;
 use builder::{BaseUrl, Redacted};
+pub use client_credentials::{ClientCredentials, TokenError, TokenFailure};
 pub use redirect::RedirectPolicy;
 pub use request::Request;
 pub use response::Response;
@@ -297,6 +299,8 @@ impl Transport {
         let mut request_id = None;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 1;
+        // The token is refreshed, and the request sent again, once per call.
+        let mut reauthenticated = false;
         loop {
             // Each attempt is prepared afresh (with the first attempt's request id) rather
             // than copied from a kept original: the usual single attempt copies nothing.
@@ -305,7 +309,7 @@ impl Transport {
                 *prepared.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
             attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
-            let outcome = self
+            let (outcome, token) = self
                 .attempt(prepared, operation, request.security, attempt)
                 .await?;
             let (delay, result) = match outcome {
@@ -314,6 +318,22 @@ impl Transport {
                     return Ok(response);
                 }
                 Attempt::Status(status, headers, body, truncated) => {
+                    if let Some(rejected) = token.filter(|_| !reauthenticated)
+                        && let Some(challenge) = auth::challenge(status, &headers, &body)
+                    {
+                        tracing::info!(
+                            attempt,
+                            status = status.as_u16(),
+                            "token refused; refreshing it"
+                        );
+                        inner
+                            .credentials
+                            .refresh(&rejected, challenge.claims.as_deref(), operation)
+                            .await?;
+                        reauthenticated = true;
+                        attempt = attempt.saturating_add(1);
+                        continue;
+                    }
                     let delay = policy.next_delay(
                         attempt,
                         waited,
@@ -511,30 +531,47 @@ impl Transport {
 
     /// Sends attempt number `attempt` (1-based) of a prepared request and
     /// reads the response. `Err` is for failures that end the request at once
-    /// (no token); the outcomes a retry may follow are in [`Attempt`].
+    /// (no token); the outcomes a retry may follow are in [`Attempt`]. Also
+    /// returns the bearer token sent, if any.
     async fn attempt(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         operation: &'static str,
         security: Option<Requirements>,
         attempt: u32,
-    ) -> Result<Attempt, Error> {
-        let inner = &*self.inner;
+    ) -> Result<(Attempt, Option<AccessToken>), Error> {
+        let mut request = request;
         if attempt > 1 {
             request
                 .headers_mut()
                 .insert(RETRY_ATTEMPT, HeaderValue::from(attempt - 1));
         }
-        let secret_in_url = inner
+        let (secret_in_url, token) = self
+            .inner
             .credentials
             .apply(&mut request, security, operation)
             .await?;
+        Ok((
+            self.exchange(request, operation, secret_in_url, attempt)
+                .await,
+            token,
+        ))
+    }
 
+    /// Sends an authenticated request and reads the response.
+    async fn exchange(
+        &self,
+        request: reqwest::Request,
+        operation: &'static str,
+        secret_in_url: bool,
+        attempt: u32,
+    ) -> Attempt {
+        let inner = &*self.inner;
         let mut response = match inner.http.execute(request).await {
             Ok(response) => response,
             // An API key in the query must not reach logs through the error's URL.
-            Err(error) if secret_in_url => return Ok(Attempt::Transport(error.without_url())),
-            Err(error) => return Ok(Attempt::Transport(error)),
+            Err(error) if secret_in_url => return Attempt::Transport(error.without_url()),
+            Err(error) => return Attempt::Transport(error),
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
@@ -546,12 +583,12 @@ impl Transport {
                 let cross_origin = response.url().join(&location).map_or(true, |target| {
                     target.origin() != inner.base_url.url.origin()
                 });
-                return Ok(Attempt::Final(Error::Redirect {
+                return Attempt::Final(Error::Redirect {
                     operation,
                     status: status.as_u16(),
                     location: Some(location),
                     cross_origin,
-                }));
+                });
             }
         }
         if status.is_success() {
@@ -559,25 +596,25 @@ impl Transport {
             let body = match read_body(&mut response, limit, true).await {
                 Ok((body, false)) => body,
                 Ok((_, true)) => {
-                    return Ok(Attempt::Final(Error::ResponseTooLarge {
+                    return Attempt::Final(Error::ResponseTooLarge {
                         operation,
                         status: status.as_u16(),
                         limit,
-                    }));
+                    });
                 }
-                Err(error) => return Ok(Attempt::Transport(error)),
+                Err(error) => return Attempt::Transport(error),
             };
-            Ok(Attempt::Success(Response {
+            Attempt::Success(Response {
                 operation,
                 status: status.as_u16(),
                 headers,
                 body,
                 attempts: attempt,
-            }))
+            })
         } else {
             match read_body(&mut response, ApiError::MAX_BODY, false).await {
-                Ok((body, truncated)) => Ok(Attempt::Status(status, headers, body, truncated)),
-                Err(error) => Ok(Attempt::Transport(error)),
+                Ok((body, truncated)) => Attempt::Status(status, headers, body, truncated),
+                Err(error) => Attempt::Transport(error),
             }
         }
     }

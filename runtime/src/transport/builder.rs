@@ -83,6 +83,13 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Authenticates every request with tokens from `source`, kept in a [`TokenCache`]:
+    /// reused until shortly before they expire, and refreshed once (with the claims asked
+    /// for) when the service refuses one. Replaces any token set before.
+    pub fn credential(self, source: impl TokenSource) -> Self {
+        self.token_provider(TokenCache::new(source))
+    }
+
     /// Declares the security schemes of the API, by name, as its description does; generated
     /// clients call this in their `builder()`. Operations that name schemes send the
     /// credentials configured for them (the token provider for bearer and OAuth 2.0 schemes,

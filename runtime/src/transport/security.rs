@@ -136,28 +136,30 @@ impl Credentials {
     /// configured credentials answer whole (an operation the description says nothing about
     /// gets the bearer token, if there is one). A combination nobody configured sends nothing:
     /// the service's `401` says what it wanted. Returns whether a secret went into the URL,
-    /// which errors must then leave out.
+    /// which errors must then leave out, and the bearer token sent, if any.
     pub(super) async fn apply(
         &self,
         request: &mut reqwest::Request,
         requirements: Option<Requirements>,
         operation: &'static str,
-    ) -> Result<bool, Error> {
+    ) -> Result<(bool, Option<AccessToken>), Error> {
         let Some(requirements) = requirements else {
+            let mut sent = None;
             if let Some(provider) = &self.bearer {
-                self.send_bearer(provider, request, operation).await?;
+                sent = Some(self.send_bearer(provider, request, operation).await?);
             }
-            return Ok(false);
+            return Ok((false, sent));
         };
         let chosen = requirements
             .iter()
             .find(|set| !set.is_empty() && set.iter().all(|name| self.answers(name)));
         let mut in_url = false;
+        let mut sent = None;
         for name in chosen.copied().unwrap_or_default() {
             match self.scheme(name) {
                 Some(Scheme::Bearer) => {
                     if let Some(provider) = &self.bearer {
-                        self.send_bearer(provider, request, operation).await?;
+                        sent = Some(self.send_bearer(provider, request, operation).await?);
                     }
                 }
                 Some(Scheme::Basic) => {
@@ -193,7 +195,7 @@ impl Credentials {
                 None => {}
             }
         }
-        Ok(in_url)
+        Ok((in_url, sent))
     }
 
     fn key(&self, name: &str) -> &str {
@@ -208,7 +210,7 @@ impl Credentials {
         provider: &Arc<dyn TokenProvider>,
         request: &mut reqwest::Request,
         operation: &'static str,
-    ) -> Result<(), Error> {
+    ) -> Result<AccessToken, Error> {
         let token = provider
             .token()
             .await
@@ -221,6 +223,22 @@ impl Credentials {
         let mut authorization = authorization;
         authorization.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, authorization);
+        Ok(token)
+    }
+
+    /// Asks the token provider for a new token after the service refused `rejected`.
+    pub(super) async fn refresh(
+        &self,
+        rejected: &AccessToken,
+        claims: Option<&str>,
+        operation: &'static str,
+    ) -> Result<(), Error> {
+        if let Some(provider) = &self.bearer {
+            provider
+                .refresh(rejected, claims)
+                .await
+                .map_err(|source| Error::Token { operation, source })?;
+        }
         Ok(())
     }
 }
