@@ -35,6 +35,7 @@ pub mod models;
 #[path = "../generated/server.rs"]
 pub mod server;
 
+mod cloud;
 #[cfg(feature = "server")]
 pub mod local_graph;
 
@@ -43,4 +44,5 @@ pub mod local_graph;
 pub use clientsmith_runtime as runtime;
 
 pub use client::Client;
-pub use runtime::Error;
+pub use cloud::NationalCloud;
+pub use runtime::{ClientCredentials, Error};
