@@ -68,6 +68,9 @@ const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id
 /// `$count`) on directory objects.
 const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
 
+/// The header naming the library that made a request, as Microsoft Graph's SDKs send it.
+const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
+
 /// The header numbering retries (`1` for the first retry), as Microsoft's
 /// Graph SDK retry handlers send it, so the service can tell a retry from a
 /// new request.

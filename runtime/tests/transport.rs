@@ -247,6 +247,28 @@ async fn request_without_token_or_body_sends_defaults_only() {
 }
 
 #[tokio::test]
+async fn the_sdk_version_header_names_client_and_runtime_unless_turned_off() {
+    let server =
+        serve(Router::new().route("/items", get(|| async { json_reply(200, "{}") }))).await;
+    for (builder, expected) in [
+        (
+            server.builder().user_agent("graph-connectors/0.1.0"),
+            Some(format!("graph-connectors/0.1.0, {USER_AGENT}")),
+        ),
+        (server.builder(), Some(USER_AGENT.to_owned())),
+        (server.builder().sdk_version_header(false), None),
+    ] {
+        let transport: Transport = builder.build().unwrap();
+        transport
+            .send(Request::new(Method::GET, "listItems", "/items".to_owned()))
+            .await
+            .unwrap();
+        let recorded = server.requests().pop().unwrap();
+        assert_eq!(recorded.header("sdkversion").map(str::to_owned), expected);
+    }
+}
+
+#[tokio::test]
 async fn repeated_request_headers_are_all_sent() {
     let server = serve(Router::new().fallback(|| async { reply(204, &[], "") })).await;
     let mut request = Request::new(Method::DELETE, "deleteItem", "/items/1".to_owned());

@@ -14,6 +14,7 @@ pub struct ClientBuilder<C = Transport> {
     pub(super) timeout: Option<Duration>,
     pub(super) connect_timeout: Option<Duration>,
     pub(super) user_agent: String,
+    pub(super) sdk_version: bool,
     pub(super) default_headers: Vec<(String, String)>,
     pub(super) http_client: Option<reqwest::Client>,
     pub(super) retry_policy: RetryPolicy,
@@ -51,6 +52,7 @@ impl<C> ClientBuilder<C> {
             timeout: None,
             connect_timeout: None,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            sdk_version: true,
             default_headers: Vec::new(),
             http_client: None,
             retry_policy: RetryPolicy::default(),
@@ -180,6 +182,16 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// With `false`, leaves out the `SdkVersion` header, which is otherwise sent with every
+    /// request as Microsoft Graph's SDKs send theirs: the client's product and version (those
+    /// of the [user agent](Self::user_agent)) and this runtime's, such as
+    /// `SdkVersion: graph-connectors/0.1.0, clientsmith-runtime/0.1.0`, so that the service
+    /// can tell which library made a request.
+    pub fn sdk_version_header(mut self, send: bool) -> Self {
+        self.sdk_version = send;
+        self
+    }
+
     /// Sends this header with every request. A header of the same name set by
     /// an operation (a header parameter, `Accept`, `Content-Type`) or the
     /// `Authorization` header from a token provider takes precedence; calling
@@ -232,6 +244,17 @@ impl<C> ClientBuilder<C> {
                 .map_err(|_| Error::Config(format!("invalid value for default header `{name}`")))?;
             default_headers.append(header_name, header_value);
         }
+        if self.sdk_version && !default_headers.contains_key(SDK_VERSION) {
+            let runtime = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            let value = if self.user_agent == runtime {
+                runtime.to_owned()
+            } else {
+                format!("{}, {runtime}", self.user_agent)
+            };
+            let value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::Config(format!("invalid user agent `{}`", self.user_agent)))?;
+            default_headers.insert(SDK_VERSION, value);
+        }
         let http = match self.http_client {
             Some(client) => client,
             None => {
@@ -276,6 +299,7 @@ impl<C> Clone for ClientBuilder<C> {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             user_agent: self.user_agent.clone(),
+            sdk_version: self.sdk_version,
             default_headers: self.default_headers.clone(),
             http_client: self.http_client.clone(),
             retry_policy: self.retry_policy,
@@ -297,6 +321,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("sdk_version_header", &self.sdk_version)
             .field(
                 "default_headers",
                 &self
