@@ -47,8 +47,9 @@
 //!   fault; on top of that, a property the entity type does not have, or a read-only one in an
 //!   update, gets `400` naming it, as in Graph. Every error body, whoever produced it, has the
 //!   OData shape and an `innerError`.
-//! - A request without `Authorization: Bearer <token>` gets `401 InvalidAuthenticationToken`.
-//!   Any token is accepted; the local Graph neither checks nor keeps it.
+//! - A request without `Authorization: Bearer <token>` gets `401 InvalidAuthenticationToken`
+//!   (`Access token is empty.`) with Graph's `WWW-Authenticate` challenge. Until sign-in is
+//!   on ([Sign-in](#sign-in)), any token is accepted, and neither checked nor kept.
 //! - **Paging**: a collection is served in pages of at most the page size
 //!   ([`LocalGraphBuilder::page_size`], 100 by default); `$top` (1 to 999) makes pages
 //!   smaller, as Graph treats `$top` as a page size. While items remain, a page carries an
@@ -79,14 +80,62 @@
 //! [256 connections](DEFAULT_MAX_CONNECTIONS) are served at once. `tests/hostile_clients.rs`
 //! tries each, then checks that the server still answers.
 //!
+//! # Sign-in
+//!
+//! The local Graph also answers for Microsoft Entra ID's v2.0 token endpoint,
+//! `POST {base_url}/{tenant}/oauth2/v2.0/token` (any tenant), so that a client's sign-in code
+//! can be tested over loopback. It grants client credentials only: an
+//! `application/x-www-form-urlencoded` body with `grant_type=client_credentials`, the
+//! `client_id` and `client_secret` of an application registered with
+//! [`LocalGraphHandle::register_app`], the `scope` `{graph root}/.default`
+//! ([`LocalGraphHandle::default_scope`], such as `http://127.0.0.1:49152/.default`;
+//! `https://graph.microsoft.com/.default` is accepted too) and an optional `claims`
+//! ([`LocalGraphHandle::last_claims`]). It answers `200` with
+//! `{"token_type":"Bearer","expires_in":…,"ext_expires_in":…,"access_token":…}`, the token an
+//! unguessable random string valid for [`LocalGraphBuilder::token_lifetime`]
+//! ([`DEFAULT_TOKEN_LIFETIME`] unless set), or refuses as Entra does, with
+//! `{"error":…,"error_description":"AADSTSnnnn: …","error_codes":[nnnn],"timestamp":…,
+//! "trace_id":…,"correlation_id":…,"error_uri":…}`:
+//!
+//! | Request | Status | `error` | AADSTS |
+//! |---|---|---|---|
+//! | a client secret that is not the application's | `401` | `invalid_client` | 7000215 |
+//! | no client secret | `401` | `invalid_client` | 7000218 |
+//! | a client id not registered | `400` | `unauthorized_client` | 700016 |
+//! | a scope that is not one resource's `/.default` | `400` | `invalid_scope` | 1002012 |
+//! | another resource's `/.default` | `400` | `invalid_resource` | 500011 |
+//! | a grant type other than `client_credentials` | `400` | `unsupported_grant_type` | 70003 |
+//! | no `grant_type`, `client_id` or `scope`, or no form | `400` | `invalid_request` | 900144 |
+//! | a parameter given twice, or a body that cannot be read | `400` | `invalid_request` | 9002313 |
+//! | a method other than `POST` | `400` | `invalid_request` | 900561 |
+//!
+//! No answer quotes the client secret. A token request body is read up to 64 KiB, and at most
+//! [`MAX_LIVE_TOKENS`] tokens are kept. Token requests are not in the request log and take no
+//! faults; [`LocalGraphHandle::token_requests`] counts them.
+//!
+//! Sign-in is on once an application is registered, or from the start with
+//! [`LocalGraphBuilder::require_sign_in`]. From then on a Graph request needs a token the
+//! endpoint issued that has not expired and was not revoked; any other token gets
+//! `401 InvalidAuthenticationToken` (`Access token has expired or is not yet valid.`) with
+//! Graph's challenge, `WWW-Authenticate: Bearer realm="",
+//! authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",
+//! client_id="00000003-0000-0000-c000-000000000000"`.
+//! [`LocalGraphHandle::expire_tokens`] expires every token at once, and
+//! [`LocalGraphHandle::challenge_next`] answers the next request as continuous access
+//! evaluation does: `401` with `WWW-Authenticate: Bearer realm="", authorization_uri="…",
+//! error="insufficient_claims", claims="<the claims JSON in base64>"`, revoking every token
+//! issued until then, so that only a token asked for afterwards (with those `claims`) is
+//! accepted. `tests/local_graph_sign_in.rs` tries each.
+//!
 //! # Faults
 //!
 //! A [`LocalGraphHandle`] queues [`Fault`]s: each incoming request takes the next one (first in,
 //! first out) and is served with it; requests that find the queue empty are served normally.
 //! Throttling (`429` with `Retry-After`), unavailability (`503`), a delay, a dropped connection
 //! (the request is carried out and the response is lost, like a connection that breaks after
-//! the service acted), a malformed JSON body, or any canned reply. Every request is recorded
-//! ([`LocalGraphHandle::requests`], the last 1,000 by default), so a test can count attempts.
+//! the service acted), a malformed JSON body, a claims challenge, or any canned reply. Every
+//! request is recorded ([`LocalGraphHandle::requests`], the last 1,000 by default), so a test
+//! can count attempts.
 
 mod api;
 mod failure;
@@ -94,6 +143,7 @@ mod front;
 mod handle;
 mod net;
 mod query;
+mod sign_in;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -102,6 +152,8 @@ use self::failure::*;
 use self::front::*;
 pub use self::handle::{Fault, LocalGraphHandle, ReceivedRequest};
 use self::net::*;
+use self::sign_in::*;
+pub use self::sign_in::{DEFAULT_TOKEN_LIFETIME, MAX_LIVE_TOKENS};
 use self::store::*;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -350,6 +402,8 @@ struct Shared {
     /// The base URL next links name: the builder's, or the one it is served at, once it is.
     base_url: OnceLock<String>,
     limits: Limits,
+    /// Registered applications and the tokens issued to them.
+    sign_in: SignIn,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -387,6 +441,8 @@ pub struct LocalGraphBuilder {
     base_url: Option<String>,
     log_capacity: usize,
     limits: Limits,
+    require_sign_in: bool,
+    token_lifetime: Duration,
 }
 
 /// How many requests [`LocalGraphHandle::requests`] remembers unless
@@ -446,6 +502,23 @@ impl LocalGraphBuilder {
         self
     }
 
+    /// Requires a token from the local Graph's token endpoint on every Graph request from the
+    /// start, before any application is registered (until
+    /// [`LocalGraphHandle::register_app`] registers one, every token request is refused).
+    /// Without it, any bearer token is accepted until an application is registered. See
+    /// [Sign-in](self#sign-in).
+    pub fn require_sign_in(mut self) -> Self {
+        self.require_sign_in = true;
+        self
+    }
+
+    /// Issues access tokens valid for `lifetime` (their `expires_in` is its whole seconds);
+    /// [`DEFAULT_TOKEN_LIFETIME`] unless set. Tests of expiry use a few seconds.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
     /// The local Graph, not served yet (see [`LocalGraph::serve`]).
     pub fn build(self) -> LocalGraph {
         let base_url = OnceLock::new();
@@ -466,6 +539,7 @@ impl LocalGraphBuilder {
                 log_capacity: self.log_capacity,
                 base_url,
                 limits: self.limits,
+                sign_in: SignIn::new(self.require_sign_in, self.token_lifetime),
             }),
         }
     }
@@ -496,6 +570,8 @@ impl LocalGraph {
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             },
+            require_sign_in: false,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 
@@ -544,14 +620,17 @@ impl LocalGraph {
 
     /// The local Graph as an axum `Router`: the generated router with everything the local
     /// Graph does around it (recording, faults, authentication, the checks of every request,
-    /// Graph's headers and error bodies). [`serve`](Self::serve) serves it; it can also be
-    /// called in-process with `tower::ServiceExt::oneshot`, as the `query_options` fuzz
-    /// target does, or mounted in another server.
+    /// Graph's headers and error bodies), and beside it the token endpoint
+    /// (`POST /{tenant}/oauth2/v2.0/token`, see [Sign-in](self#sign-in)).
+    /// [`serve`](Self::serve) serves it; it can also be called in-process with
+    /// `tower::ServiceExt::oneshot`, as the `query_options` fuzz target does, or mounted in
+    /// another server.
     pub fn router(&self) -> axum::Router {
-        server::router(self.clone()).layer(middleware::from_fn_with_state(
+        let graph = server::router(self.clone()).layer(middleware::from_fn_with_state(
             Arc::clone(&self.shared),
             front,
-        ))
+        ));
+        token_router(Arc::clone(&self.shared)).merge(graph)
     }
 
     fn context(&self) -> RequestContext {

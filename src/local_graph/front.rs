@@ -1,5 +1,6 @@
-//! HTTP around the operations: recording, faults, authentication, checks of the request,
-//! and Graph's headers and error bodies on the response.
+//! HTTP around the operations: recording, faults, authentication (by
+//! [`sign_in`](super::sign_in)), checks of the request, and Graph's headers and error bodies
+//! on the response.
 
 use super::*;
 
@@ -41,11 +42,7 @@ pub(super) async fn front(
         .get::<ConnectInfo<Connection>>()
         .map(|info| info.0.clone());
     let headers = request.headers();
-    let has_bearer_token = header_text(headers, "authorization").is_some_and(|value| {
-        value.len() > 7
-            && value[..7].eq_ignore_ascii_case("bearer ")
-            && !value[7..].trim().is_empty()
-    });
+    let has_bearer_token = bearer_token(headers).is_some();
     let consistency_level = header_text(headers, "consistencylevel");
     let context = RequestContext {
         request_id: uuid::Uuid::new_v4().to_string(),
@@ -104,6 +101,9 @@ pub(super) async fn front(
             }
             graph_headers(response, &context)
         }
+        Some(Fault::ClaimsChallenge { claims }) => {
+            graph_headers(claims_challenge(&shared, &claims, &context), &context)
+        }
         Some(Fault::Reply {
             status,
             content_type,
@@ -121,20 +121,18 @@ pub(super) async fn front(
         }
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            handle(request, next, context, has_bearer_token).await
+            handle(&shared, request, next, context).await
         }
         Some(Fault::DropConnection) => {
-            let response = handle(request, next, context, has_bearer_token).await;
+            let response = handle(&shared, request, next, context).await;
             if let Some(connection) = &connection {
                 connection.cut.store(true, Ordering::SeqCst);
                 dropped = true;
             }
             response
         }
-        Some(Fault::MalformedJson) => {
-            malform(handle(request, next, context, has_bearer_token).await).await
-        }
-        None => handle(request, next, context, has_bearer_token).await,
+        Some(Fault::MalformedJson) => malform(handle(&shared, request, next, context).await).await,
+        None => handle(&shared, request, next, context).await,
     };
     record.status = (!dropped).then(|| response.status().as_u16());
     let mut log = lock(&shared.log);
@@ -150,25 +148,15 @@ pub(super) async fn front(
 
 /// Serves a request that met no fault (or a delay, a drop or a malformed body).
 pub(super) async fn handle(
+    shared: &Shared,
     request: Request,
     next: Next,
     context: RequestContext,
-    has_bearer_token: bool,
 ) -> Response {
     if let Err(failure) = check_head(&request) {
         return graph_headers(failure.into_response(&context), &context);
     }
-    if !has_bearer_token {
-        let mut response = Failure::new(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            "Access token is empty.",
-        )
-        .into_response(&context);
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"\", error=\"invalid_token\""),
-        );
+    if let Some(response) = token_refusal(shared, request.headers(), &context) {
         return graph_headers(response, &context);
     }
     if let Err(failure) = check_uri(&request) {

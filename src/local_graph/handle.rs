@@ -27,6 +27,15 @@ pub enum Fault {
     /// after the name of its last property (`…,"displayName":`), so decoding fails at that
     /// property. A response without a body (`204`) or an error is sent unchanged.
     MalformedJson,
+    /// Answer `401 InvalidAuthenticationToken` with a claims challenge, as continuous access
+    /// evaluation does when it revokes a token: `WWW-Authenticate: Bearer realm="",
+    /// authorization_uri="…", error="insufficient_claims", claims="<claims in base64>"`.
+    /// Serving it revokes every token issued so far; the request is not carried out. See
+    /// [`LocalGraphHandle::challenge_next`].
+    ClaimsChallenge {
+        /// The claims the new token must satisfy, as JSON.
+        claims: String,
+    },
     /// Answer with this status, `Content-Type` and body, as a proxy in front of Graph might;
     /// the request is not carried out and no Graph headers are added.
     Reply {
