@@ -258,6 +258,7 @@ fn axum_is_a_dependency_only_with_the_server_feature() {
     let crate_dir = out.path().join("contract-tree");
     clientsmith::Config::new(specs.join("corpus/msgraph-schemaextensions.yaml"))
         .out_dir(&crate_dir)
+        .runtime_path(support::runtime_dir())
         .generate_crate("contract-tree")
         .expect("generate the crate");
     support::isolate_crate(&crate_dir);
