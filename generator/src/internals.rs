@@ -17,8 +17,8 @@ pub mod model {
 /// Rendering and formatting (`emit`), with the token streams apart from the formatting.
 pub mod emit {
     pub use crate::emit::{
-        Emission, ModuleTokens, Modules, Origin, RuntimeSource, crate_files, format_module,
-        module_files, module_tokens,
+        Emission, INITIAL_VERSION, ModuleTokens, Modules, Origin, RuntimeSource, crate_files,
+        format_module, module_files, module_tokens,
     };
 }
 

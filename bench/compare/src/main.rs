@@ -350,6 +350,7 @@ fn ours(input: &Input, timing: Timing) -> Outcome {
         let api = clientsmith::internals::model::build(&document)?;
         let origin = clientsmith::internals::emit::Origin {
             spec: input.path.to_string_lossy().into_owned(),
+            moves: document.moves.clone(),
         };
         let modules = clientsmith::internals::emit::module_files(
             &api,
@@ -362,6 +363,7 @@ fn ours(input: &Input, timing: Timing) -> Outcome {
             &api,
             &origin,
             &name,
+            clientsmith::internals::emit::INITIAL_VERSION,
             modules,
             clientsmith::internals::emit::RuntimeSource::Path(&runtime),
         ))
