@@ -9,6 +9,7 @@ use std::time::Instant;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest};
+use base64::Engine as _;
 
 /// How long an access token is valid unless [`LocalGraphBuilder::token_lifetime`] or
 /// [`LocalGraphHandle::set_token_lifetime`] says otherwise: 3,599 seconds, the `expires_in`
@@ -552,7 +553,7 @@ pub(super) fn claims_challenge(
     let challenge = format!(
         "Bearer realm=\"\", authorization_uri=\"{AUTHORIZATION_URI}\", \
          error=\"insufficient_claims\", claims=\"{}\"",
-        base64(claims.as_bytes())
+        base64::engine::general_purpose::STANDARD.encode(claims)
     );
     unauthorized(
         "Continuous access evaluation challenged the token: sign in again with the claims of \
@@ -560,25 +561,6 @@ pub(super) fn claims_challenge(
         &challenge,
         context,
     )
-}
-
-/// Standard base64 (RFC 4648, section 4), with padding, as `WWW-Authenticate` carries claims.
-pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let group = chunk.iter().enumerate().fold(0_u32, |group, (i, byte)| {
-            group | u32::from(*byte) << (16 - 8 * i)
-        });
-        for i in 0..4 {
-            if i <= chunk.len() {
-                text.push(char::from(ALPHABET[(group >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                text.push('=');
-            }
-        }
-    }
-    text
 }
 
 // ---------------------------------------------------------------------------

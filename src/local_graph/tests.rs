@@ -159,25 +159,6 @@ fn body_paths_find_their_resource() {
 }
 
 #[test]
-fn base64_is_the_standard_alphabet_with_padding() {
-    // RFC 4648, section 10.
-    let vectors = [
-        ("", ""),
-        ("f", "Zg=="),
-        ("fo", "Zm8="),
-        ("foo", "Zm9v"),
-        ("foob", "Zm9vYg=="),
-        ("fooba", "Zm9vYmE="),
-        ("foobar", "Zm9vYmFy"),
-    ];
-    for (text, encoded) in vectors {
-        assert_eq!(base64(text.as_bytes()), encoded, "{text:?}");
-    }
-    // The last two characters of the alphabet, and bytes above 0x7f.
-    assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
-}
-
-#[test]
 fn bearer_tokens_are_read_from_the_authorization_header() {
     let token = |value: &str| {
         let mut headers = HeaderMap::new();
