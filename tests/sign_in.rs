@@ -179,3 +179,21 @@ async fn a_failed_sign_in_names_the_credential_and_the_reason_never_the_secret()
         "no Graph request was sent without a token"
     );
 }
+
+#[tokio::test]
+async fn a_fixed_token_that_is_refused_is_not_sent_again() {
+    let (graph, base_url) = LocalGraph::start().await.unwrap();
+    graph.register_app(CLIENT_ID, SECRET);
+    let client = Client::builder()
+        .base_url(&base_url)
+        .bearer_token("a token from elsewhere")
+        .build()
+        .unwrap();
+    let error = within(list(&client)).await.unwrap_err();
+    assert_eq!(error.status(), Some(401), "{error}");
+    assert_eq!(
+        graph.requests().len(),
+        1,
+        "a fixed token cannot be refreshed"
+    );
+}

@@ -329,13 +329,16 @@ impl Transport {
                             status = status.as_u16(),
                             "token refused; refreshing it"
                         );
-                        inner
+                        reauthenticated = true;
+                        let renewed = inner
                             .credentials
                             .refresh(&rejected, challenge.claims.as_deref(), operation)
                             .await?;
-                        reauthenticated = true;
-                        attempt = attempt.saturating_add(1);
-                        continue;
+                        // The same token again (a fixed one) would be refused again.
+                        if renewed {
+                            attempt = attempt.saturating_add(1);
+                            continue;
+                        }
                     }
                     let delay = policy.next_delay(
                         attempt,

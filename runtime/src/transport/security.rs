@@ -226,20 +226,22 @@ impl Credentials {
         Ok(token)
     }
 
-    /// Asks the token provider for a new token after the service refused `rejected`.
+    /// Asks the token provider for a new token after the service refused `rejected`;
+    /// whether it gave another one (a provider of a fixed token cannot).
     pub(super) async fn refresh(
         &self,
         rejected: &AccessToken,
         claims: Option<&str>,
         operation: &'static str,
-    ) -> Result<(), Error> {
-        if let Some(provider) = &self.bearer {
-            provider
-                .refresh(rejected, claims)
-                .await
-                .map_err(|source| Error::Token { operation, source })?;
-        }
-        Ok(())
+    ) -> Result<bool, Error> {
+        let Some(provider) = &self.bearer else {
+            return Ok(false);
+        };
+        let fresh = provider
+            .refresh(rejected, claims)
+            .await
+            .map_err(|source| Error::Token { operation, source })?;
+        Ok(fresh.expose_secret() != rejected.expose_secret())
     }
 }
 
