@@ -35,6 +35,10 @@ pub struct Call<T> {
 }
 
 enum State<T> {
+    /// Not sent yet: the request, the transport that sends it when the call is first
+    /// polled, and the function that decodes the response. A [`Batch`](crate::Batch) takes
+    /// the request and the function instead.
+    Ready(Transport, Request, Decode<T>),
     /// Sending; the response is decoded with the function.
     Sending(BoxFuture<'static, Result<Response, Error>>, Decode<T>),
     /// The request could not be built (its body did not encode): the error is
@@ -49,12 +53,8 @@ impl Transport {
     /// decodes the response with `decode`: what every generated operation
     /// method returns.
     pub fn call<T>(&self, request: Request, decode: Decode<T>) -> Call<T> {
-        let transport = self.clone();
         Call {
-            state: State::Sending(
-                Box::pin(async move { transport.send(request).await }),
-                decode,
-            ),
+            state: State::Ready(self.clone(), request, decode),
         }
     }
 }
@@ -67,6 +67,19 @@ impl<T> Call<T> {
             state: State::Failed(error),
         }
     }
+
+    /// The request and the decoding function of a call not polled yet, for a batch; the
+    /// error of a call whose request could not be built.
+    pub(crate) fn into_parts(self) -> Result<(Request, Decode<T>), Error> {
+        match self.state {
+            State::Ready(_, request, decode) => Ok((request, decode)),
+            State::Failed(error) => Err(error),
+            State::Sending(..) | State::Done => Err(Error::InvalidRequest {
+                operation: "batch",
+                message: String::from("a call that was already polled cannot join a batch"),
+            }),
+        }
+    }
 }
 
 impl<T> Future for Call<T> {
@@ -76,27 +89,33 @@ impl<T> Future for Call<T> {
     ///
     /// When polled again after it returned its result, as most futures do.
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
-        // `Call` is `Unpin`: it holds a boxed future, a function pointer or an
+        // `Call` is `Unpin`: it holds a request, a boxed future, a function pointer or an
         // error.
         let state = &mut self.get_mut().state;
-        let result = match std::mem::replace(state, State::Done) {
-            State::Sending(mut sending, decode) => match sending.as_mut().poll(context) {
-                Poll::Pending => {
-                    *state = State::Sending(sending, decode);
-                    return Poll::Pending;
-                }
-                Poll::Ready(response) => response.and_then(decode),
-            },
-            State::Failed(error) => Err(error),
+        let (mut sending, decode) = match std::mem::replace(state, State::Done) {
+            State::Ready(transport, request, decode) => {
+                let sending: BoxFuture<'static, Result<Response, Error>> =
+                    Box::pin(async move { transport.send(request).await });
+                (sending, decode)
+            }
+            State::Sending(sending, decode) => (sending, decode),
+            State::Failed(error) => return Poll::Ready(Err(error)),
             State::Done => panic!("a `Call` was polled after it returned its result"),
         };
-        Poll::Ready(result)
+        match sending.as_mut().poll(context) {
+            Poll::Pending => {
+                *state = State::Sending(sending, decode);
+                Poll::Pending
+            }
+            Poll::Ready(response) => Poll::Ready(response.and_then(decode)),
+        }
     }
 }
 
 impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
+            State::Ready(..) => "ready",
             State::Sending(..) => "sending",
             State::Failed(_) => "failed",
             State::Done => "done",

@@ -54,9 +54,9 @@ pub use lenient::Lenient;
 pub use params::{JsonText, ObjectStyle, ParamValue, Query, path_segment};
 pub use patch::Patch;
 pub use transport::{
-    AccessToken, BoxFuture, ClientBuilder, ClientCredentials, RedirectPolicy, Request,
-    Requirements, Response, RetryPolicy, Scheme, StaticToken, TokenCache, TokenError, TokenFailure,
-    TokenProvider, TokenSource, Transport,
+    AccessToken, Batch, BatchItem, BatchResults, BoxFuture, ClientBuilder, ClientCredentials,
+    RedirectPolicy, Request, Requirements, Response, RetryPolicy, Scheme, StaticToken, TokenCache,
+    TokenError, TokenFailure, TokenProvider, TokenSource, Transport,
 };
 
 /// The HTTP client the runtime is built on, re-exported so that code passing a

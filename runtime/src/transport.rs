@@ -77,6 +77,7 @@ const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
 const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
 
 mod auth;
+mod batch;
 mod builder;
 mod client_credentials;
 mod redirect;
@@ -86,6 +87,7 @@ mod retry;
 mod security;
 
 pub use auth::{AccessToken, StaticToken, TokenCache, TokenProvider, TokenSource};
+pub use batch::{Batch, BatchItem, BatchResults};
 pub use builder::ClientBuilder;
 use builder::{BaseUrl, Redacted};
 pub use client_credentials::{ClientCredentials, TokenError, TokenFailure};
