@@ -127,10 +127,61 @@
 //! issued until then, so that only a token asked for afterwards (with those `claims`) is
 //! accepted. `tests/local_graph_sign_in.rs` tries each.
 //!
+//! # JSON batching
+//!
+//! `POST {base_url}/$batch` combines up to [20 requests](MAX_BATCH_REQUESTS) in one, as
+//! Microsoft Graph's JSON batching does: the body is
+//! `{"requests":[{"id":"1","method":"GET","url":"/deviceManagement/ndesConnectors?$top=2",
+//! "headers":{…},"body":…,"dependsOn":["…"]},…]}`, each `url` relative to the base URL (with
+//! or without its leading `/`; characters a request target cannot hold, such as the spaces
+//! of a `$filter`, are percent-encoded). Each item is served by the same router as a request
+//! sent on its own, with the same store, checks, sign-in check and faults, carrying the
+//! batch's `Authorization` (and its `client-request-id` unless the item sets one), and its
+//! answer becomes `{"id":…,"status":…,"headers":{…},"body":…}`: the body as JSON when the
+//! answer is JSON, as a string when it is other text, in base64 otherwise, and left out when
+//! empty. A JSON item body needs a JSON `Content-Type` in `headers`; with another type, a
+//! string body is read as base64. The batch answers `200` with
+//! `{"responses":[…]}`, one answer per item in the order of the batch, whatever the items'
+//! statuses. Header names in `headers` are case-insensitive, as in HTTP.
+//!
+//! Items run one at a time: each after the items its `dependsOn` names, otherwise in the
+//! order of the batch, so answers are deterministic. An item that depends on one that did not
+//! succeed (a status other than `2xx`, a `424` included) is not run and is answered
+//! `424 FailedDependency` with Graph's error body. (Graph documents as a known issue that
+//! it supports only some shapes of dependencies; the local Graph runs any that form no cycle.)
+//!
+//! The batch as a whole is refused before any item runs:
+//!
+//! | Batch | Status | `code` |
+//! |---|---|---|
+//! | without a valid token (as a request on its own) | `401` | `InvalidAuthenticationToken` |
+//! | a method other than `POST` | `405` | `MethodNotAllowed` |
+//! | a `Content-Type` other than `application/json` | `415` | `UnsupportedMediaType` |
+//! | a body that is not JSON, or nested more than 128 levels deep | `400` | `BadRequest` |
+//! | no `requests` array, more than 20 requests | `400` | `BadRequest` |
+//! | an item without a string `id`, `method` or `url`, or with an invalid method | `400` | `BadRequest` |
+//! | two items with the same `id` (compared without regard to case) | `400` | `BadRequest` |
+//! | an absolute `url`, or a nested `$batch` | `400` | `BadRequest` |
+//! | a `dependsOn` naming no item of the batch, or dependencies that form a cycle | `400` | `BadRequest` |
+//! | an item with a `body` but no `Content-Type` header | `400` | `BadRequest` |
+//!
+//! Each `400` names the item at fault as `target` (`requests[3].url`). The batch body is read
+//! up to the same 4 MiB as any other body (`413` beyond), so the work of one batch is bounded
+//! by 20 items of at most that size, none of them a batch.
+//!
+//! The batch itself takes no fault: [faults](#faults) hit its items one by one, in the order
+//! they run, each exactly as it would a request of its own (a throttled item is answered
+//! `429` with its `Retry-After` in its `headers`, and the batch still `200`). A
+//! [`Fault::DropConnection`] taken by an item closes the batch's connection, so the whole
+//! answer is lost. The request log records each item served (with
+//! [`ReceivedRequest::batch_item`] set to its `id`; items answered `424` were not served and
+//! are not in it), then the `POST /$batch` itself.
+//!
 //! # Faults
 //!
 //! A [`LocalGraphHandle`] queues [`Fault`]s: each incoming request takes the next one (first in,
 //! first out) and is served with it; requests that find the queue empty are served normally.
+//! The requests of a [JSON batch](#json-batching) take them one by one, the batch itself none.
 //! Throttling (`429` with `Retry-After`), unavailability (`503`), a delay, a dropped connection
 //! (the request is carried out and the response is lost, like a connection that breaks after
 //! the service acted), a malformed JSON body, a claims challenge, or any canned reply. Every
@@ -138,6 +189,7 @@
 //! can count attempts.
 
 mod api;
+mod batch;
 mod failure;
 mod front;
 mod handle;
@@ -148,6 +200,8 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+pub use self::batch::MAX_BATCH_REQUESTS;
+use self::batch::*;
 use self::failure::*;
 use self::front::*;
 pub use self::handle::{Fault, LocalGraphHandle, ReceivedRequest};
@@ -620,7 +674,8 @@ impl LocalGraph {
 
     /// The local Graph as an axum `Router`: the generated router with everything the local
     /// Graph does around it (recording, faults, authentication, the checks of every request,
-    /// Graph's headers and error bodies), and beside it the token endpoint
+    /// Graph's headers and error bodies), and beside it the JSON batching endpoint
+    /// (`POST /$batch`, see [JSON batching](self#json-batching)) and the token endpoint
     /// (`POST /{tenant}/oauth2/v2.0/token`, see [Sign-in](self#sign-in)).
     /// [`serve`](Self::serve) serves it; it can also be called in-process with
     /// `tower::ServiceExt::oneshot`, as the `query_options` fuzz target does, or mounted in
@@ -630,7 +685,10 @@ impl LocalGraph {
             Arc::clone(&self.shared),
             front,
         ));
-        token_router(Arc::clone(&self.shared)).merge(graph)
+        let batch = batch_router(Arc::clone(&self.shared), graph.clone());
+        token_router(Arc::clone(&self.shared))
+            .merge(batch)
+            .merge(graph)
     }
 
     fn context(&self) -> RequestContext {

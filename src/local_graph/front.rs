@@ -37,39 +37,9 @@ pub(super) async fn front(
     request: Request,
     next: Next,
 ) -> Response {
-    let connection = request
-        .extensions()
-        .get::<ConnectInfo<Connection>>()
-        .map(|info| info.0.clone());
-    let headers = request.headers();
-    let has_bearer_token = bearer_token(headers).is_some();
-    let consistency_level = header_text(headers, "consistencylevel");
-    let context = RequestContext {
-        request_id: uuid::Uuid::new_v4().to_string(),
-        client_request_id: header_text(headers, "client-request-id"),
-        // Next links name the server's own base URL, never the request's `Host`, which the
-        // client chooses.
-        base_url: shared.base_url.get().cloned(),
-        eventual: consistency_level
-            .as_deref()
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual")),
-        remote_ip: connection.as_ref().map(|connection| connection.remote.ip()),
-    };
-    let mut record = ReceivedRequest {
-        method: request.method().to_string(),
-        path: logged_path(
-            request
-                .uri()
-                .path_and_query()
-                .map_or_else(|| request.uri().path(), |target| target.as_str()),
-        ),
-        client_request_id: context.client_request_id.clone(),
-        retry_attempt: header_text(headers, "retry-attempt"),
-        consistency_level,
-        has_bearer_token,
-        fault: None,
-        status: None,
-    };
+    let connection = connection_of(&request);
+    let context = request_context(&shared, &request, connection.as_ref());
+    let mut record = received(&request, &context);
     let fault = lock(&shared.faults).pop_front();
     record.fault = fault.clone();
 
@@ -135,6 +105,64 @@ pub(super) async fn front(
         None => handle(&shared, request, next, context).await,
     };
     record.status = (!dropped).then(|| response.status().as_u16());
+    remember(&shared, record);
+    response
+}
+
+/// The connection a request came on, when it came on one the local Graph serves.
+pub(super) fn connection_of(request: &Request) -> Option<Connection> {
+    request
+        .extensions()
+        .get::<ConnectInfo<Connection>>()
+        .map(|info| info.0.clone())
+}
+
+/// The context a request is served with: a fresh request id, its `client-request-id`, the
+/// server's base URL, its consistency level and the caller's address.
+pub(super) fn request_context(
+    shared: &Shared,
+    request: &Request,
+    connection: Option<&Connection>,
+) -> RequestContext {
+    let headers = request.headers();
+    RequestContext {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_request_id: header_text(headers, "client-request-id"),
+        // Next links name the server's own base URL, never the request's `Host`, which the
+        // client chooses.
+        base_url: shared.base_url.get().cloned(),
+        eventual: header_text(headers, "consistencylevel")
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual")),
+        remote_ip: connection.map(|connection| connection.remote.ip()),
+    }
+}
+
+/// The request log's entry for a request, before it is answered.
+pub(super) fn received(request: &Request, context: &RequestContext) -> ReceivedRequest {
+    let headers = request.headers();
+    ReceivedRequest {
+        method: request.method().to_string(),
+        path: logged_path(
+            request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| request.uri().path(), |target| target.as_str()),
+        ),
+        client_request_id: context.client_request_id.clone(),
+        retry_attempt: header_text(headers, "retry-attempt"),
+        consistency_level: header_text(headers, "consistencylevel"),
+        has_bearer_token: bearer_token(headers).is_some(),
+        batch_item: request
+            .extensions()
+            .get::<BatchItem>()
+            .map(|item| item.0.clone()),
+        fault: None,
+        status: None,
+    }
+}
+
+/// Adds `record` to the request log, forgetting the oldest entry when it is full.
+pub(super) fn remember(shared: &Shared, record: ReceivedRequest) {
     let mut log = lock(&shared.log);
     if shared.log_capacity > 0 {
         if log.len() >= shared.log_capacity {
@@ -142,8 +170,6 @@ pub(super) async fn front(
         }
         log.push_back(record);
     }
-    drop(log);
-    response
 }
 
 /// Serves a request that met no fault (or a delay, a drop or a malformed body).
@@ -189,7 +215,7 @@ fn logged_path(target: &str) -> String {
 /// than [`MAX_HEAD_SIZE`](super::MAX_HEAD_SIZE) with `431` and an OData error body. The HTTP
 /// layer reads heads up to twice that size, so that this answer, rather than its own
 /// bodiless one, is what a client that sends a few large headers gets.
-fn check_head(request: &Request) -> Result<(), Failure> {
+pub(super) fn check_head(request: &Request) -> Result<(), Failure> {
     let target = request
         .uri()
         .path_and_query()

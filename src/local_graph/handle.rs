@@ -65,6 +65,10 @@ pub struct ReceivedRequest {
     pub consistency_level: Option<String>,
     /// Whether it carried `Authorization: Bearer <token>`.
     pub has_bearer_token: bool,
+    /// The `id` of the JSON batch item it was, when it came inside a `POST /$batch` (see
+    /// [JSON batching](super#json-batching)); `None` for a request sent on its own, the batch
+    /// itself included.
+    pub batch_item: Option<String>,
     /// The fault it was served with.
     pub fault: Option<Fault>,
     /// The status answered; `None` when the connection was dropped instead.
