@@ -142,7 +142,9 @@ impl Batch {
             let answers = self.send_round(&pending).await?;
             let last_round = round >= policy.max_attempts;
             let mut throttled = Vec::new();
-            let mut delay = Duration::ZERO;
+            // The longest `Retry-After` of the throttled items; the policy's base delay for
+            // an item throttled without one.
+            let mut delay: Option<Duration> = None;
             for index in pending {
                 let entry = &self.entries[index];
                 let operation = entry.request.operation;
@@ -158,10 +160,10 @@ impl Batch {
                         || answer.status == 424
                             && entry.depends_on.iter().any(|d| throttled.contains(d)));
                 if retry {
-                    if let Some(wait) =
-                        crate::error::retry_after(&answer.headers, SystemTime::now())
-                    {
-                        delay = delay.max(wait);
+                    if answer.status == 429 {
+                        let wait = crate::error::retry_after(&answer.headers, SystemTime::now())
+                            .unwrap_or(policy.base_delay);
+                        delay = Some(delay.map_or(wait, |longest| longest.max(wait)));
                     }
                     throttled.push(index);
                     continue;
@@ -171,7 +173,7 @@ impl Batch {
             if throttled.is_empty() {
                 break;
             }
-            let delay = delay.max(policy.base_delay);
+            let delay = delay.unwrap_or(policy.base_delay);
             if waited.saturating_add(delay) > policy.max_total_delay {
                 for &index in &throttled {
                     let answer = &answers[&index];
