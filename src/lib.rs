@@ -44,5 +44,13 @@ pub mod local_graph;
 pub use clientsmith_runtime as runtime;
 
 pub use client::Client;
+
+impl Client {
+    /// An empty JSON batch: up to 20 of this client's calls sent as one `POST /$batch`, each
+    /// decoded as awaiting it would have been (see [`runtime::Batch`]).
+    pub fn batch(&self) -> runtime::Batch {
+        self.transport().batch()
+    }
+}
 pub use cloud::NationalCloud;
 pub use runtime::{ClientCredentials, Error};
