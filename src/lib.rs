@@ -35,6 +35,8 @@ pub mod models;
 #[path = "../generated/server.rs"]
 pub mod server;
 
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 mod cloud;
 #[cfg(feature = "server")]
 pub mod local_graph;
@@ -52,5 +54,7 @@ impl Client {
         self.transport().batch()
     }
 }
+#[cfg(feature = "azure-identity")]
+pub use azure::AzureCredential;
 pub use cloud::NationalCloud;
 pub use runtime::{ClientCredentials, Error};
