@@ -3,7 +3,6 @@
 //! errors, `dependsOn` ordering and its `424`, and items throttled inside the batch sent again
 //! after their own `Retry-After`.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use graph_connectors::Client;
@@ -13,12 +12,9 @@ use graph_connectors::client::{
 use graph_connectors::local_graph::{LocalGraph, LocalGraphHandle};
 use graph_connectors::models::NdesConnector;
 use graph_connectors::runtime::{Error, RetryPolicy};
+use support::within;
 
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(30), future)
-        .await
-        .expect("the call did not finish in time")
-}
+mod support;
 
 async fn start() -> (LocalGraphHandle, Client) {
     let (graph, base_url) = LocalGraph::start().await.unwrap();

@@ -3,67 +3,16 @@
 //! requests sent on their own; `dependsOn` orders them and a failed dependency is `424`; a
 //! malformed batch is refused whole with `400`.
 
-use std::future::Future;
 use std::time::Duration;
 
 use graph_connectors::local_graph::{Fault, LocalGraph, LocalGraphHandle, MAX_BATCH_REQUESTS};
-use graph_connectors::runtime::reqwest;
 use serde_json::{Value, json};
+use support::{Answer, answer, http};
 
-const TIME_LIMIT: Duration = Duration::from_secs(20);
+mod support;
+
 const TOKEN: &str = "local-batch-token";
 const NDES: &str = "/deviceManagement/ndesConnectors";
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the call did not finish in time")
-}
-
-fn http() -> reqwest::Client {
-    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    HTTP.get_or_init(|| reqwest::Client::builder().no_proxy().build().unwrap())
-        .clone()
-}
-
-/// A status, the headers and the JSON body of an answer.
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-
-    /// The answer to the item with this id.
-    fn item(&self, id: &str) -> &Value {
-        let responses = self.body["responses"].as_array().expect("no responses");
-        let found: Vec<&Value> = responses
-            .iter()
-            .filter(|response| response["id"] == id)
-            .collect();
-        assert_eq!(found.len(), 1, "answers to {id}: {}", self.text);
-        found[0]
-    }
-}
-
-async fn answer(request: reqwest::RequestBuilder) -> Answer {
-    let response = within(request.send()).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = within(response.text()).await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        text,
-        body,
-    }
-}
 
 /// `POST /$batch` with this body and `token` as the bearer token.
 async fn batch_with(graph: &LocalGraphHandle, token: Option<&str>, body: &Value) -> Answer {

@@ -4,14 +4,13 @@
 //! expired once sign-in is on, a claims challenge revokes the tokens issued before it, and with
 //! sign-in off any bearer token still works.
 
-use std::future::Future;
 use std::time::Duration;
 
 use graph_connectors::local_graph::{Fault, LocalGraph, LocalGraphHandle};
-use graph_connectors::runtime::reqwest;
-use serde_json::Value;
+use support::{Answer, answer, http};
 
-const TIME_LIMIT: Duration = Duration::from_secs(20);
+mod support;
+
 const TENANT: &str = "contoso.onmicrosoft.com";
 const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 const SECRET: &str = "Xy8Q~local-graph-client-secret.1";
@@ -20,46 +19,6 @@ const SECRET: &str = "Xy8Q~local-graph-client-secret.1";
 const INVALID_TOKEN_CHALLENGE: &str = "Bearer realm=\"\", \
     authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", \
     client_id=\"00000003-0000-0000-c000-000000000000\"";
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the call did not finish in time")
-}
-
-fn http() -> reqwest::Client {
-    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    HTTP.get_or_init(|| reqwest::Client::builder().no_proxy().build().unwrap())
-        .clone()
-}
-
-/// A status, the headers and the JSON body of an answer.
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-}
-
-async fn answer(request: reqwest::RequestBuilder) -> Answer {
-    let response = within(request.send()).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = within(response.text()).await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        text,
-        body,
-    }
-}
 
 /// The form parameters of a token request.
 type Params<'a> = Vec<(&'a str, &'a str)>;

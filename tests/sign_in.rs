@@ -4,10 +4,12 @@
 //! (expired, revoked, or a continuous access evaluation claims challenge), and a failed
 //! sign-in is an error that names the credential and never contains the secret.
 
-use std::future::Future;
 use std::time::Duration;
 
 use graph_connectors::Client;
+use support::{all_error_text, within};
+
+mod support;
 use graph_connectors::client::ListNdesConnectorsOptions;
 use graph_connectors::local_graph::{LocalGraph, LocalGraphHandle};
 use graph_connectors::runtime::{ClientCredentials, Error};
@@ -15,12 +17,6 @@ use graph_connectors::runtime::{ClientCredentials, Error};
 const TENANT: &str = "contoso.onmicrosoft.com";
 const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 const SECRET: &str = "sEcReT~never-printed-0123";
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(20), future)
-        .await
-        .expect("the call did not finish in time")
-}
 
 /// A local Graph with the application registered, and a client that signs in to it.
 async fn signed_in(token_lifetime: Duration) -> (LocalGraphHandle, Client) {
@@ -49,17 +45,6 @@ async fn list(client: &Client) -> Result<(), Error> {
         .list_ndes_connectors(&ListNdesConnectorsOptions::default())
         .await
         .map(drop)
-}
-
-/// Every text form of an error: Display, Debug and the Display and Debug of each source.
-fn all_error_text(error: &Error) -> String {
-    let mut text = format!("{error}\n{error:?}\n{error:#?}");
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(&format!("\n{cause}\n{cause:?}"));
-        source = cause.source();
-    }
-    text
 }
 
 #[tokio::test]
