@@ -7,7 +7,6 @@
 //! exact requests they hit, retry delays are 10 ms (or `Retry-After: 0`), and each call is
 //! wrapped in [`within`].
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use graph_connectors::client::{
@@ -21,9 +20,11 @@ use graph_connectors::models::{
 use graph_connectors::runtime::paging::{Paged, StreamExt, TryStreamExt};
 use graph_connectors::runtime::{DecodeError, Patch, RetryPolicy};
 use graph_connectors::{Client, Error};
+use support::{all_error_text, within};
+
+mod support;
 
 const SECRET: &str = "s3cr3t-local-graph-token";
-const TIME_LIMIT: Duration = Duration::from_secs(20);
 
 fn quick_retries() -> RetryPolicy {
     RetryPolicy::default().with_base_delay(Duration::from_millis(10))
@@ -41,23 +42,6 @@ fn client(base_url: &str) -> Client {
 async fn start() -> (LocalGraphHandle, Client) {
     let (graph, base_url) = LocalGraph::start().await.unwrap();
     (graph, client(&base_url))
-}
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the call did not finish in time")
-}
-
-/// Every text form of an error: Display, Debug and the Display and Debug of each source.
-fn all_error_text(error: &Error) -> String {
-    let mut text = format!("{error}\n{error:?}\n{error:#?}");
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(&format!("\n{cause}\n{cause:?}"));
-        source = cause.source();
-    }
-    text
 }
 
 async fn create_ndes(client: &Client, name: &str) -> NdesConnector {
