@@ -323,8 +323,12 @@ impl Transport {
                     return Ok(response);
                 }
                 Attempt::Status(status, headers, body, truncated) => {
+                    let mut error = ApiError::new(operation, status.as_u16(), headers, body)
+                        .truncated(truncated);
+                    error.attempts = attempt;
                     if let Some(rejected) = token.filter(|_| !reauthenticated)
-                        && let Some(challenge) = auth::challenge(status, &headers, &body)
+                        && let Some(challenge) =
+                            auth::challenge(status, &error.headers, error.code.as_deref())
                     {
                         tracing::info!(
                             attempt,
@@ -345,12 +349,9 @@ impl Transport {
                     let delay = policy.next_delay(
                         attempt,
                         waited,
-                        Failure::Status(status, &headers),
+                        Failure::Status(status, &error.headers),
                         &request.method,
                     );
-                    let mut error = ApiError::new(operation, status.as_u16(), headers, body)
-                        .truncated(truncated);
-                    error.attempts = attempt;
                     (delay, Error::from(error))
                 }
                 Attempt::Final(error) => {
