@@ -404,7 +404,7 @@ fn the_reviewed_slice_against_graphs_published_document() {
     let lines = changes(&spec(), &specs.join("graph-beta-connectors.yaml"));
     for expected in [
         "breaking: method `client::Client::update_connector` returns `models::Connector` (was `()`) (#/paths/~1connectors~1{connector-id}/patch)",
-        "breaking: field `models::InnerError::date` changed type from `Option<String>` to `Option<::chrono::DateTime<::chrono::FixedOffset>>` (#/components/schemas/microsoft.graph.ODataErrors.InnerError/properties/date)",
+        "breaking: field `models::InnerError::date` changed type from `Option<String>` to `Option<chrono::DateTime<chrono::FixedOffset>>` (#/components/schemas/microsoft.graph.ODataErrors.InnerError/properties/date)",
         "breaking: method `client::Client::list_connectors` renamed to `client::Client::list_connector` (#/paths/~1connectors/get)",
     ] {
         assert!(

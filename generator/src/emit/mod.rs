@@ -34,7 +34,7 @@ use deferred::DeferredText;
 use format::Shape;
 pub use krate::{INITIAL_VERSION, RuntimeSource, crate_files, valid_crate_name};
 #[cfg(feature = "examples")]
-pub(crate) use rust_type::{Scope, rust_type};
+pub(crate) use rust_type::{Scope, readable_type, rust_type};
 
 /// Generated files: path relative to the output directory (with `/` separators) -> contents.
 pub type Files = BTreeMap<String, String>;

@@ -51,6 +51,30 @@ pub fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
+/// Rust type syntax as a person writes it, for reports: no spaces but between words, and
+/// paths relative to the crate, without a leading `::` (`Option<models::Pet>`,
+/// `Vec<chrono::NaiveDate>`, `runtime::Patch<String>`).
+pub fn readable_type(tokens: &TokenStream) -> String {
+    let name = |c: char| c.is_alphanumeric() || c == '_';
+    let spaced: Vec<char> = tokens.to_string().chars().collect();
+    let mut text = String::with_capacity(spaced.len());
+    let mut index = 0;
+    while let Some(&c) = spaced.get(index) {
+        index += 1;
+        match c {
+            ' ' => {
+                if text.ends_with(name) && spaced.get(index).is_some_and(|&next| name(next)) {
+                    text.push(' ');
+                }
+            }
+            // `::` that follows no name starts a path from the crate root: left out.
+            ':' if spaced.get(index) == Some(&':') && !text.ends_with(name) => index += 1,
+            c => text.push(c),
+        }
+    }
+    text.replace("crate::", "")
+}
+
 /// The value type of a map from `additionalProperties` declaring `declared`: wrapped in the
 /// runtime's `Lenient`, which keeps a value the declaration does not fit as JSON, since
 /// services answer with members no document promised (Graph's `@odata.context` beside a
@@ -60,5 +84,29 @@ pub fn map_value(api: &Api, declared: &TypeRef, scope: Scope) -> TokenStream {
     match declared {
         TypeRef::Json => ty,
         _ => quote!(crate::runtime::Lenient<#ty>),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_types_read_as_a_person_writes_them() {
+        let read = |tokens: TokenStream| readable_type(&tokens);
+        assert_eq!(
+            read(quote!(Option<::chrono::DateTime<::chrono::FixedOffset>>)),
+            "Option<chrono::DateTime<chrono::FixedOffset>>"
+        );
+        assert_eq!(read(quote!(&[crate::models::Pet])), "&[models::Pet]");
+        assert_eq!(
+            read(quote!(crate::runtime::Patch<Box<crate::models::Node>>)),
+            "runtime::Patch<Box<models::Node>>"
+        );
+        assert_eq!(
+            read(quote!(::std::collections::BTreeMap<String, ::serde_json::Value>)),
+            "std::collections::BTreeMap<String,serde_json::Value>"
+        );
+        assert_eq!(read(quote!(impl Into<String>)), "impl Into<String>");
     }
 }

@@ -10,13 +10,12 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
 use serde::{Deserialize, Serialize};
 
 use super::arguments::client_arguments;
 use super::client::{option_type, response_type};
 use super::models::{catch_all_type, field_type};
-use super::rust_type::{Scope, rust_type};
+use super::rust_type::{Scope, readable_type, rust_type};
 use crate::error::join_pointer;
 use crate::model::{Api, Operation, Success, TypeId, TypeKind, TypeRef};
 use crate::names;
@@ -157,7 +156,7 @@ pub fn surface(api: &Api, plans: &[OperationPlan<'_>]) -> Vec<Item> {
         };
         match &def.kind {
             TypeKind::Alias(target) => {
-                let target = type_text(&rust_type(api, target, Scope::Crate));
+                let target = readable_type(&rust_type(api, target, Scope::Crate));
                 items.push(ty(&format!("= {target}")));
             }
             TypeKind::Struct(body) => {
@@ -169,7 +168,7 @@ pub fn surface(api: &Api, plans: &[OperationPlan<'_>]) -> Vec<Item> {
                     let mut item = Item::new(
                         ItemKind::Field,
                         format!("{path}::{}", field.name),
-                        type_text(&field_type(api, field, body.patch, Scope::Crate)),
+                        readable_type(&field_type(api, field, body.patch, Scope::Crate)),
                         &field.pointer,
                     )
                     .wire(&field.wire)
@@ -182,7 +181,7 @@ pub fn surface(api: &Api, plans: &[OperationPlan<'_>]) -> Vec<Item> {
                     items.push(Item::new(
                         ItemKind::Field,
                         format!("{path}::{}", names::ADDITIONAL_FIELD),
-                        type_text(&catch_all_type(api, value, Scope::Crate)),
+                        readable_type(&catch_all_type(api, value, Scope::Crate)),
                         &join_pointer(&def.pointer, "additionalProperties"),
                     ));
                 }
@@ -221,7 +220,7 @@ pub fn surface(api: &Api, plans: &[OperationPlan<'_>]) -> Vec<Item> {
                     let mut item = Item::new(
                         ItemKind::Variant,
                         format!("{path}::{}", variant.name),
-                        type_text(&rust_type(api, &variant.ty, Scope::Crate)),
+                        readable_type(&rust_type(api, &variant.ty, Scope::Crate)),
                         &variant_pointer(api, &variant.ty, &def.pointer),
                     );
                     if !variant.tags.is_empty() {
@@ -267,11 +266,11 @@ fn operation_items(api: &Api, plan: &OperationPlan<'_>, items: &mut Vec<Item>) {
     };
     items.push(method_item(
         method.clone(),
-        type_text(&response_type(api, op)),
+        readable_type(&response_type(api, op)),
     ));
     if let Some(paging) = &op.paging {
-        let page = type_text(&rust_type(api, &paging.page, Scope::Crate));
-        let item = type_text(&rust_type(api, &paging.item, Scope::Crate));
+        let page = readable_type(&rust_type(api, &paging.page, Scope::Crate));
+        let item = readable_type(&rust_type(api, &paging.item, Scope::Crate));
         // The streams' docs are the method's: a new description is reported once.
         for (name, result) in [
             (&paging.pages_method, format!("Paged<{page}>")),
@@ -284,7 +283,7 @@ fn operation_items(api: &Api, plan: &OperationPlan<'_>, items: &mut Vec<Item>) {
     }
     let typed = client_arguments(api, &plan.arguments);
     for (position, (argument, tokens)) in plan.arguments.iter().zip(typed).enumerate() {
-        let signature = type_text(&tokens);
+        let signature = readable_type(&tokens);
         let signature = signature
             .split_once(':')
             .map_or(signature.as_str(), |(_, ty)| ty)
@@ -329,7 +328,7 @@ fn operation_items(api: &Api, plan: &OperationPlan<'_>, items: &mut Vec<Item>) {
                 Item::new(
                     ItemKind::Field,
                     format!("{path}::{}", param.name),
-                    type_text(&option_type(api, param)),
+                    readable_type(&option_type(api, param)),
                     &param.pointer,
                 )
                 .wire(&param.wire)
@@ -350,7 +349,7 @@ fn operation_items(api: &Api, plan: &OperationPlan<'_>, items: &mut Vec<Item>) {
             let payload = match &status.body {
                 Success::Empty => String::new(),
                 Success::Json(ty) | Success::Text(ty) => {
-                    type_text(&rust_type(api, ty, Scope::Crate))
+                    readable_type(&rust_type(api, ty, Scope::Crate))
                 }
                 _ => String::from("Vec<u8>"),
             };
@@ -417,25 +416,6 @@ fn sent_types(api: &Api) -> BTreeSet<TypeId> {
         }
     }
     sent
-}
-
-/// Rust type syntax as text, as a person writes it: no spaces but between words, paths
-/// relative to the crate (`models::X`, `runtime::Patch<String>`).
-pub fn type_text(tokens: &TokenStream) -> String {
-    let spaced = tokens.to_string();
-    let mut text = String::with_capacity(spaced.len());
-    let chars: Vec<char> = spaced.chars().collect();
-    for (index, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
-            if word(index.checked_sub(1).and_then(|i| chars.get(i))) && word(chars.get(index + 1)) {
-                text.push(' ');
-            }
-            continue;
-        }
-        text.push(c);
-    }
-    text.replace("crate::", "")
 }
 
 /// A stable digest of `text`: FNV-1a over its bytes, as 16 hexadecimal digits.

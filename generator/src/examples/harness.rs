@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::collect::Example;
-use crate::emit::{Scope, rust_type};
+use crate::emit::{Scope, readable_type, rust_type};
 use crate::model::Api;
 
 /// The module file, relative to the crate.
@@ -25,15 +25,9 @@ pub fn harness(api: &Api, examples: &[Example]) -> (String, String, Vec<String>)
     let mut input = String::new();
     let mut readable = Vec::new();
     for example in examples {
-        let ty = rust_type(api, &example.ty, Scope::Crate).to_string();
-        // No spaces, and paths without the leading `::` and `crate::`: `models::Pet`,
-        // `Option<chrono::NaiveDate>`.
-        let compact = ty
-            .replace(' ', "")
-            .replace("crate::", "")
-            .replace("<::", "<")
-            .replace(",::", ",");
-        readable.push(compact.strip_prefix("::").unwrap_or(&compact).to_owned());
+        let tokens = rust_type(api, &example.ty, Scope::Crate);
+        readable.push(readable_type(&tokens));
+        let ty = tokens.to_string();
         let index = *types.entry(ty.clone()).or_insert_with(|| {
             order.push(ty);
             order.len() - 1
