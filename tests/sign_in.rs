@@ -47,6 +47,19 @@ async fn list(client: &Client) -> Result<(), Error> {
         .map(drop)
 }
 
+/// Lists the NDES connectors in 50 requests sent at once; each must succeed.
+async fn list_fifty_at_once(client: &Client) {
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { list(&client).await })
+        })
+        .collect();
+    for call in calls {
+        within(call).await.unwrap().unwrap();
+    }
+}
+
 #[tokio::test]
 async fn one_token_serves_many_requests_until_it_nears_expiry() {
     let (graph, client) = signed_in(Duration::from_secs(2)).await;
@@ -63,15 +76,7 @@ async fn one_token_serves_many_requests_until_it_nears_expiry() {
 #[tokio::test]
 async fn fifty_concurrent_requests_sign_in_once() {
     let (graph, client) = signed_in(Duration::from_secs(3600)).await;
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { list(&client).await })
-        })
-        .collect();
-    for call in calls {
-        within(call).await.unwrap().unwrap();
-    }
+    list_fifty_at_once(&client).await;
     assert_eq!(graph.token_requests(), 1);
 }
 
@@ -81,15 +86,7 @@ async fn a_refused_token_is_refreshed_once_and_the_requests_sent_again() {
     within(list(&client)).await.unwrap();
     // Graph stops accepting the token before the client thinks it expires.
     graph.expire_tokens();
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { list(&client).await })
-        })
-        .collect();
-    for call in calls {
-        within(call).await.unwrap().unwrap();
-    }
+    list_fifty_at_once(&client).await;
     assert_eq!(graph.token_requests(), 2, "one refresh for all 50");
     let refused = graph
         .requests()
