@@ -81,6 +81,7 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
             ErrorKind::Invalid,
             format!("{item}/properties/nickname/type"),
         ),
+        (ErrorKind::Invalid, format!("{item}/properties/facets/type")),
         (
             ErrorKind::Unsupported,
             format!("{item}/properties/gone/type"),
@@ -108,11 +109,12 @@ fn each_irregularity_is_a_located_warning_and_the_rest_is_generated() {
         "it is taken as a required string path parameter",
         "it is read as -9223372036854775808",
         "it is read as `\"string\"`, nullable",
+        "it is read as `anyOf` one schema per type",
         "it is taken as neither",
         "the schema there is generated once, as `TaggedAllOf0`",
         "matches the same requests as `GET /things/{id}` in the generated server",
         "the example does not match its schema: it is `\"2024-05-01\"`, not an RFC 3339 date-time",
-        "warning: 20 warnings",
+        "warning: 21 warnings",
     ] {
         assert!(text.contains(part), "{part}:\n{text}");
     }
@@ -150,7 +152,7 @@ fn the_pattern_a_warning_names_silences_it() {
     let pointers: Vec<_> = warnings.iter().filter_map(|w| w.pointer()).collect();
     // Left out on purpose, the operations are no longer warned about, and the repeated
     // `operationId` is gone with one of them; the other warnings stay.
-    assert_eq!(pointers.len(), 17, "{pointers:#?}");
+    assert_eq!(pointers.len(), 18, "{pointers:#?}");
     assert!(
         pointers.iter().all(|p| !p.contains("~1items~1search")
             && !p.contains("~1items~1export")
@@ -196,7 +198,7 @@ fn the_command_line_prints_warnings_and_denies_them_on_request() {
     let output = run(&[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("warning: 20 warnings ("), "{stderr}");
+    assert!(stderr.contains("warning: 21 warnings ("), "{stderr}");
     let output = run(&["--deny-warnings"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
@@ -212,7 +214,7 @@ fn the_generated_crate_works_against_a_server() {
         .runtime_path(support::runtime_dir())
         .generate_crate("irregular")
         .expect("generate the crate");
-    assert_eq!(summary.warnings.len(), 20);
+    assert_eq!(summary.warnings.len(), 21);
     support::add_behaviour_test(
         &crate_dir,
         "irregular_behaviour.rs",
@@ -247,6 +249,12 @@ components:
       name: limit
       in: query
       schema: {{type: integer, maximum: 50}}
+  responses:
+    NotFound:
+      description: Not found.
+      content:
+        application/json:
+          schema: {{$ref: "#/components/schemas/Item"}}
   schemas:
     Item:
       type: object
@@ -320,6 +328,18 @@ fn each_irregularity_alone_is_one_warning_and_deny_warnings_refuses_it() {
             "#/components/schemas/Item/properties/copy",
         ),
         (
+            "a schema $ref to a whole response",
+            "  /reports:\n    get:\n      operationId: getReport\n      responses:\n        \"404\":\n          description: Missing.\n          content:\n            application/json:\n              schema: {$ref: '#/components/responses/NotFound'}",
+            "",
+            "#/paths/~1reports/get/responses/404/content/application~1json/schema",
+        ),
+        (
+            "a schema $ref to a whole parameter",
+            "",
+            "        limit: {$ref: '#/components/parameters/Limit'}",
+            "#/components/schemas/Item/properties/limit",
+        ),
+        (
             "an operationId used twice",
             "  /others/{id}:\n    get:\n      operationId: getItem\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: Done.}",
             "",
@@ -381,6 +401,12 @@ fn each_irregularity_alone_is_one_warning_and_deny_warnings_refuses_it() {
             files["client.rs"].contains("pub fn get_item("),
             "{what}: the rest is generated"
         );
+        if paths.contains("getReport") {
+            assert!(
+                files["client.rs"].contains("pub fn get_report("),
+                "{what}: the operation whose answer refers to the response is generated"
+            );
+        }
         let error = clientsmith::Config::new(&path)
             .deny_warnings(true)
             .render()

@@ -11,7 +11,8 @@
 //!   an integer schema (`minimum`, `maximum`) it is clamped to the 64-bit integers, whose
 //!   whole range it then allows. Such a value in an integer schema's `enum` is left out.
 //! - A `type` list (an OpenAPI 3.1 habit) is its one type besides `"null"`, with
-//!   `nullable: true` when `"null"` is listed; a list of several types is any value.
+//!   `nullable: true` when `"null"` is listed; a list of several types is `anyOf` one schema
+//!   per type.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_yaml::{Mapping, Number, Value};
@@ -148,7 +149,8 @@ fn mend(node: &mut Value, pointer: &str, place: Place, mends: &mut Mends) {
     }
 }
 
-/// `type: [T, "null"]` as `type: T` with `nullable: true`; several types as no `type`.
+/// `type: [T, "null"]` as `type: T` with `nullable: true`; several types as `anyOf` one
+/// schema per type (see [`one_schema_per_type`]).
 fn mend_type_list(object: &mut Mapping, pointer: &str, mends: &mut Mends) {
     let Some(Value::Sequence(types)) = object.get("type") else {
         return;
@@ -161,7 +163,7 @@ fn mend_type_list(object: &mut Mapping, pointer: &str, mends: &mut Mends) {
         .cloned()
         .collect();
     let at = join_pointer(pointer, "type");
-    let help = "OpenAPI 3.0 takes one type, with `nullable: true` for null";
+    let help = "OpenAPI 3.0 takes one type: `anyOf` with one schema per type, and `nullable: true` for null";
     if null {
         object.insert(key("nullable"), Value::Bool(true));
     }
@@ -176,7 +178,7 @@ fn mend_type_list(object: &mut Mapping, pointer: &str, mends: &mut Mends) {
                 help,
             );
         }
-        _ => {
+        [] => {
             object.remove("type");
             mends.warn(
                 &at,
@@ -184,6 +186,125 @@ fn mend_type_list(object: &mut Mapping, pointer: &str, mends: &mut Mends) {
                 help,
             );
         }
+        several => {
+            one_schema_per_type(object, several);
+            mends.warn(
+                &at,
+                format!(
+                    "`type` is a list ({listed}); it is read as `anyOf` one schema per type{nullable}"
+                ),
+                help,
+            );
+        }
+    }
+}
+
+/// Rewrites `schema`, whose `type` lists the JSON types `types` (two or more, `"null"` taken
+/// out), as JSON Schema means it: `anyOf` one schema per type, each with the keywords that
+/// constrain values of its type (`items` for `array`, `properties` for `object`, `pattern`
+/// for `string`…) and the `enum` values of its type. The keywords about the value as a whole
+/// (`description`, `nullable`, `default`…) stay where they are. A type that no `enum` value
+/// has keeps no `enum`: documents that list one sample value beside several types (written
+/// from one answer) would otherwise refuse the service's other answers.
+pub(in crate::load) fn one_schema_per_type(schema: &mut Mapping, types: &[Value]) {
+    schema.remove("type");
+    let values = match schema.remove("enum") {
+        Some(Value::Sequence(values)) => values,
+        _ => Vec::new(),
+    };
+    let format = schema.remove("format");
+    let mut alternatives = Vec::new();
+    for ty in types {
+        let Some(name) = ty.as_str() else {
+            continue;
+        };
+        let mut alternative = Mapping::new();
+        alternative.insert(key("type"), ty.clone());
+        for keyword in keywords_of_type(name) {
+            if let Some(value) = schema.get(*keyword) {
+                alternative.insert(key(keyword), value.clone());
+            }
+        }
+        if let Some(format) = format.as_ref().filter(|f| format_is_of(f, name)) {
+            alternative.insert(key("format"), format.clone());
+        }
+        let of_type: Vec<Value> = values
+            .iter()
+            .filter(|value| value_is_of(value, name))
+            .cloned()
+            .collect();
+        if !of_type.is_empty() {
+            alternative.insert(key("enum"), Value::Sequence(of_type));
+        }
+        alternatives.push(Value::Mapping(alternative));
+    }
+    for name in types.iter().filter_map(Value::as_str) {
+        for keyword in keywords_of_type(name) {
+            schema.remove(*keyword);
+        }
+    }
+    let union = Value::Sequence(alternatives);
+    if schema.contains_key("anyOf") {
+        // The schema's own `anyOf` and the types' are both to hold.
+        let mut part = Mapping::new();
+        part.insert(key("anyOf"), union);
+        match schema.get_mut("allOf") {
+            Some(Value::Sequence(parts)) => parts.push(Value::Mapping(part)),
+            _ => {
+                schema.insert(key("allOf"), Value::Sequence(vec![Value::Mapping(part)]));
+            }
+        }
+    } else {
+        schema.insert(key("anyOf"), union);
+    }
+}
+
+/// The keywords that constrain values of the JSON type `name` only.
+fn keywords_of_type(name: &str) -> &'static [&'static str] {
+    match name {
+        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        "object" => &[
+            "properties",
+            "additionalProperties",
+            "required",
+            "minProperties",
+            "maxProperties",
+            "discriminator",
+        ],
+        "string" => &["minLength", "maxLength", "pattern"],
+        "number" | "integer" => &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+        _ => &[],
+    }
+}
+
+/// Whether `format` is one for values of the JSON type `name`: the numeric formats for
+/// numbers, any other for strings.
+fn format_is_of(format: &Value, name: &str) -> bool {
+    let numeric = matches!(
+        format.as_str(),
+        Some("int32" | "int64" | "float" | "double")
+    );
+    match name {
+        "number" | "integer" => numeric,
+        "string" => !numeric,
+        _ => false,
+    }
+}
+
+/// Whether the `enum` value `value` is of the JSON type `name`.
+fn value_is_of(value: &Value, name: &str) -> bool {
+    match (value, name) {
+        (Value::String(_), "string") | (Value::Bool(_), "boolean") => true,
+        (Value::Number(_), "number") => true,
+        (Value::Number(number), "integer") => number.is_i64() || number.is_u64(),
+        (Value::Sequence(_), "array") | (Value::Mapping(_), "object") => true,
+        _ => false,
     }
 }
 
@@ -385,6 +506,10 @@ mod tests {
         assert_eq!(schema["properties"]["a"]["type"], "string");
         assert_eq!(schema["properties"]["a"]["nullable"], true);
         assert!(schema["properties"]["b"].get("type").is_none());
+        assert_eq!(
+            schema["properties"]["b"]["anyOf"],
+            serde_json::json!([{"type": "string"}, {"type": "integer"}])
+        );
         // A property named `example` is a schema; the `example` keyword's value is data.
         assert_eq!(schema["properties"]["example"]["type"], "integer");
         assert_eq!(
@@ -392,6 +517,32 @@ mod tests {
             serde_json::json!(["kept", "as", "data"])
         );
         assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    }
+
+    #[test]
+    fn several_types_are_one_schema_per_type_with_their_own_keywords() {
+        let text = format!(
+            "{HEAD}    Facet:\n      description: Tags, or an empty string.\n      type: [array, string, 'null', integer]\n      items: {{type: string}}\n      maxItems: 9\n      pattern: '^$'\n      minimum: 1\n      format: int64\n      enum: ['', 7, [a]]\n"
+        );
+        let (api, warnings) = mended(&text);
+        let schema = serde_json::to_value(&api.components.unwrap().schemas["Facet"]).unwrap();
+        assert_eq!(schema["description"], "Tags, or an empty string.");
+        assert_eq!(schema["nullable"], true);
+        assert_eq!(
+            schema["anyOf"],
+            serde_json::json!([
+                {"type": "array", "items": {"type": "string"}, "maxItems": 9, "enum": [["a"]]},
+                {"type": "string", "pattern": "^$", "enum": [""]},
+                {"type": "integer", "minimum": 1, "format": "int64", "enum": [7]},
+            ])
+        );
+        for moved in [
+            "type", "items", "maxItems", "pattern", "minimum", "format", "enum",
+        ] {
+            assert!(schema.get(moved).is_none(), "{moved} left on the union");
+        }
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains("`anyOf` one schema per type, nullable"));
     }
 
     #[test]

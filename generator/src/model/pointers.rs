@@ -87,6 +87,45 @@ pub fn schema_at<'a>(api: &'a OpenAPI, reference: &str) -> Option<Target<'a>> {
     }
 }
 
+/// What a schema `$ref` to a whole response, request body or parameter component holds, when
+/// it holds one schema: `schema: {$ref: '#/components/responses/NotFound'}` is a common slip
+/// for the schema of that response. Several media types are one schema when they all give
+/// the same one (JSON and XML of one `Error`); otherwise which was meant is not certain, and
+/// there is none. Gives the schema and what the component is, for the warning.
+pub fn schema_of_component<'a>(
+    api: &'a OpenAPI,
+    reference: &str,
+) -> Option<(Target<'a>, &'static str)> {
+    let segments = segments(reference)?;
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let components = api.components.as_ref()?;
+    let (node, what) = match segments.as_slice() {
+        ["components", "responses", name] => {
+            let response: &Response = item(components.responses.get(*name)?)?;
+            (only_schema(response.content.values())?, "a response")
+        }
+        ["components", "requestBodies", name] => {
+            let body: &RequestBody = item(components.request_bodies.get(*name)?)?;
+            (only_schema(body.content.values())?, "a request body")
+        }
+        ["components", "parameters", name] => {
+            let parameter = item(components.parameters.get(*name)?)?;
+            (parameter_schema(parameter)?, "a parameter")
+        }
+        _ => return None,
+    };
+    Some((walk(node, &[])?, what))
+}
+
+/// The one schema of `media`: the schema of each media type, when they are all the same.
+fn only_schema<'a>(media: impl Iterator<Item = &'a MediaType>) -> Option<Node<'a>> {
+    let mut schemas = media.map(|media| media.schema.as_ref());
+    let first = schemas.next()??;
+    schemas
+        .all(|schema| schema == Some(first))
+        .then(|| unboxed(first))
+}
+
 /// The unescaped segments of a local pointer (`#/a/b~1c` is `a`, `b/c`), percent-decoded as a
 /// URI fragment may be.
 fn segments(reference: &str) -> Option<Vec<String>> {
@@ -287,6 +326,51 @@ components:
         assert!(schema_at(&api, "#/components/schemas/Tag/allOf/2").is_none());
         assert!(schema_at(&api, "#/components/schemas/Tag/allOf/1/properties/x").is_none());
         assert!(schema_at(&api, "#/info").is_none());
+    }
+
+    #[test]
+    fn a_whole_component_with_one_schema_gives_that_schema() {
+        let api: OpenAPI = serde_yaml::from_str(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  parameters:
+    Limit: {name: limit, in: query, schema: {type: integer}}
+  requestBodies:
+    Two:
+      content:
+        application/json: {schema: {type: string}}
+        text/plain: {schema: {type: integer}}
+  responses:
+    NotFound:
+      description: not found
+      content:
+        application/json: {schema: {$ref: '#/components/schemas/Error'}}
+        application/xml: {schema: {$ref: '#/components/schemas/Error'}}
+    Empty: {description: nothing}
+  schemas:
+    Error: {type: object}
+"##,
+        )
+        .expect("a document");
+        assert!(matches!(
+            schema_of_component(&api, "#/components/responses/NotFound"),
+            Some((
+                Target::Reference("#/components/schemas/Error"),
+                "a response"
+            ))
+        ));
+        assert!(matches!(
+            schema_of_component(&api, "#/components/parameters/Limit"),
+            Some((Target::Schema(_), "a parameter"))
+        ));
+        // Two different schemas, or none: which was meant is not certain.
+        assert!(schema_of_component(&api, "#/components/requestBodies/Two").is_none());
+        assert!(schema_of_component(&api, "#/components/responses/Empty").is_none());
+        assert!(schema_of_component(&api, "#/components/responses/Missing").is_none());
+        assert!(schema_of_component(&api, "#/components/schemas/Error").is_none());
     }
 
     #[test]

@@ -339,8 +339,13 @@ impl<'a> TypeSpace<'a> {
         pointer: &str,
         error: Error,
     ) -> Result<Resolved, Error> {
-        let Some(target) = pointers::schema_at(self.api, reference) else {
-            return Err(error);
+        // A whole response, request body or parameter is the schema it holds, if it holds one.
+        let (target, component) = match pointers::schema_at(self.api, reference) {
+            Some(target) => (target, None),
+            None => match pointers::schema_of_component(self.api, reference) {
+                Some((target, what)) => (target, Some(what)),
+                None => return Err(error),
+            },
         };
         if self.depth > MAX_DEPTH {
             return Err(Error::new(
@@ -362,22 +367,30 @@ impl<'a> TypeSpace<'a> {
         };
         self.depth -= 1;
         let resolved = resolved?;
-        let instead = match &resolved.ty {
-            TypeRef::Named(id) => format!(
+        let instead = match (&resolved.ty, component) {
+            (TypeRef::Named(id), Some(_)) => {
+                format!("its schema, `{}`, is used", self.defs[id.0].name)
+            }
+            (_, Some(_)) => String::from("its schema is used"),
+            (TypeRef::Named(id), None) => format!(
                 "the schema there is generated once, as `{}`",
                 self.defs[id.0].name
             ),
-            _ => String::from("the schema there is used where it is referred to"),
+            (_, None) => String::from("the schema there is used where it is referred to"),
         };
-        self.tolerate(
-            Error::new(
+        let problem = match component {
+            Some(what) => Error::new(
+                ErrorKind::Reference,
+                format!("`{reference}` is {what}, not a schema"),
+            )
+            .with_help("refer to the schema it holds, under `components/schemas`"),
+            None => Error::new(
                 ErrorKind::Reference,
                 format!("`{reference}` points inside the document, not at a component"),
             )
-            .at_pointer(pointer)
             .with_help("move the schema to `components/schemas` and refer to it there"),
-            &instead,
-        )?;
+        };
+        self.tolerate(problem.at_pointer(pointer), &instead)?;
         Ok(resolved)
     }
 

@@ -2,7 +2,8 @@
 //! document members 3.0 lacks.
 //!
 //! - `type` lists: `[T, "null"]` is `T` with `nullable: true`; `"null"` among `oneOf`/`anyOf`
-//!   alternatives makes the union `nullable`; several types are any value (a warning).
+//!   alternatives makes the union `nullable`; several types are `anyOf` one schema per type,
+//!   each with the keywords of its type.
 //! - `const` is a one-value `enum`; a schema's `examples` list gives its `example`; numeric
 //!   `exclusiveMinimum`/`exclusiveMaximum` are a bound with the 3.0 flag.
 //! - `$ref` with sibling keywords is `allOf: [$ref]` with the siblings, so a property's own
@@ -323,12 +324,8 @@ fn schema_rules(schema: &mut Mapping, pointer: &str, converted: &mut Converted) 
                 [one] => {
                     schema.insert(key("type"), one.clone());
                 }
-                several => converted.warnings.push(approximated(
-                    ErrorKind::Unsupported,
-                    &child(pointer, "type"),
-                    format!("a value of {} types is read as any value", several.len()),
-                    "use `oneOf` with one schema per type to have them told apart",
-                )),
+                // What JSON Schema means by several types, said the 3.0 way: no warning.
+                several => crate::load::repair::one_schema_per_type(schema, several),
             }
         }
         Some(single) if is_null_type(&single) => {
@@ -524,7 +521,10 @@ components:
         assert!(schemas["Tuple"]["items"].is_mapping());
         assert_eq!(schemas["Closed"]["additionalProperties"], false);
         assert_eq!(schemas["Picture"]["format"], "binary");
-        assert!(schemas["Label"].get("type").is_none());
+        assert_eq!(
+            schemas["Label"]["anyOf"],
+            serde_yaml::from_str::<serde_yaml::Value>("[{type: string}, {type: integer}]").unwrap()
+        );
         let warned: Vec<&str> = converted
             .warnings
             .iter()
@@ -537,7 +537,6 @@ components:
                 "#/components/securitySchemes/mtls",
                 "#/components/schemas/Tuple/prefixItems",
                 "#/components/schemas/Closed/unevaluatedProperties",
-                "#/components/schemas/Label/type",
             ]
         );
         assert_eq!(
