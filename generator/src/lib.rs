@@ -400,13 +400,21 @@ impl Config {
 }
 
 /// A package name for a crate generated from `document`: `prefix-` and the document's file
-/// stem, lowercase, every other character `-` (`examples-nytimes-timeswire`). Crates built in
-/// one target directory must not share a name, or their test binaries overwrite one another.
+/// stem, made a package name by [`package_name`] (`examples-nytimes-timeswire`). Crates built
+/// in one target directory must not share a name, or their test binaries overwrite one another.
 pub fn crate_name_for(prefix: &str, document: &Path) -> String {
-    let stem: String = document
+    let stem = document
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    package_name(&format!("{prefix}-{stem}"))
+}
+
+/// `text` made a valid package name: ASCII letters and digits kept, in lowercase, every other
+/// character `-`, `api-` in front when it would not start with a letter (`1password-events`
+/// is `api-1password-events`), at most 64 characters.
+pub fn package_name(text: &str) -> String {
+    let mut name: String = text
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -416,7 +424,11 @@ pub fn crate_name_for(prefix: &str, document: &Path) -> String {
             }
         })
         .collect();
-    format!("{prefix}-{stem}")
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "api-");
+    }
+    name.truncate(64);
+    name
 }
 
 /// An [`ErrorKind::Invalid`] error unless `name` is usable as a package name.

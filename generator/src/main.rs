@@ -43,14 +43,15 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
-    /// Writes a complete standalone crate for any OpenAPI 3.0 document.
+    /// Writes a complete standalone crate for any Swagger 2.0, OpenAPI 3.0 or 3.1 document.
     Generate {
         /// The OpenAPI document (YAML or JSON).
         spec: PathBuf,
         /// The crate directory to write.
         #[arg(long)]
         out: PathBuf,
-        /// The package name (defaults to the name of the output directory).
+        /// The package name (defaults to the name of the output directory, made a valid package
+        /// name).
         #[arg(long)]
         name: Option<String>,
         /// Leave out the `server` module: a client only (the `server` feature keeps only the
@@ -344,10 +345,20 @@ fn run_other(command: Command, deny_warnings: bool) -> Result<(), clientsmith::E
         } => {
             let name = match name {
                 Some(name) => name,
-                None => out
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| String::from("generated-client")),
+                None => {
+                    let directory = out
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| String::from("generated-client"));
+                    let name = clientsmith::package_name(&directory);
+                    if name != directory {
+                        eprintln!(
+                            "note: the package is named `{name}`, after the directory \
+                             `{directory}`, which is not a package name; `--name` sets another"
+                        );
+                    }
+                    name
+                }
             };
             let mut config = config(&spec, &out, selection).server(!no_server);
             if let Some(path) = runtime_path {

@@ -201,6 +201,32 @@ fn generate_refuses_an_invalid_crate_name() {
 }
 
 #[test]
+fn generate_names_the_package_after_a_directory_that_is_not_a_package_name() {
+    let project = scratch_project();
+    let output = generator(
+        project.path(),
+        &[
+            "generate",
+            "spec/connectors.yaml",
+            "--out",
+            "1Password Events",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("the package is named `api-1password-events`"),
+        "{}",
+        text(&output)
+    );
+    let manifest = std::fs::read_to_string(project.path().join("1Password Events/Cargo.toml"))
+        .expect("the crate's manifest");
+    assert!(
+        manifest.contains("name = \"api-1password-events\""),
+        "{manifest}"
+    );
+}
+
+#[test]
 fn generate_no_server_writes_a_client_only_crate_that_compiles() {
     let project = scratch_project();
     let runtime = support::runtime_dir();
