@@ -7,16 +7,13 @@
 //! headers, JSON body) and the decoded response or error.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, FixedOffset};
 use graph_connectors::client::{
     DeleteConnectorOptions, DeleteDomainJoinConnectorOptions, DeleteNdesConnectorOptions,
     GetConnectorOptions, GetDomainJoinConnectorOptions, GetNdesConnectorOptions,
@@ -34,11 +31,12 @@ use graph_connectors::{Client, Error};
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
+mod support;
+use support::{time, within};
+
 const TOKEN: &str = "test-token";
 /// The content type Microsoft Graph answers JSON with.
 const GRAPH_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
-/// No single call may take longer than this; the server is local.
-const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------
 // Recording server
@@ -188,17 +186,6 @@ async fn record(State((log, canned)): State<(Log, Arc<Canned>)>, request: Reques
         response = response.header("content-type", content_type);
     }
     response.body(Body::from(canned.body.clone())).unwrap()
-}
-
-/// Awaits `future`, failing the test when it takes longer than [`TIME_LIMIT`].
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the call did not finish in time")
-}
-
-fn time(text: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(text).unwrap()
 }
 
 // ---------------------------------------------------------------------------

@@ -9,10 +9,8 @@
 //! sent raw with `reqwest` and must be refused with `400` (or `401`) and an OData error body
 //! naming the field.
 
-use std::future::Future;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
 use graph_connectors::client::{
     DeleteConnectorOptions, DeleteDomainJoinConnectorOptions, DeleteNdesConnectorOptions,
     GetConnectorOptions, GetDomainJoinConnectorOptions, GetNdesConnectorOptions,
@@ -28,9 +26,10 @@ use graph_connectors::runtime::{Patch, RetryPolicy, reqwest};
 use graph_connectors::{Client, Error};
 use serde_json::Value;
 
+mod support;
+use support::{time, within};
+
 const TOKEN: &str = "contract-token";
-/// No single call may take longer than this; the server is local.
-const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 async fn start() -> (LocalGraphHandle, Client) {
     let (graph, base_url) = LocalGraph::start().await.expect("the local Graph starts");
@@ -44,16 +43,6 @@ fn client(base_url: &str) -> Client {
         .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(10)))
         .build()
         .unwrap()
-}
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the call did not finish in time")
-}
-
-fn time(text: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(text).unwrap()
 }
 
 /// The statuses the local Graph answered, in order, after the first `since` requests.

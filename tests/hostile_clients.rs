@@ -15,15 +15,10 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+mod support;
+use support::within;
+
 const NDES: &str = "/deviceManagement/ndesConnectors";
-const TIME_LIMIT: Duration = Duration::from_secs(20);
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIME_LIMIT, future)
-        .await
-        .expect("the server did not answer in time")
-}
-
 fn client(base_url: &str) -> Client {
     Client::builder()
         .base_url(base_url)

@@ -19,6 +19,11 @@ pub async fn within<F: Future>(future: F) -> F::Output {
         .expect("the call did not finish in time")
 }
 
+/// The RFC 3339 date-time `text`.
+pub fn time(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(text).expect("an RFC 3339 date-time")
+}
+
 /// Every text form of an error: Display, Debug and the Display and Debug of each source.
 pub fn all_error_text(error: &Error) -> String {
     let mut text = format!("{error}\n{error:?}\n{error:#?}");
