@@ -33,7 +33,8 @@ pub fn doc_attrs_markdown(cleaned: &str) -> TokenStream {
 }
 
 /// The values of the doc attributes [`doc_attrs_markdown`] makes of `cleaned`: none when it
-/// is blank.
+/// is blank. Tabs, which clippy refuses in doc comments (`tabs_in_doc_comments`), are four
+/// spaces, inside code blocks too.
 fn markdown_lines(cleaned: &str) -> Vec<String> {
     let cleaned = plain_lines(cleaned);
     if cleaned.trim().is_empty() {
@@ -45,7 +46,7 @@ fn markdown_lines(cleaned: &str) -> Vec<String> {
             if line.is_empty() {
                 String::new()
             } else {
-                format!(" {line}")
+                format!(" {}", line.replace('\t', "    "))
             }
         })
         .collect()
@@ -273,6 +274,15 @@ mod tests {
         );
         assert_eq!(sanitize("```rust\nx\n"), "```text\nx\n```");
         assert_eq!(sanitize("```json\n{}\n```"), "```json\n{}\n```");
+    }
+
+    #[test]
+    fn tabs_are_spaces_in_text_and_in_code_blocks() {
+        let tokens =
+            doc_attrs("Upload:\n\n```js\n\tform.submit();\n```\n\tindented\ttext").to_string();
+        // A tab would be written `\t` in the literal.
+        assert!(!tokens.contains("\\t"), "{tokens}");
+        assert!(tokens.contains("\"     form.submit();\""), "{tokens}");
     }
 
     #[test]
