@@ -92,13 +92,7 @@ async fn a_list_that_depends_on_a_create_sees_the_created_item() {
     ]});
     let answer = batch(&graph, &body).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-    assert!(
-        answer
-            .header("content-type")
-            .is_some_and(|value| value.starts_with("application/json")),
-        "{:?}",
-        answer.headers
-    );
+    answer.assert_json();
     // Answers in the order of the batch, each with its own id.
     let ids: Vec<&Value> = answer.body["responses"]
         .as_array()

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use graph_connectors::local_graph::{Fault, LocalGraph, LocalGraphHandle};
-use support::{Answer, answer, http};
+use support::{Answer, answer, http, member_names};
 
 mod support;
 
@@ -90,41 +90,17 @@ async fn start_signed_in() -> LocalGraphHandle {
 fn assert_refused(answer: &Answer, message: &str, challenge: &str) {
     assert_eq!(answer.status, 401, "{}", answer.text);
     assert_eq!(answer.header("www-authenticate"), Some(challenge));
-    assert!(
-        answer
-            .header("content-type")
-            .is_some_and(|value| value.starts_with("application/json")),
-        "{:?}",
-        answer.headers
-    );
+    answer.assert_json();
     let request_id = answer.header("request-id").unwrap();
     let error = &answer.body["error"];
-    let members: Vec<&str> = answer
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let members = member_names(&answer.body);
     assert_eq!(members, ["error"]);
-    let mut keys: Vec<&str> = error
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
+    let keys = member_names(error);
     assert_eq!(keys, ["code", "innerError", "message"], "{}", answer.text);
     assert_eq!(error["code"], "InvalidAuthenticationToken");
     assert_eq!(error["message"], message);
     let inner = &error["innerError"];
-    let mut keys: Vec<&str> = inner
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
+    let keys = member_names(inner);
     assert_eq!(keys, ["client-request-id", "date", "request-id"]);
     assert_eq!(inner["request-id"], request_id);
     assert_eq!(
@@ -151,14 +127,7 @@ async fn a_token_is_issued_in_entras_shape_and_accepted() {
     assert!(graph.sign_in_required());
     let answer = token_request(&graph, &borrowed(&credentials(&graph))).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-    let members: Vec<&str> = answer
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    // (The members as `serde_json` keeps them: sorted.)
+    let members = member_names(&answer.body);
     assert_eq!(
         members,
         ["access_token", "expires_in", "ext_expires_in", "token_type"]
@@ -343,13 +312,7 @@ async fn require_sign_in_refuses_every_token_before_any_app_is_registered() {
 fn assert_entra_error(answer: &Answer, status: u16, error: &str, code: u32, case: &str) {
     assert_eq!(answer.status, status, "{case}: {}", answer.text);
     let body = &answer.body;
-    let members: Vec<&str> = body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    // (The members as `serde_json` keeps them: sorted.)
+    let members = member_names(body);
     assert_eq!(
         members,
         [

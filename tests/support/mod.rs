@@ -55,6 +55,16 @@ impl Answer {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
+    /// Asserts that the answer says its body is JSON.
+    pub fn assert_json(&self) {
+        assert!(
+            self.header("content-type")
+                .is_some_and(|value| value.starts_with("application/json")),
+            "{:?}",
+            self.headers
+        );
+    }
+
     /// The answer to the batch item with this id.
     pub fn item(&self, id: &str) -> &Value {
         let responses = self.body["responses"].as_array().expect("no responses");
@@ -65,6 +75,18 @@ impl Answer {
         assert_eq!(found.len(), 1, "answers to {id}: {}", self.text);
         found[0]
     }
+}
+
+/// The member names of the JSON object `value`, sorted.
+pub fn member_names(value: &Value) -> Vec<&str> {
+    let mut names: Vec<&str> = value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// Sends `request` and reads the whole answer.
